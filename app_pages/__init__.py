@@ -1,0 +1,1 @@
+"""One file per screen. A page gathers input, calls one service function, shows the result."""

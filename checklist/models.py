@@ -1,0 +1,198 @@
+"""The content pack: what the patient is taken through and what the nurse checks.
+
+Frozen pydantic models with ``extra="forbid"``: a typo in a clinic's YAML is an error, not a
+silently ignored key. Cross-field rules (required sections, unique ids, rules naming known
+questions, placeholders) live in ``checklist.validation`` so their messages can name the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]{0,63}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SectionKind(StrEnum):
+    ABOUT = "about"
+    BENEFITS = "benefits"
+    ALTERNATIVES = "alternatives"
+    RISKS = "risks"
+    PREPARATION = "preparation"
+    AFTERCARE = "aftercare"
+    WARNING_SIGNS = "warning_signs"
+    RIGHTS = "rights"
+
+
+class Frequency(StrEnum):
+    """Plain frequency words (the S2k guideline's bands)."""
+
+    VERY_COMMON = "very_common"  # 1 in 10 or more
+    COMMON = "common"  # 1 in 100 to 1 in 10
+    UNCOMMON = "uncommon"  # 1 in 1,000 to 1 in 100
+    RARE = "rare"  # 1 in 10,000 to 1 in 1,000
+    VERY_RARE = "very_rare"  # fewer than 1 in 10,000
+
+
+class Urgency(StrEnum):
+    EMERGENCY = "emergency"  # call emergency services now
+    CLINIC = "clinic"  # call the clinic today
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    NOT_SURE = "not_sure"
+
+
+class FlagLevel(StrEnum):
+    STOP = "stop"  # cannot go ahead until a clinician reviews
+    REVIEW = "review"  # the nurse goes over it
+
+
+class Item(Frozen):
+    """One point the patient reads and acknowledges on its own."""
+
+    id: Id
+    text: Text
+    tags: tuple[Id, ...] = ()  # what the item covers, e.g. "steps", "no_treatment", "withdraw"
+    frequency: Frequency | None = None  # risks only
+    figure: Text | None = None  # a plain figure, e.g. "about 4 in 10 people"
+    urgency: Urgency | None = None  # warning signs only
+
+
+class Section(Frozen):
+    id: Id
+    kind: SectionKind
+    title: Text
+    intro: Text | None = None
+    screen: Id | None = None  # sections sharing a screen id are shown together
+    items: tuple[Item, ...]
+
+    @property
+    def screen_id(self) -> str:
+        return self.screen or self.id
+
+
+class Question(Frozen):
+    id: Id
+    text: Text
+    help: Text | None = None
+
+
+class Rule(Frozen):
+    """Maps answers of one question to a flag the nurse or clinician must deal with."""
+
+    question: Id
+    answers: tuple[Answer, ...] = (Answer.YES, Answer.NOT_SURE)
+    flag: FlagLevel
+    reason: Text  # staff-facing, in the clinic's language
+
+
+class Screening(Frozen):
+    title: Text
+    intro: Text
+    questions: tuple[Question, ...]
+    rules: tuple[Rule, ...]
+
+
+class PhotoConsent(Frozen):
+    id: Id
+    title: Text
+    text: Text
+
+
+class CheckItem(Frozen):
+    """A nurse checklist or time-out item (staff-facing)."""
+
+    id: Id
+    text: Text
+
+
+class Pack(Frozen):
+    id: Id
+    procedure: Text
+    title: Text
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    effective_date: dt.date
+    approved_by: Text
+    source_language: str | None = None  # set on a translation: the pack it must match
+    sections: tuple[Section, ...]
+    screening: Screening
+    photo_consent: PhotoConsent
+    certification: Text  # ticked at review, before Sign appears
+    signature_meaning: Text = "Patient consent to treatment"
+    refusal_statement: Text
+    refusal_meaning: Text = "Patient informed refusal"
+    nurse_checklist: tuple[CheckItem, ...]
+    timeout: tuple[CheckItem, ...]
+
+    # --- lookups -----------------------------------------------------------------------
+    def items(self) -> list[tuple[Section, Item]]:
+        return [(s, i) for s in self.sections for i in s.items]
+
+    def item_ids(self) -> list[str]:
+        return [i.id for _, i in self.items()]
+
+    def section(self, section_id: str) -> Section:
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(section_id)
+
+    def question(self, question_id: str) -> Question:
+        for q in self.screening.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def flag_for(self, question_id: str, answer: Answer) -> tuple[FlagLevel | None, list[str]]:
+        """The most serious flag the rules give this answer, and the reasons."""
+        level: FlagLevel | None = None
+        reasons: list[str] = []
+        for rule in self.screening.rules:
+            if rule.question == question_id and answer in rule.answers:
+                reasons.append(rule.reason)
+                if rule.flag is FlagLevel.STOP or level is None:
+                    level = rule.flag
+        return level, reasons
+
+    # --- identity ----------------------------------------------------------------------
+    def canonical_json(self) -> str:
+        return json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical form; records pin it."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.id, self.version, self.language)
+
+
+def placeholders_in(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace {name} placeholders; unknown names are left for validation to report."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+FREQUENCY_ORDER: tuple[Frequency, ...] = tuple(Frequency)

@@ -1,0 +1,1 @@
+"""Subcommands of cli.py, one module per area; each defines ``register(subparsers)``."""

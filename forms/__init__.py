@@ -1,0 +1,1 @@
+"""The consent record and its documents (PDF, seal, export). Pure: no Streamlit, no SQL."""

@@ -1,0 +1,1 @@
+"""Use cases the pages and the command line call: plain values in, a unit of work, rules checked."""

@@ -1,0 +1,51 @@
+"""Everything a use case needs from the running app, built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from checklist.loader import PackLibrary, load_library
+from checklist.models import Pack
+from forms.clinic import ClinicInfo
+from services.clock import Clock, SystemClock
+from settings import Settings
+
+if TYPE_CHECKING:
+    from forms.seal import Sealer
+    from store.db import Database
+
+
+@dataclass(frozen=True)
+class AppContext:
+    settings: Settings
+    library: PackLibrary
+    database: Database
+    sealer: Sealer
+    clock: Clock = field(default_factory=SystemClock)
+
+    @property
+    def clinic(self) -> ClinicInfo:
+        s = self.settings
+        return ClinicInfo(
+            name=s.clinic_name,
+            address=s.clinic_address,
+            phone=s.clinic_phone,
+            timezone=s.clinic_timezone,
+            language=s.clinic_language,
+        )
+
+    def active_pack(self, language: str, pack_id: str = "sclerotherapy") -> Pack:
+        return self.library.active(pack_id, language, self.settings.active_versions)
+
+
+def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
+    """Open (and upgrade) the database, load content, load or create the seal key."""
+    from forms.seal import load_or_create_sealer
+    from store.db import open_database
+
+    settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    library = load_library(settings.placeholder_values, [settings.content_dir])
+    database = open_database(settings.resolved_database_url, settings=settings)
+    sealer = load_or_create_sealer(settings)
+    return AppContext(settings, library, database, sealer, clock or SystemClock())

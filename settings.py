@@ -1,0 +1,154 @@
+"""One settings object for the whole app.
+
+Read from the environment (names start with ``CONSENT_``) and from the ``[consent]`` table of
+``.streamlit/secrets.toml``; the environment wins. With nothing configured the app runs as a demo
+clinic on a SQLite file in ``./data``. ``get_settings()`` reads when called, so tests can change
+the environment and call it again (cosmicpython's config.py does the same).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+REPO_DIR = Path(__file__).resolve().parent
+SECRETS_FILE = REPO_DIR / ".streamlit" / "secrets.toml"
+
+# Clinic-set values that content packs may name as {placeholders}.
+DEFAULT_PLACEHOLDERS: dict[str, str] = {
+    "compression_days": "7",
+    "compression_strength": "15 to 30 mmHg",
+    "walk_minutes": "15 to 20",
+    "avoid_days": "3",
+    "sun_weeks": "2",
+    "follow_up_weeks": "2 to 4",
+    "session_minutes": "30 to 60",
+}
+
+
+class SecretsTomlSource(PydanticBaseSettingsSource):
+    """The ``[consent]`` table of .streamlit/secrets.toml, if the file exists."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path.is_file():
+            with path.open("rb") as fh:
+                self._data = dict(tomllib.load(fh).get("consent", {}))
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CONSENT_", extra="ignore", frozen=True, env_nested_delimiter="__"
+    )
+
+    environment: Literal["demo", "production"] = "demo"
+    data_dir: Path = Path("./data")
+    database_url: str | None = None  # default: SQLite file in data_dir
+
+    clinic_name: str = "Demo Vein Clinic"
+    clinic_address: str = "100 Example Street, Springfield"
+    clinic_phone: str = "555-0100"
+    clinic_timezone: str = "America/New_York"
+    clinic_language: str = "en"  # staff sections of the PDF
+
+    content_dir: Path | None = None  # a clinic's own packs, beside the shipped ones
+    active_versions: dict[str, str] = Field(default_factory=dict)  # language -> pack version
+    placeholders: dict[str, str] = Field(default_factory=dict)  # overrides DEFAULT_PLACEHOLDERS
+
+    procedure: str = "Ultrasound-guided sclerotherapy"
+    require_mrn: bool = False
+    mrn_pattern: str = r"[A-Za-z0-9-]{4,20}"
+
+    patient_idle_minutes: int = Field(default=5, ge=1, le=120)
+    staff_idle_minutes: int = Field(default=15, ge=1, le=480)
+    draft_ttl_minutes: int = Field(default=120, ge=5, le=24 * 60)
+    thank_you_seconds: int = Field(default=15, ge=3, le=300)
+    lockout_attempts: int = Field(default=5, ge=1, le=50)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
+    encryption_key: SecretStr | None = None  # Fernet key; encrypts PDFs and signatures at rest
+    seal_p12_path: Path | None = None  # a clinic CA's PKCS#12; else a generated key in data_dir
+    seal_p12_password: SecretStr | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, SecretsTomlSource(settings_cls, SECRETS_FILE))
+
+    @field_validator("clinic_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use a name like America/New_York") from exc
+        return value
+
+    @field_validator("mrn_pattern")
+    @classmethod
+    def _valid_pattern(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+    @model_validator(mode="after")
+    def _production_is_explicit(self) -> Settings:
+        # A default that is fine for a demo would be insecure for real patients.
+        if self.environment == "production":
+            missing = []
+            if not self.database_url:
+                missing.append("CONSENT_DATABASE_URL")
+            if self.encryption_key is None:
+                missing.append("CONSENT_ENCRYPTION_KEY")
+            if missing:
+                raise ValueError("production needs " + ", ".join(missing) + " set explicitly")
+        return self
+
+    # Derived values: computed, never stored.
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_data_dir / 'consent.db'}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.clinic_timezone)
+
+    @property
+    def placeholder_values(self) -> dict[str, str]:
+        values = {**DEFAULT_PLACEHOLDERS, **self.placeholders}
+        values.setdefault("clinic_phone", self.clinic_phone)
+        values.setdefault("clinic_name", self.clinic_name)
+        return values
+
+    @property
+    def is_demo(self) -> bool:
+        return self.environment == "demo"
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Read settings now (environment, then secrets.toml, then defaults)."""
+    return Settings(**overrides)
