@@ -100,13 +100,18 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}; use a name like America/New_York") from exc
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name like America/New_York"
+            ) from exc
         return value
 
     @field_validator("mrn_pattern")
     @classmethod
     def _valid_pattern(cls, value: str) -> str:
-        re.compile(value)
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
 
     @model_validator(mode="after")

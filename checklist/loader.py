@@ -90,7 +90,9 @@ def parse_pack_file(path: Path) -> tuple[Pack | None, list[str]]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return None, [f"{path}: cannot be read as YAML ({exc}). Fix the file's syntax."]
     if not isinstance(raw, dict):
-        return None, [f"{path}: the file must hold one pack (a mapping of keys), not {type(raw).__name__}."]
+        return None, [
+            f"{path}: the file must hold one pack (a mapping of keys), not {type(raw).__name__}."
+        ]
     try:
         pack = Pack.model_validate(raw)
     except ValidationError as exc:

@@ -208,7 +208,9 @@ class ClinicianAttestation(Record):
 class Filing(Record):
     by_id: int
     by_name: Name
-    chart_reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    chart_reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
+    ]
     filed_at: AwareDatetime
 
 
@@ -254,7 +256,9 @@ class Consent(Record):
 
     def open_stop_flags(self) -> list[ScreeningAnswer]:
         cleared = {r.question_id for r in self.flag_reviews if r.decision == "cleared"}
-        return [a for a in self.flags() if a.flag is FlagLevel.STOP and a.question_id not in cleared]
+        return [
+            a for a in self.flags() if a.flag is FlagLevel.STOP and a.question_id not in cleared
+        ]
 
     # --- identity -----------------------------------------------------------------------
     def canonical_json(self) -> str:

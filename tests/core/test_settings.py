@@ -1,0 +1,69 @@
+"""Settings: a demo clinic with no configuration; CONSENT_ environment; secrets.toml; production guard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+import settings as settings_module
+from settings import get_settings
+
+
+def test_no_configuration_runs_as_demo_clinic(isolated_settings: Path) -> None:
+    s = get_settings()
+    assert s.is_demo
+    assert s.clinic_name == "Demo Vein Clinic"
+    assert s.resolved_database_url == f"sqlite:///{isolated_settings.resolve() / 'consent.db'}"
+    assert s.patient_idle_minutes == 5
+    assert s.staff_idle_minutes == 15
+    assert s.draft_ttl_minutes == 120
+    assert s.placeholder_values["clinic_phone"] == s.clinic_phone
+    assert s.tz.key == "America/New_York"
+
+
+def test_environment_names_start_with_consent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSENT_CLINIC_NAME", "Riverside Vein Care")
+    monkeypatch.setenv("CONSENT_PATIENT_IDLE_MINUTES", "7")
+    monkeypatch.setenv("CONSENT_DATABASE_URL", "postgresql+psycopg://u:p@db/consent")
+    monkeypatch.setenv("CONSENT_PLACEHOLDERS", '{"compression_days": "14"}')
+    monkeypatch.setenv("CLINIC_NAME", "ignored without the prefix")
+    s = get_settings()
+    assert s.clinic_name == "Riverside Vein Care"
+    assert s.patient_idle_minutes == 7
+    assert s.resolved_database_url == "postgresql+psycopg://u:p@db/consent"
+    assert s.placeholder_values["compression_days"] == "14"
+    assert s.placeholder_values["walk_minutes"]  # defaults kept beside overrides
+
+
+def test_secrets_toml_is_read_and_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[consent]\nclinic_name = "From secrets"\nclinic_phone = "555-0199"\n')
+    monkeypatch.setattr(settings_module, "SECRETS_FILE", secrets)
+    monkeypatch.setenv("CONSENT_CLINIC_PHONE", "555-0142")
+    s = get_settings()
+    assert s.clinic_name == "From secrets"
+    assert s.clinic_phone == "555-0142"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CONSENT_CLINIC_TIMEZONE", "Mars/Olympus_Mons"),
+        ("CONSENT_PATIENT_IDLE_MINUTES", "0"),
+        ("CONSENT_MRN_PATTERN", "([unclosed"),
+    ],
+)
+def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        get_settings()
+
+
+def test_production_refuses_insecure_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSENT_ENVIRONMENT", "production")
+    with pytest.raises(ValidationError, match=r"CONSENT_DATABASE_URL.*CONSENT_ENCRYPTION_KEY"):
+        get_settings()
