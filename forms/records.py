@@ -42,7 +42,10 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # Bytes (signature PNGs) travel as base64 in JSON, so canonical_json() works and round-trips.
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, ser_json_bytes="base64", val_json_bytes="base64"
+    )
 
 
 class Status(StrEnum):
