@@ -1,0 +1,161 @@
+"""Open the database: engine, connection settings, and the schema brought to the newest revision.
+
+SQLite (default): WAL so readers never block the writer, foreign keys on, a busy timeout so a
+second writer waits instead of failing, synchronous=FULL so a consent reported as saved survives
+a power cut. Every transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
+transaction that reads and then writes can never fail half-way with "database is locked".
+PostgreSQL: ``postgresql+psycopg://user:password@host/db``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.pool import StaticPool
+
+from forms.records import DomainError
+from store.crypto import BlobCipher
+
+if TYPE_CHECKING:
+    from settings import Settings
+    from store.uow import UnitOfWork
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 15_000
+_MIGRATION_LOCK = 7_215_001  # pg_advisory_xact_lock key: one migrator at a time
+
+
+@dataclass
+class Database:
+    engine: Engine
+    cipher: BlobCipher
+    tz: ZoneInfo  # clinic time zone, for messages and day boundaries
+
+    def uow(self) -> UnitOfWork:
+        from store.uow import UnitOfWork
+
+        return UnitOfWork(self)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file, for SQLite files (None for PostgreSQL or in-memory)."""
+        if self.dialect != "sqlite":
+            return None
+        name = self.engine.url.database
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        return Path(name).resolve()
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return current_revision(conn)
+
+    def local_time(self, value: dt.datetime) -> str:
+        return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Create or upgrade to the newest schema; safe to run again, and from two servers at once."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+        command.upgrade(alembic_config(conn), "head")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    memory = parsed.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {}
+    if memory:
+        # One shared connection so every uow sees the same in-memory database (tests, demos).
+        kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    else:
+        Path(parsed.database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module (it would skip BEGIN before SELECT and
+        # DDL); SQLAlchemy's "begin" event below issues it instead.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def create_db_engine(url: str) -> Engine:
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise DomainError(f"The database URL is not valid: {exc}") from exc
+    if backend == "sqlite":
+        return _sqlite_engine(url)
+    if backend == "postgresql":
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except NoSuchModuleError as exc:
+            raise DomainError("Use a URL starting postgresql+psycopg:// for PostgreSQL.") from exc
+    raise DomainError("Only SQLite and PostgreSQL (postgresql+psycopg://) databases are supported.")
+
+
+def open_database(url: str, *, settings: Settings | None = None, upgrade: bool = True) -> Database:
+    """Connect; with ``upgrade`` (the default) bring the schema to the newest revision first."""
+    key = None
+    tz = ZoneInfo("UTC")
+    if settings is not None:
+        if settings.encryption_key is not None:
+            key = settings.encryption_key.get_secret_value()
+        tz = settings.tz
+    engine = create_db_engine(url)
+    if upgrade:
+        upgrade_schema(engine)
+    return Database(engine=engine, cipher=BlobCipher(key), tz=tz)

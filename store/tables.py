@@ -1,0 +1,168 @@
+"""Table definitions (SQLAlchemy Core). Migrations under store/migrations create exactly these.
+
+The consent's full record is kept as JSON (the source of truth for ``get``); the columns beside it
+are copies for searching and listing. Signature images and strokes are moved out of that JSON into
+``signatures`` so they can be encrypted at rest together with the PDFs in ``documents``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from store.coltypes import UTCDateTime
+
+# Stable constraint names so migrations can refer to them on both databases.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("status", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("legal_name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),  # normalised: lower case, no accents
+    Column("date_of_birth", Date, nullable=False),
+    Column("mrn", String(40)),
+    Column("pack_id", String(64), nullable=False),
+    Column("pack_version", String(32), nullable=False),
+    Column("pack_language", String(16), nullable=False),
+    Column("pack_fingerprint", String(64), nullable=False),
+    Column("site", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", Text),
+    Column("draft_token", String(128), unique=True),
+    Column("demo", Boolean, nullable=False, default=False),
+    Column("record", JSON, nullable=False),
+    Index("ix_consents_created_at", "created_at"),
+    Index("ix_consents_name_key", "name_key"),
+    Index("ix_consents_date_of_birth", "date_of_birth"),
+)
+
+acknowledgements = Table(
+    "acknowledgements",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("consent_id", String(36), ForeignKey("consents.id"), nullable=False, index=True),
+    Column("item_id", String(64), nullable=False),
+    Column("acknowledged_at", UTCDateTime, nullable=False),
+    Column("question_for_doctor", Boolean, nullable=False),
+)
+
+screening_answers = Table(
+    "screening_answers",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("consent_id", String(36), ForeignKey("consents.id"), nullable=False, index=True),
+    Column("question_id", String(64), nullable=False),
+    Column("answer", String(16), nullable=False),
+    Column("flag", String(16)),
+    Column("answered_at", UTCDateTime, nullable=False),
+)
+
+signatures = Table(
+    "signatures",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("consent_id", String(36), ForeignKey("consents.id"), nullable=False, index=True),
+    Column("slot", String(32), nullable=False),  # where in the record: patient, interpreter, ...
+    Column("role", String(32), nullable=False),
+    Column("printed_name", Text, nullable=False),
+    Column("signed_at", UTCDateTime, nullable=False),
+    Column("encrypted", Boolean, nullable=False),
+    Column("png", LargeBinary),
+    Column("strokes", LargeBinary, nullable=False),  # JSON bytes, encrypted like the PNG
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("consent_id", String(36), ForeignKey("consents.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("encrypted", Boolean, nullable=False),
+    Column("blob", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("token", String(128), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("closed_at", UTCDateTime),
+)
+
+# Old and new values are canonical JSON text, not a JSON type, so the bytes the hash covers are
+# exactly the bytes stored (a JSON type may reorder keys or reformat numbers).
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # chain position, 1, 2, ...
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor_id", String(120), nullable=False),
+    Column("actor_role", String(32), nullable=False),
+    Column("action", String(64), nullable=False, index=True),
+    Column("consent_id", String(36), index=True),
+    Column("old", Text),
+    Column("new", Text),
+    Column("session_id", String(128)),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# One row: the last event's position and hash. Appending updates it first, which serialises
+# concurrent appends on both databases, and lets check_chain notice a deleted last event.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_id", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+staff_users = Table(
+    "staff_users",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("username", String(60), nullable=False, unique=True),
+    Column("display_name", String(120), nullable=False),
+    Column("roles", Text, nullable=False),  # comma-separated role names
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("demo", Boolean, nullable=False, default=False),
+    sqlite_autoincrement=True,  # SQLite: never reuse the id of a deleted account
+)
+
+GENESIS_HASH = "0" * 64
