@@ -106,9 +106,7 @@ def make_consent(
             for i in range(acks)
         ],
         screening=[
-            ScreeningAnswer(
-                question_id="pregnant", answer=Answer.NO, answered_at=at, flag=None
-            ),
+            ScreeningAnswer(question_id="pregnant", answer=Answer.NO, answered_at=at, flag=None),
             ScreeningAnswer(
                 question_id="dvt_history",
                 answer=Answer.YES,

@@ -1,0 +1,173 @@
+"""Database commands: init, audit-check, backup, restore, purge-drafts, gen-key."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from forms.records import DomainError
+from settings import Settings, get_settings
+from store.backup import backup_sqlite, restore_sqlite
+from store.crypto import generate_key
+from store.db import Database, head_revision, open_database
+
+PG_BACKUP_HINT = (
+    "This clinic uses PostgreSQL: back it up with pg_dump, e.g.\n"
+    "  pg_dump --format=custom --file=consent-$(date +%F).dump DATABASE_URL_WITHOUT_+psycopg\n"
+    "and restore with pg_restore (README: Backups)."
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help="create or upgrade the database and the seal key")
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("audit-check", help="re-walk the audit trail's hash chain")
+    p.set_defaults(func=cmd_audit_check)
+    p = sub.add_parser("backup", help="copy the embedded SQLite database while the app runs")
+    p.add_argument("--out", required=True, type=Path, help="new backup file to write")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="check a backup, then make it the database (app stopped)")
+    p.add_argument("file", type=Path, help="backup file made by `backup`")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("purge-drafts", help="delete expired and closed patient drafts")
+    p.set_defaults(func=cmd_purge_drafts)
+    p = sub.add_parser("gen-key", help="print a new key for CONSENT_ENCRYPTION_KEY")
+    p.set_defaults(func=cmd_gen_key)
+
+
+def _where(settings: Settings) -> str:
+    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+
+
+def _open(settings: Settings, *, upgrade: bool) -> Database:
+    not_set_up = DomainError("The database has not been set up yet: run `python cli.py init`.")
+    sqlite_file = _sqlite_file(settings)
+    if not upgrade and sqlite_file is not None and not sqlite_file.exists():
+        raise not_set_up  # do not leave an empty file behind
+    database = open_database(settings.resolved_database_url, settings=settings, upgrade=upgrade)
+    if not upgrade and database.schema_revision() is None:
+        database.dispose()
+        raise not_set_up
+    return database
+
+
+def _guard(func):  # type: ignore[no-untyped-def]
+    """Turn expected failures into a message and an exit code instead of a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return int(func(args))
+        except DomainError as exc:
+            print(f"error: {exc}")
+            return 2
+        except OperationalError as exc:
+            print(f"error: cannot use the database: {exc.orig}")
+            return 1
+
+    run.__name__ = func.__name__
+    return run
+
+
+@_guard
+def cmd_init(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    database = _open(settings, upgrade=True)
+    try:
+        print(f"Database ready at {_where(settings)} (schema {database.schema_revision()}).")
+        with database.uow() as uow:
+            users = len(uow.users.list())
+    finally:
+        database.dispose()
+    if importlib.util.find_spec("forms.seal") is not None:
+        from forms.seal import load_or_create_sealer
+
+        load_or_create_sealer(settings)
+        print("Document seal key ready.")
+    if settings.encryption_key is None:
+        print("Encryption at rest is off. For real patients set CONSENT_ENCRYPTION_KEY")
+        print("(make one with: python cli.py gen-key) and keep a copy of it somewhere safe.")
+    if users == 0:
+        print("Next: create the first administrator:")
+        print("  python cli.py add-user NAME --role admin")
+    return 0
+
+
+@_guard
+def cmd_audit_check(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    database = _open(settings, upgrade=False)
+    try:
+        with database.uow() as uow:
+            report = uow.audit.check_chain()
+    finally:
+        database.dispose()
+    print(report.message)
+    if not report.ok and report.first_broken is not None:
+        print(f"First broken event id: {report.first_broken}")
+    return 0 if report.ok else 1
+
+
+def _sqlite_file(settings: Settings) -> Path | None:
+    url = make_url(settings.resolved_database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).expanduser().resolve()
+
+
+@_guard
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    path = _sqlite_file(settings)
+    if path is None:
+        print(PG_BACKUP_HINT)
+        return 2
+    out = backup_sqlite(path, args.out)
+    print(f"Backup written to {out} ({out.stat().st_size:,} bytes).")
+    return 0
+
+
+@_guard
+def cmd_restore(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    path = _sqlite_file(settings)
+    if path is None:
+        print(PG_BACKUP_HINT)
+        return 2
+    report, kept = restore_sqlite(args.file, path, dt.datetime.now(dt.UTC))
+    if not report.ok:
+        print("Not restored: the backup failed its checks.")
+        for problem in report.problems:
+            print(f"  - {problem}")
+        return 1
+    print(f"Checked: integrity ok, schema {report.revision} (app: {head_revision()}).")
+    if report.audit is not None:
+        print(f"Audit trail {report.audit.message}")
+    print(f"Restored {args.file} to {path}.")
+    if kept is not None:
+        print(f"The previous database was kept as {kept}.")
+    return 0
+
+
+@_guard
+def cmd_purge_drafts(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    database = _open(settings, upgrade=True)
+    try:
+        with database.uow() as uow:
+            removed = uow.drafts.purge_expired(dt.datetime.now(dt.UTC))
+            uow.commit()
+    finally:
+        database.dispose()
+    print(f"Purged {removed} expired or closed draft(s).")
+    return 0
+
+
+def cmd_gen_key(args: argparse.Namespace) -> int:
+    print(generate_key())
+    return 0
