@@ -1,0 +1,416 @@
+"""The patient's path through a consent: steps, what each needs, and the checks on what they enter.
+
+Pure (no Streamlit, no SQL): pages ask these functions "may the patient go on?" and show the
+message keys they return (``checklist/messages/<lang>/patient.yaml``). The draft is a JSON-friendly
+pydantic model the store keeps under the resume token, so a reload or a restart resumes exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from checklist.models import Answer, Pack
+
+# --- the draft ---------------------------------------------------------------------------
+
+
+class Draft(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DraftAnswer(Draft):
+    answer: Answer
+    at: dt.datetime
+
+
+class DraftQuestion(Draft):
+    """'I have a question about this' on one section."""
+
+    at: dt.datetime
+    note: str = ""
+
+
+class DraftInterpreter(Draft):
+    name_or_id: str
+    language: str
+    mode: Literal["in_person", "phone", "video"]
+    at: dt.datetime
+
+
+class DraftState(Draft):
+    """Everything the patient has done so far. No personal data ever leaves it for a URL."""
+
+    session_id: str  # the tablet session's random id (audit), never personal data
+    consent_id: str  # chosen at the start so every audit event of this consent shares it
+    pack_id: str = "sclerotherapy"
+    pack_version: str | None = None  # pinned at the start; a language switch keeps it if it can
+    language: str | None = None
+    legal_name: str = ""
+    date_of_birth: dt.date | None = None
+    mrn: str | None = None
+    site: str = ""  # a SITE_CHOICES code, or the staff member's free text
+    appointment_at: dt.datetime | None = None
+    prefilled_by: int | None = None  # staff user id when staff started the consent
+    details_confirmed: bool = False
+    step: str = "language"
+    furthest: str = "language"
+    acknowledged: dict[str, dt.datetime] = Field(default_factory=dict)  # item id -> when
+    questions: dict[str, DraftQuestion] = Field(default_factory=dict)  # section id -> question
+    screening: dict[str, DraftAnswer] = Field(default_factory=dict)  # question id -> answer
+    photo_consent: bool | None = None
+    photo_answered_at: dt.datetime | None = None
+    interpreter_used: bool | None = None
+    interpreter: DraftInterpreter | None = None
+    certified_at: dt.datetime | None = None
+    large_text: bool = False
+    created_at: dt.datetime
+    last_activity: dt.datetime
+
+    def to_dict(self) -> dict:
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DraftState:
+        return cls.model_validate(data)
+
+
+SITE_CHOICES: tuple[str, ...] = ("left_leg", "right_leg", "both_legs")
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+class StepKind(StrEnum):
+    LANGUAGE = "language"
+    DETAILS = "details"
+    SCREENING = "screening"
+    SECTION = "section"
+    PHOTOS = "photos"
+    INTERPRETER = "interpreter"
+    REVIEW = "review"
+    SIGN = "sign"
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: StepKind
+    section_ids: tuple[str, ...] = ()  # SECTION: the sections shown together
+    question_ids: tuple[str, ...] = ()  # SCREENING: this screen's questions
+
+
+SCREENING_GROUP = 4  # questions per screen: short enough to read without scrolling
+
+
+def steps_for(pack: Pack) -> list[Step]:
+    """The patient's screens in order: one per section screen id, screening in short groups."""
+    steps = [Step("language", StepKind.LANGUAGE), Step("details", StepKind.DETAILS)]
+    qids = [q.id for q in pack.screening.questions]
+    for n, start in enumerate(range(0, len(qids), SCREENING_GROUP), start=1):
+        steps.append(
+            Step(
+                f"screening-{n}",
+                StepKind.SCREENING,
+                question_ids=tuple(qids[start : start + SCREENING_GROUP]),
+            )
+        )
+    screens: dict[str, list[str]] = {}
+    for section in pack.sections:  # sections sharing a screen id are shown together, in order
+        screens.setdefault(section.screen_id, []).append(section.id)
+    for screen_id, section_ids in screens.items():
+        steps.append(Step(f"section-{screen_id}", StepKind.SECTION, section_ids=tuple(section_ids)))
+    steps += [
+        Step("photos", StepKind.PHOTOS),
+        Step("interpreter", StepKind.INTERPRETER),
+        Step("review", StepKind.REVIEW),
+        Step("sign", StepKind.SIGN),
+    ]
+    return steps
+
+
+def step_by_id(pack: Pack, step_id: str) -> Step:
+    for step in steps_for(pack):
+        if step.id == step_id:
+            return step
+    raise KeyError(step_id)
+
+
+def step_index(pack: Pack, step_id: str) -> int:
+    """Position of a step; an unknown id (a pack changed under a draft) counts as the start."""
+    for n, step in enumerate(steps_for(pack)):
+        if step.id == step_id:
+            return n
+    return 0
+
+
+def progress(pack: Pack, step_id: str) -> tuple[int, int]:
+    """'Step X of Y' (1-based)."""
+    return step_index(pack, step_id) + 1, len(steps_for(pack))
+
+
+# --- what each step needs ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing still to do before going on: a message key and, where it helps, what it is about."""
+
+    key: str
+    ref: str | None = None
+
+
+def missing_on(state: DraftState, pack: Pack, step: Step) -> list[Missing]:
+    """What the patient still has to do on this screen before going on."""
+    match step.kind:
+        case StepKind.LANGUAGE:
+            return [] if state.language else [Missing("patient.missing.language")]
+        case StepKind.DETAILS:
+            out = [] if state.details_confirmed else [Missing("patient.missing.details")]
+            return out if state.site else [*out, Missing("patient.missing.site")]
+        case StepKind.SCREENING:
+            return [
+                Missing("patient.missing.screening", q)
+                for q in step.question_ids
+                if q not in state.screening
+            ]
+        case StepKind.SECTION:
+            return [
+                Missing("patient.missing.acknowledge", item.id)
+                for sid in step.section_ids
+                for item in pack.section(sid).items
+                if item.id not in state.acknowledged
+            ]
+        case StepKind.PHOTOS:
+            return [] if state.photo_consent is not None else [Missing("patient.missing.photos")]
+        case StepKind.INTERPRETER:
+            if state.interpreter_used is None:
+                return [Missing("patient.missing.interpreter")]
+            if state.interpreter_used and state.interpreter is None:
+                return [Missing("patient.missing.interpreter_details")]
+            return []
+        case StepKind.REVIEW:
+            return [] if state.certified_at else [Missing("patient.missing.certify")]
+        case StepKind.SIGN:
+            return []
+    return []  # pragma: no cover
+
+
+def missing_before_signing(state: DraftState, pack: Pack) -> list[Missing]:
+    """Everything not yet done: every item acknowledged, every question answered, photos, certified."""
+    out: list[Missing] = []
+    for step in steps_for(pack):
+        if step.kind is not StepKind.SIGN:
+            out += missing_on(state, pack, step)
+    return out
+
+
+def may_sign(state: DraftState, pack: Pack) -> bool:
+    return not missing_before_signing(state, pack)
+
+
+def first_incomplete(state: DraftState, pack: Pack) -> Step:
+    for step in steps_for(pack):
+        if step.kind is StepKind.SIGN or missing_on(state, pack, step):
+            return step
+    return steps_for(pack)[-1]  # pragma: no cover
+
+
+class FlowError(ValueError):
+    """The patient may not go there yet; ``missing`` says what is left (message keys)."""
+
+    def __init__(self, key: str, missing: list[Missing] | None = None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.missing = missing or []
+
+
+def go_next(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
+    """Move to the next screen if this one is complete; raises FlowError naming what is missing."""
+    steps = steps_for(pack)
+    here = step_index(pack, state.step)
+    missing = missing_on(state, pack, steps[here])
+    if missing:
+        raise FlowError(missing[0].key, missing)
+    if here + 1 >= len(steps):
+        raise FlowError("patient.missing.nothing_after")
+    new = state.model_copy(deep=True)
+    new.step = steps[here + 1].id
+    if step_index(pack, new.step) > step_index(pack, state.furthest):
+        new.furthest = new.step
+    new.last_activity = now
+    return new
+
+
+def go_back(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
+    new = state.model_copy(deep=True)
+    new.step = steps_for(pack)[max(0, step_index(pack, state.step) - 1)].id
+    new.last_activity = now
+    return new
+
+
+def go_to(state: DraftState, pack: Pack, step_id: str, now: dt.datetime) -> DraftState:
+    """Jump back to a screen already reached (review's "change"); never ahead of the furthest."""
+    if step_index(pack, step_id) > step_index(pack, state.furthest) or step_id not in {
+        s.id for s in steps_for(pack)
+    }:
+        raise FlowError("patient.missing.no_skipping")
+    if step_id == "sign" and not may_sign(state, pack):
+        raise FlowError("patient.missing.certify", missing_before_signing(state, pack))
+    new = state.model_copy(deep=True)
+    new.step = step_id
+    new.last_activity = now
+    return new
+
+
+def pack_changed(state: DraftState, pack: Pack) -> DraftState:
+    """After a language switch the ids are the same; make sure the step still exists."""
+    if state.step not in {s.id for s in steps_for(pack)}:
+        new = state.model_copy(deep=True)
+        new.step = first_incomplete(state, pack).id
+        return new
+    return state
+
+
+# --- idle --------------------------------------------------------------------------------
+
+IdleStatus = Literal["active", "ask", "expired"]
+
+
+def idle_status(
+    state: DraftState, now: dt.datetime, idle_minutes: int, grace_seconds: int = 60
+) -> IdleStatus:
+    """After ``idle_minutes`` ask "still there?"; after a further grace period, clear the screen."""
+    idle = now - state.last_activity
+    if idle >= dt.timedelta(minutes=idle_minutes, seconds=grace_seconds):
+        return "expired"
+    if idle >= dt.timedelta(minutes=idle_minutes):
+        return "ask"
+    return "active"
+
+
+# --- names and details -------------------------------------------------------------------
+
+
+def normalise_name(text: str) -> str:
+    """NFC, case-folded, inner runs of spaces collapsed: what two spellings must share to match."""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(text.casefold().split())
+
+
+def name_matches(typed: str, legal: str) -> bool:
+    """The typed name matches the legal name, ignoring case, extra spaces and Unicode form."""
+    a, b = normalise_name(typed), normalise_name(legal)
+    return bool(a) and a == b
+
+
+MAX_NAME = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def name_problem(name: str) -> str | None:
+    """A message key when a name cannot be a person's legal name, else None."""
+    stripped = name.strip()
+    if not stripped:
+        return "patient.details.name_empty"
+    if _CONTROL.search(name):
+        return "patient.details.name_invalid"
+    if len(stripped) > MAX_NAME:
+        return "patient.details.name_too_long"
+    letters = [c for c in stripped if unicodedata.category(c).startswith("L")]
+    if len(letters) < 2:
+        return "patient.details.name_too_short"
+    return None
+
+
+MAX_AGE_YEARS = 120
+
+
+def patient_detail_problems(
+    name: str,
+    date_of_birth: dt.date | None,
+    mrn: str | None,
+    today: dt.date,
+    *,
+    require_mrn: bool,
+    mrn_pattern: str,
+) -> list[str]:
+    """Message keys for everything wrong with the details the patient (or staff) entered."""
+    problems: list[str] = []
+    if key := name_problem(name):
+        problems.append(key)
+    if date_of_birth is None:
+        problems.append("patient.details.dob_missing")
+    elif date_of_birth > today:
+        problems.append("patient.details.dob_future")
+    elif date_of_birth < _years_before(today, MAX_AGE_YEARS):
+        problems.append("patient.details.dob_too_old")
+    mrn = (mrn or "").strip()
+    if not mrn:
+        if require_mrn:
+            problems.append("patient.details.mrn_missing")
+    elif not re.fullmatch(mrn_pattern, mrn):
+        problems.append("patient.details.mrn_invalid")
+    return problems
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# --- the signature -----------------------------------------------------------------------
+
+StrokeData = list[list[dict[str, float]]]
+
+MIN_INK_WIDTHS = 0.35  # total stroke length, in pad widths, below which it is not a signature
+MIN_SIZE_PX = 12.0  # a drawing smaller than this both ways is a dot
+MIN_HEIGHT_RATIO = 0.06  # flatter than this (height / width) is a line, not a signature
+
+
+def ink_length(strokes: StrokeData) -> float:
+    total = 0.0
+    for stroke in strokes:
+        for a, b in zip(stroke, stroke[1:], strict=False):
+            total += math.hypot(float(b["x"]) - float(a["x"]), float(b["y"]) - float(a["y"]))
+    return total
+
+
+def _straightness(points: list[dict[str, float]]) -> float:
+    """Largest distance of a point from the chord between the ends (0 for a straight line)."""
+    (x0, y0), (x1, y1) = (points[0]["x"], points[0]["y"]), (points[-1]["x"], points[-1]["y"])
+    chord = math.hypot(x1 - x0, y1 - y0)
+    if chord == 0:
+        return max(math.hypot(p["x"] - x0, p["y"] - y0) for p in points)
+    return max(abs((x1 - x0) * (y0 - p["y"]) - (x0 - p["x"]) * (y1 - y0)) / chord for p in points)
+
+
+def ink_problem(strokes: StrokeData | None, pad_width: float) -> str | None:
+    """A message key when a drawing is not a signature: empty, a dot, a line, or too little ink."""
+    points = [p for s in strokes or [] for p in s]
+    if len(points) < 2:
+        return "patient.sign.ink_empty"
+    xs, ys = [float(p["x"]) for p in points], [float(p["y"]) for p in points]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if width < MIN_SIZE_PX and height < MIN_SIZE_PX:
+        return "patient.sign.ink_dot"
+    long_strokes = [s for s in strokes or [] if len(s) >= 2]
+    flat = min(width, height) < MIN_HEIGHT_RATIO * max(width, height)
+    straight = len(long_strokes) == 1 and _straightness(long_strokes[0]) < 0.05 * max(width, height)
+    if flat or straight:
+        return "patient.sign.ink_line"
+    if ink_length(strokes or []) < MIN_INK_WIDTHS * max(pad_width, 1.0):
+        return "patient.sign.ink_too_little"
+    return None
+
+
+def ink_in_widths(strokes: StrokeData, pad_width: float) -> float:
+    return round(ink_length(strokes) / max(pad_width, 1.0), 3)
