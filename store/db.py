@@ -10,6 +10,8 @@ PostgreSQL: ``postgresql+psycopg://user:password@host/db``.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,6 +103,25 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(alembic_config(conn), "head")
 
 
+def _ensure_wal(dbapi_conn: Any) -> None:
+    """Switch a new database file to WAL (persistent, so later connections find it set).
+
+    Switching needs a moment of exclusive access, which SQLite refuses at once (not after the busy
+    timeout) while another connection is in a transaction, e.g. a second server migrating; so
+    retry until the file is in WAL mode, by our hand or the other's.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        if dbapi_conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        try:
+            dbapi_conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(url: str) -> Engine:
     parsed = make_url(url)
     memory = parsed.database in (None, "", ":memory:")
@@ -121,7 +142,7 @@ def _sqlite_engine(url: str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not memory:
-            cur.execute("PRAGMA journal_mode = WAL")
+            _ensure_wal(dbapi_conn)
         cur.execute("PRAGMA synchronous = FULL")
         cur.close()
 
