@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import staff_session
 from app_pages.resources import app_context
 
 ctx = app_context()
 st.set_page_config(page_title=ctx.settings.clinic_name, page_icon="🩺", layout="centered")
 
-# With nobody signed in the tablet is a kiosk: the patient flow, and a sign-in page for staff
-# reachable only by its address (/staff), never from a menu.
-pages = [
-    st.Page("app_pages/patient.py", title=ctx.settings.clinic_name, default=True),
-    st.Page("app_pages/sign_in.py", title="Staff sign-in", url_path="staff"),
-]
-st.navigation(pages, position="hidden").run()
+staff = staff_session.refresh(ctx)  # None when nobody is signed in or the session sat idle
+if staff is None:
+    # The tablet is a kiosk: the patient flow, and at every staff address only the sign-in form;
+    # no menu.
+    pages = staff_session.signed_out_pages(ctx.settings.clinic_name)
+    st.navigation(pages, position="hidden").run()
+else:
+    sections, home = staff_session.pages_for(staff)
+    page = st.navigation(sections, position="sidebar", expanded=True)
+    if page.url_path == "":  # the patient flow is never shown beside a staff menu
+        st.switch_page(home)
+    staff_session.sidebar(staff)
+    page.run()

@@ -1,0 +1,27 @@
+"""Admin: the clinic's settings as configured (environment / secrets.toml). Read-only here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import staff_session
+from app_pages.resources import app_context
+from app_pages.staff_session import tr
+from forms.records import DomainError
+from forms.staff import Role
+from services import admin
+
+ctx = app_context()
+staff = staff_session.guard(ctx, Role.ADMIN)
+st.title(tr("staff.settings.title"))
+st.caption(tr("staff.settings.explain"))
+try:
+    rows = admin.settings_view(ctx, staff)
+except DomainError as exc:
+    st.error(str(exc))
+    st.stop()
+st.dataframe(
+    [{tr("staff.settings.col.name"): n, tr("staff.settings.col.value"): v} for n, v in rows],
+    hide_index=True,
+    width="stretch",
+)

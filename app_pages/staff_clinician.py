@@ -1,0 +1,116 @@
+"""Clinician: clear or uphold each screening flag with a note, attest with the password
+re-entered, hold / release, or mark a consent entered in error."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import staff_session, staff_widgets
+from app_pages.resources import app_context
+from app_pages.staff_session import format_datetime, tr
+from forms.records import DomainError, Status
+from forms.staff import Role
+from services import staff as staff_svc
+
+ctx = app_context()
+staff = staff_session.guard(ctx, Role.CLINICIAN)
+st.title(tr("staff.review.title"))
+
+only_mine = st.toggle(tr("staff.review.only_mine"), value=True)
+try:
+    if only_mine:
+        rows = staff_svc.clinician_queue(ctx, staff)
+    else:
+        rows = staff_svc.nurse_queue(
+            ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED]
+        )
+except DomainError as exc:
+    st.error(str(exc))
+    st.stop()
+row = staff_widgets.pick_consent(rows, key="review_pick", label=tr("staff.review.pick"))
+if row is None:
+    st.info(tr("staff.review.none"), icon=":material/inbox:")
+    st.stop()
+
+view = staff_svc.open_consent(ctx, staff, row.consent_id)
+consent = view.consent
+staff_widgets.header(ctx, view)
+done = st.session_state.pop("review_done", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
+
+
+def act(fn, message_key: str, **kwargs) -> None:
+    """Call one service; on success rerun with a confirmation, else show why (nothing changed)."""
+    try:
+        fn(ctx, staff, consent.id, expected_version=consent.version, **kwargs)
+    except DomainError as exc:
+        st.error(str(exc), icon=":material/error:")
+        if "Reload" in str(exc):
+            st.button(tr("staff.reload"), icon=":material/refresh:")
+    else:
+        st.session_state["review_done"] = tr(message_key)
+        st.rerun()
+
+
+staff_widgets.questions(view)
+st.subheader(tr("staff.review.flags"))
+staff_widgets.flags(view)
+may_review = consent.status in (Status.SUBMITTED, Status.VERIFIED)
+for flag in view.flags if may_review else ():
+    with st.form(f"flag-{consent.id}-{flag.question_id}"):
+        st.markdown(f"**{flag.question}**")
+        decision = st.radio(
+            tr("staff.review.decision"),
+            ["cleared", "upheld"],
+            index=None,
+            horizontal=True,
+            format_func=lambda d: tr(f"staff.review.{d}"),
+        )
+        note = st.text_input(tr("staff.review.note"))
+        if st.form_submit_button(tr("staff.review.save_flag")):
+            act(
+                staff_svc.review_flag,
+                "staff.review.flag_saved",
+                question_id=flag.question_id,
+                decision=decision or "",
+                note=note,
+            )
+
+if consent.status is Status.VERIFIED:
+    st.subheader(tr("staff.attest.title"))
+    with st.form(f"attest-{consent.id}"):
+        st.info(staff_svc.ATTESTATION_STATEMENT, icon=":material/record_voice_over:")
+        st.markdown(tr("staff.attest.sign_explain", name=staff.display_name))
+        password = st.text_input(
+            tr("staff.verify.password"), type="password", autocomplete="current-password"
+        )
+        if st.form_submit_button(
+            tr("staff.attest.button"),
+            type="primary",
+            disabled=bool(view.open_stop_flags),
+            icon=":material/draw:",
+        ):
+            act(staff_svc.attest, "staff.attest.done", password=password)
+elif consent.attestation is not None:
+    a = consent.attestation
+    st.success(
+        tr("staff.attest.by", name=a.clinician_name, time=format_datetime(ctx, a.attested_at)),
+        icon=":material/verified:",
+    )
+elif consent.status is Status.SUBMITTED:
+    st.caption(tr("staff.attest.after_nurse"))
+
+with st.expander(tr("staff.review.other"), icon=":material/more_horiz:"):
+    if consent.on_hold:
+        if st.button(tr("staff.review.release"), key="release"):
+            act(staff_svc.release, "staff.review.released")
+    else:
+        with st.form(f"hold-{consent.id}"):
+            reason = st.text_input(tr("staff.review.hold_reason"))
+            if st.form_submit_button(tr("staff.review.hold")):
+                act(staff_svc.hold, "staff.review.held", reason=reason)
+    with st.form(f"error-{consent.id}"):
+        reason = st.text_input(tr("staff.review.error_reason"))
+        if st.form_submit_button(tr("staff.review.error"), icon=":material/cancel:"):
+            act(staff_svc.enter_in_error, "staff.review.errored", reason=reason)

@@ -1,0 +1,64 @@
+"""Front desk: attested consents and signed refusals waiting to be filed; download the sealed
+PDF (hash and seal checked first, the download audited), mark it filed, print the patient copy."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import staff_session, staff_widgets
+from app_pages.resources import app_context
+from app_pages.staff_session import tr
+from forms.records import DomainError
+from forms.staff import Role
+from services import staff as staff_svc
+
+ctx = app_context()
+staff = staff_session.guard(ctx, Role.FRONT_DESK)
+st.title(tr("staff.filing.title"))
+done = st.session_state.pop("filing_done", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
+
+try:
+    rows = staff_svc.filing_queue(ctx, staff)
+except DomainError as exc:
+    st.error(str(exc))
+    st.stop()
+st.caption(tr("staff.filing.count", count=len(rows)))
+row = staff_widgets.pick_consent(rows, key="filing_pick", label=tr("staff.filing.pick"))
+if row is None:
+    st.info(tr("staff.filing.none"), icon=":material/inbox:")
+    st.stop()
+
+view = staff_svc.open_consent(ctx, staff, row.consent_id)
+consent = view.consent
+staff_widgets.header(ctx, view)
+if not consent.timeout and not consent.declined:
+    st.warning(tr("staff.filing.no_timeout"), icon=":material/timer_off:")
+
+st.subheader(tr("staff.filing.step_download"))
+staff_widgets.download(ctx, staff, consent.id, key="filing")
+
+st.subheader(tr("staff.filing.step_file"))
+with st.form(f"file-{consent.id}", clear_on_submit=False):
+    chart = st.text_input(
+        tr("staff.filing.chart"), max_chars=80, placeholder=tr("staff.filing.chart_hint")
+    )
+    go = st.form_submit_button(
+        tr("staff.filing.button"), type="primary", icon=":material/inventory:"
+    )
+if go:
+    try:
+        staff_svc.file_consent(
+            ctx, staff, consent.id, chart_reference=chart, expected_version=consent.version
+        )
+    except DomainError as exc:
+        st.error(str(exc), icon=":material/error:")
+    else:
+        st.session_state["filing_done"] = tr(
+            "staff.filing.done", name=consent.patient.legal_name, chart=chart.strip()
+        )
+        st.rerun()
+
+st.subheader(tr("staff.filing.step_copy"))
+staff_widgets.patient_copy(ctx, staff, consent.id, key="filing")

@@ -1,0 +1,67 @@
+"""Hand the tablet to a patient: optionally pre-fill their details (they confirm them), sign the
+staff member out, and open the patient flow. The tablet then shows only the patient flow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import staff_session
+from app_pages.resources import app_context
+from app_pages.staff_session import ALL, tr
+from checklist.flow import SITE_CHOICES
+from checklist.i18n import t
+from forms.records import DomainError
+from services import consent
+
+ctx = app_context()
+staff = staff_session.guard(ctx, *ALL)
+st.title(tr("staff.handoff.title"))
+st.caption(tr("staff.handoff.explain"))
+
+languages = consent.languages(ctx)
+with st.form("handoff"):
+    name = st.text_input(tr("staff.handoff.name"))
+    left, right = st.columns(2)
+    dob = left.date_input(
+        tr("staff.search.dob"),
+        value=None,
+        min_value=dt.date(1900, 1, 1),
+        max_value=dt.date.today(),
+        format="YYYY-MM-DD",
+    )
+    mrn = right.text_input(tr("staff.consent.mrn"))
+    site = left.selectbox(
+        tr("staff.handoff.site"),
+        ["", *SITE_CHOICES],
+        format_func=lambda s: t("en", f"patient.site.{s}") if s else "—",
+    )
+    language = right.selectbox(
+        tr("staff.handoff.language"),
+        ["", *languages],
+        format_func=lambda lang: lang or tr("staff.handoff.patient_chooses"),
+    )
+    appt_day = left.date_input(tr("staff.handoff.appointment_day"), value=None, format="YYYY-MM-DD")
+    appt_time = right.time_input(tr("staff.handoff.appointment_time"), value=None)
+    go = st.form_submit_button(tr("staff.handoff.button"), type="primary", icon=":material/tablet:")
+if go:
+    appointment = None
+    if appt_day and appt_time:
+        appointment = dt.datetime.combine(appt_day, appt_time, ctx.settings.tz)
+    try:
+        token = consent.prefill_draft(
+            ctx,
+            staff=staff,
+            legal_name=name.strip() or None,
+            date_of_birth=dob,
+            mrn=mrn.strip() or None,
+            site=site or None,
+            appointment_at=appointment,
+            language=language or None,
+        )
+    except DomainError as exc:
+        st.error(str(exc), icon=":material/error:")
+    else:
+        staff_session.end(ctx, reason="handoff")
+        st.switch_page(staff_session.PATIENT_PATH, query_params={"resume": token})

@@ -1,0 +1,84 @@
+"""Today's queue: every consent of the day, refreshing by itself, stop flags on top."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import staff_session
+from app_pages.resources import app_context
+from app_pages.staff_session import format_time, tr
+from app_pages.staff_widgets import SELECTED, status_text
+from forms.records import DomainError, Status
+from forms.staff import Role
+from services import staff as staff_svc
+
+REFRESH = dt.timedelta(seconds=15)
+FILTERS = {
+    "staff.queue.filter.all": None,
+    "staff.queue.filter.to_verify": [Status.SUBMITTED],
+    "staff.queue.filter.to_attest": [Status.VERIFIED],
+    "staff.queue.filter.attested": [Status.ATTESTED],
+    "staff.queue.filter.filed": [Status.FILED],
+    "staff.queue.filter.declined": [Status.DECLINED, Status.ENTERED_IN_ERROR],
+}
+
+ctx = app_context()
+staff = staff_session.guard(ctx, Role.NURSE, Role.CLINICIAN)
+st.title(tr("staff.queue.title"))
+
+
+def open_consent(consent_id: str) -> None:
+    st.session_state[SELECTED] = consent_id
+    target = (
+        "app_pages/staff_verify.py" if staff.has(Role.NURSE) else "app_pages/staff_clinician.py"
+    )
+    st.switch_page(target)
+
+
+@st.fragment(run_every=REFRESH)
+def queue() -> None:
+    choice = st.segmented_control(
+        tr("staff.queue.filter"),
+        list(FILTERS),
+        format_func=tr,
+        default="staff.queue.filter.all",
+        key="queue_filter",
+    )
+    try:
+        rows = staff_svc.nurse_queue(ctx, staff, statuses=FILTERS.get(choice or ""))
+    except DomainError as exc:
+        st.error(str(exc))
+        return
+    now = ctx.clock.now()
+    st.caption(tr("staff.queue.updated", time=format_time(ctx, now), count=len(rows)))
+    if not rows:
+        st.info(tr("staff.queue.empty"), icon=":material/inbox:")
+        return
+    for row in rows:
+        with st.container(border=True):
+            top, button = st.columns([5, 1], vertical_alignment="center")
+            top.markdown(
+                f"**{row.patient_name}** · {tr('staff.consent.dob')} {row.date_of_birth:%Y-%m-%d}"
+                f" · {status_text(row.status)}"
+            )
+            facts = []
+            if row.stop_flags:
+                facts.append(f":red-badge[🛑 {tr('staff.queue.stop', count=row.stop_flags)}]")
+            if row.review_flags:
+                facts.append(f":orange-badge[⚠️ {tr('staff.queue.review', count=row.review_flags)}]")
+            if row.questions:
+                facts.append(f":blue-badge[❓ {tr('staff.queue.questions', count=row.questions)}]")
+            if row.on_hold:
+                facts.append(f":violet-badge[⏸ {tr('staff.queue.on_hold')}]")
+            if row.timeout_done:
+                facts.append(f":green-badge[{tr('staff.queue.timeout_done')}]")
+            if row.minutes_waiting is not None:
+                facts.append(tr("staff.queue.minutes", minutes=row.minutes_waiting))
+            top.markdown(" ".join(facts))
+            if button.button(tr("staff.queue.open"), key=f"open-{row.consent_id}", width="stretch"):
+                open_consent(str(row.consent_id))
+
+
+queue()

@@ -1,0 +1,66 @@
+"""Search consents by name, date of birth and date; open one to download or print."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import staff_session, staff_widgets
+from app_pages.resources import app_context
+from app_pages.staff_session import ALL, format_datetime, tr
+from forms.records import DomainError
+from services import staff as staff_svc
+
+RESULTS = "search_results"
+
+ctx = app_context()
+staff = staff_session.guard(ctx, *ALL)
+st.title(tr("staff.search.title"))
+
+with st.form("search"):
+    name = st.text_input(tr("staff.search.name"))
+    dob = st.date_input(
+        tr("staff.search.dob"),
+        value=None,
+        min_value=dt.date(1900, 1, 1),
+        max_value=dt.date.today(),
+        format="YYYY-MM-DD",
+    )
+    left, right = st.columns(2)
+    date_from = left.date_input(tr("staff.search.from"), value=None, format="YYYY-MM-DD")
+    date_to = right.date_input(tr("staff.search.to"), value=None, format="YYYY-MM-DD")
+    go = st.form_submit_button(tr("staff.search.button"), type="primary", icon=":material/search:")
+if go:
+    try:
+        st.session_state[RESULTS] = staff_svc.search(
+            ctx, staff, name=name, date_of_birth=dob, date_from=date_from, date_to=date_to
+        )
+    except DomainError as exc:
+        st.session_state.pop(RESULTS, None)
+        st.error(str(exc), icon=":material/error:")
+
+rows = st.session_state.get(RESULTS)
+if rows is not None:
+    if not rows:
+        st.info(tr("staff.search.nothing"), icon=":material/search_off:")
+        st.stop()
+    st.dataframe(
+        [
+            {
+                tr("staff.search.col.patient"): r.patient_name,
+                tr("staff.search.col.dob"): r.date_of_birth.isoformat(),
+                tr("staff.search.col.status"): r.status_label,
+                tr("staff.search.col.signed"): format_datetime(ctx, r.submitted_at),
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    row = staff_widgets.pick_consent(rows, key="search_pick", label=tr("staff.search.pick"))
+    if row is not None:
+        view = staff_svc.open_consent(ctx, staff, row.consent_id)
+        staff_widgets.header(ctx, view)
+        staff_widgets.download(ctx, staff, row.consent_id, key="search")
+        staff_widgets.patient_copy(ctx, staff, row.consent_id, key="search")

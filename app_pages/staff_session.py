@@ -1,0 +1,266 @@
+"""Who is signed in on this browser tab, idle logoff, and each role's page list.
+
+Not a page: app.py and the staff pages import it. The session holds no secret (a StaffSession:
+id, names, roles, times); every service call reloads the account and checks the role again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from checklist.i18n import t
+from forms.records import DomainError
+from forms.staff import Role
+from services import auth
+from services.auth import StaffSession
+from services.context import AppContext
+
+KEY = "staff_session"
+NOTICE = "staff_notice"  # a message for the sign-in page (signed out, idle logoff)
+STAFF_LANG = "en"  # staff screens are in the clinic's language (messages/en/staff.yaml)
+IDLE_CHECK_SECONDS = 30
+
+
+def tr(key: str, **values: object) -> str:
+    return t(STAFF_LANG, key, **values)
+
+
+@dataclass(frozen=True)
+class StaffPage:
+    path: str
+    url_path: str
+    title_key: str
+    icon: str
+    roles: tuple[Role, ...]
+    section_key: str
+
+
+ALL = (Role.NURSE, Role.CLINICIAN, Role.FRONT_DESK, Role.ADMIN)
+PAGES: tuple[StaffPage, ...] = (
+    StaffPage(
+        "app_pages/staff_queue.py",
+        "queue",
+        "staff.page.queue",
+        ":material/list_alt:",
+        (Role.NURSE, Role.CLINICIAN),
+        "staff.section.care",
+    ),
+    StaffPage(
+        "app_pages/staff_verify.py",
+        "verify",
+        "staff.page.verify",
+        ":material/fact_check:",
+        (Role.NURSE,),
+        "staff.section.care",
+    ),
+    StaffPage(
+        "app_pages/staff_clinician.py",
+        "review",
+        "staff.page.review",
+        ":material/stethoscope:",
+        (Role.CLINICIAN,),
+        "staff.section.care",
+    ),
+    StaffPage(
+        "app_pages/staff_filing.py",
+        "filing",
+        "staff.page.filing",
+        ":material/folder_open:",
+        (Role.FRONT_DESK,),
+        "staff.section.records",
+    ),
+    StaffPage(
+        "app_pages/staff_search.py",
+        "search",
+        "staff.page.search",
+        ":material/search:",
+        ALL,
+        "staff.section.records",
+    ),
+    StaffPage(
+        "app_pages/staff_export.py",
+        "export",
+        "staff.page.export",
+        ":material/archive:",
+        (Role.FRONT_DESK, Role.ADMIN),
+        "staff.section.records",
+    ),
+    StaffPage(
+        "app_pages/staff_admin_users.py",
+        "users",
+        "staff.page.users",
+        ":material/group:",
+        (Role.ADMIN,),
+        "staff.section.admin",
+    ),
+    StaffPage(
+        "app_pages/staff_admin_packs.py",
+        "packs",
+        "staff.page.packs",
+        ":material/library_books:",
+        (Role.ADMIN,),
+        "staff.section.admin",
+    ),
+    StaffPage(
+        "app_pages/staff_admin_audit.py",
+        "audit",
+        "staff.page.audit",
+        ":material/history:",
+        (Role.ADMIN,),
+        "staff.section.admin",
+    ),
+    StaffPage(
+        "app_pages/staff_admin_settings.py",
+        "settings",
+        "staff.page.settings",
+        ":material/settings:",
+        (Role.ADMIN,),
+        "staff.section.admin",
+    ),
+    StaffPage(
+        "app_pages/staff_handoff.py",
+        "handoff",
+        "staff.page.handoff",
+        ":material/tablet:",
+        ALL,
+        "staff.section.session",
+    ),
+    StaffPage(
+        "app_pages/staff_sign_out.py",
+        "sign-out",
+        "staff.page.sign_out",
+        ":material/logout:",
+        ALL,
+        "staff.section.session",
+    ),
+)
+SIGN_IN_PATH = "app_pages/sign_in.py"
+SIGN_IN_URL = "staff"
+PATIENT_PATH = "app_pages/patient.py"
+
+
+# --- the session ----------------------------------------------------------------------------
+def current() -> StaffSession | None:
+    staff = st.session_state.get(KEY)
+    return staff if isinstance(staff, StaffSession) else None
+
+
+def start(staff: StaffSession) -> None:
+    st.session_state[KEY] = staff
+    st.session_state.pop(NOTICE, None)
+
+
+def end(ctx: AppContext, *, reason: str = "user", notice: str | None = None) -> None:
+    staff = current()
+    if staff is not None:
+        with contextlib.suppress(DomainError):  # signing out must always clear the tab
+            auth.sign_out(ctx, staff, reason=reason)
+    # Clear everything the tab held for staff (selected consent, form values).
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if notice:
+        st.session_state[NOTICE] = notice
+
+
+def refresh(ctx: AppContext) -> StaffSession | None:
+    """Each full run: end an idle session (audited), else record activity now."""
+    staff = current()
+    if staff is None:
+        return None
+    try:
+        staff = auth.touch(ctx, staff)
+    except auth.SessionExpired as exc:
+        for key in list(st.session_state.keys()):
+            del st.session_state[key]
+        st.session_state[NOTICE] = str(exc)
+        return None
+    st.session_state[KEY] = staff
+    return staff
+
+
+def _idle_watch_body(ctx: AppContext) -> None:
+    staff = current()
+    if staff is not None and auth.is_expired(ctx, staff):
+        st.rerun(scope="app")  # the full run signs the idle session out
+
+
+def idle_watch(ctx: AppContext) -> None:
+    """Re-check idleness every 30 s without counting as activity, so an unattended screen
+    closes by itself."""
+    st.fragment(run_every=dt.timedelta(seconds=IDLE_CHECK_SECONDS))(_idle_watch_body)(ctx)
+
+
+def guard(ctx: AppContext, *roles: Role) -> StaffSession:
+    """The signed-in staff member, or a clear message and nothing else of the page."""
+    staff = current()
+    if staff is None:
+        st.warning(tr("staff.guard.sign_in"))
+        st.page_link(SIGN_IN_PATH, label=tr("staff.guard.go_sign_in"), icon=":material/login:")
+        st.stop()
+    if roles and not any(staff.has(r) for r in roles):
+        st.error(tr("staff.guard.not_allowed", name=staff.display_name))
+        st.stop()
+    idle_watch(ctx)
+    return staff
+
+
+def sidebar(staff: StaffSession) -> None:
+    with st.sidebar:
+        st.markdown(f"**{staff.display_name}**  \n{staff.role_names}")
+
+
+# --- navigation -------------------------------------------------------------------------------
+def home_path(staff: StaffSession) -> str:
+    """The first page the role may open (its home)."""
+    return next(p.path for p in PAGES if any(staff.has(r) for r in p.roles))
+
+
+def pages_for(staff: StaffSession) -> tuple[dict[str, list], st.Page]:
+    """The role's pages grouped in sections, and the first one (the home page)."""
+    sections: dict[str, list] = {}
+    home = None
+    for p in PAGES:
+        if not any(staff.has(r) for r in p.roles):
+            continue
+        page = st.Page(p.path, title=tr(p.title_key), url_path=p.url_path, icon=p.icon)
+        home = home or page
+        sections.setdefault(tr(p.section_key), []).append(page)
+    hidden = [
+        # The patient flow stays the default address; app.py sends staff on to their home.
+        st.Page(PATIENT_PATH, title=tr("staff.page.patient"), default=True, visibility="hidden"),
+        st.Page(
+            SIGN_IN_PATH, title=tr("staff.page.sign_in"), url_path=SIGN_IN_URL, visibility="hidden"
+        ),
+    ]
+    first_section = next(iter(sections))
+    sections[first_section] = hidden + sections[first_section]
+    assert home is not None
+    return sections, home
+
+
+def signed_out_pages(patient_title: str) -> list:
+    """Nobody signed in: the patient flow; every staff address shows the sign-in form."""
+    pages = [
+        st.Page(PATIENT_PATH, title=patient_title, default=True),
+        st.Page(SIGN_IN_PATH, title=tr("staff.page.sign_in"), url_path=SIGN_IN_URL),
+    ]
+    pages += [
+        st.Page(SIGN_IN_PATH, title=tr("staff.page.sign_in"), url_path=p.url_path) for p in PAGES
+    ]
+    return pages
+
+
+def format_time(ctx: AppContext, when: dt.datetime | None) -> str:
+    if when is None:
+        return "—"
+    return when.astimezone(ctx.settings.tz).strftime("%H:%M")
+
+
+def format_datetime(ctx: AppContext, when: dt.datetime | None) -> str:
+    if when is None:
+        return "—"
+    return when.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M %Z")

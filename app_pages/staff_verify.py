@@ -1,0 +1,146 @@
+"""Nurse: the patient's answers with flags first, the pre-procedure checklist signed as witness
+(password re-entered), then the time-out as its own step just before the procedure."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import staff_session, staff_widgets
+from app_pages.resources import app_context
+from app_pages.staff_session import format_datetime, tr
+from forms.records import DomainError, Status
+from forms.staff import Role
+from services import staff as staff_svc
+
+ANSWERS = {"yes": "staff.check.yes", "no": "staff.check.no", "na": "staff.check.na"}
+
+ctx = app_context()
+staff = staff_session.guard(ctx, Role.NURSE)
+st.title(tr("staff.verify.title"))
+
+try:
+    rows = staff_svc.nurse_queue(
+        ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED]
+    )
+except DomainError as exc:
+    st.error(str(exc))
+    st.stop()
+row = staff_widgets.pick_consent(rows, key="verify_pick", label=tr("staff.verify.pick"))
+if row is None:
+    st.info(tr("staff.verify.none"), icon=":material/inbox:")
+    st.stop()
+
+view = staff_svc.open_consent(ctx, staff, row.consent_id)
+consent = view.consent
+staff_widgets.header(ctx, view)
+
+st.subheader(tr("staff.verify.flags"))
+staff_widgets.flags(view)
+staff_widgets.questions(view)
+
+done = st.session_state.pop("verify_done", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
+
+
+def show_error(exc: DomainError) -> None:
+    st.error(str(exc), icon=":material/error:")
+    if "Reload" in str(exc):
+        st.button(tr("staff.reload"), icon=":material/refresh:")
+
+
+if consent.status is Status.SUBMITTED:
+    st.subheader(tr("staff.verify.checklist"))
+    blocked = bool(view.open_stop_flags)
+    if blocked:
+        st.error(tr("staff.verify.blocked"), icon=":material/block:")
+    with st.form(f"checklist-{consent.id}"):
+        answers: dict[str, tuple[str | None, str]] = {}
+        for item in view.staff_pack.nurse_checklist:
+            st.markdown(f"**{item.text}**")
+            left, right = st.columns([2, 3])
+            choice = left.radio(
+                item.text,
+                list(ANSWERS),
+                index=None,
+                horizontal=True,
+                format_func=lambda a: tr(ANSWERS[a]),
+                key=f"chk-{consent.id}-{item.id}",
+                label_visibility="collapsed",
+            )
+            note = right.text_input(
+                tr("staff.verify.note"),
+                key=f"note-{consent.id}-{item.id}",
+                label_visibility="collapsed",
+                placeholder=tr("staff.verify.note"),
+            )
+            answers[item.id] = (choice, note)
+        st.divider()
+        st.markdown(tr("staff.verify.sign_explain", name=staff.display_name))
+        password = st.text_input(
+            tr("staff.verify.password"),
+            type="password",
+            autocomplete="current-password",
+            key=f"verify-pw-{consent.id}",
+        )
+        submitted = st.form_submit_button(
+            tr("staff.verify.button"), type="primary", disabled=blocked, icon=":material/draw:"
+        )
+    if submitted:
+        try:
+            staff_svc.verify(
+                ctx,
+                staff,
+                consent.id,
+                answers={k: (a or "", n) for k, (a, n) in answers.items()},
+                password=password,
+                expected_version=consent.version,
+            )
+        except DomainError as exc:
+            show_error(exc)
+        else:
+            st.session_state["verify_done"] = tr("staff.verify.done")
+            st.rerun()
+elif consent.nurse_verification is not None:
+    nv = consent.nurse_verification
+    st.success(
+        tr(
+            "staff.verify.verified_by",
+            name=nv.nurse_name,
+            time=format_datetime(ctx, nv.verified_at),
+        ),
+        icon=":material/verified:",
+    )
+
+if consent.status in (Status.VERIFIED, Status.ATTESTED):
+    st.subheader(tr("staff.timeout.title"))
+    if consent.timeout is not None:
+        st.success(
+            tr(
+                "staff.timeout.done",
+                name=consent.timeout.by_name,
+                time=format_datetime(ctx, consent.timeout.performed_at),
+            ),
+            icon=":material/timer:",
+        )
+    else:
+        st.caption(tr("staff.timeout.explain"))
+        with st.form(f"timeout-{consent.id}"):
+            confirmed = [
+                item.id
+                for item in view.staff_pack.timeout
+                if st.checkbox(item.text, key=f"to-{consent.id}-{item.id}")
+            ]
+            go = st.form_submit_button(
+                tr("staff.timeout.button"), type="primary", icon=":material/timer:"
+            )
+        if go:
+            try:
+                staff_svc.record_timeout(
+                    ctx, staff, consent.id, confirmed=confirmed, expected_version=consent.version
+                )
+            except DomainError as exc:
+                show_error(exc)
+            else:
+                st.session_state["verify_done"] = tr("staff.timeout.recorded")
+                st.rerun()

@@ -1,0 +1,156 @@
+"""Pieces several staff screens share: the consent header, flags, questions, picking a consent,
+and the PDF download. Display only; every action goes through services."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.staff_session import format_datetime, tr
+from checklist.models import FlagLevel
+from forms.records import DomainError, Status
+from services import staff as staff_svc
+from services.auth import StaffSession
+from services.context import AppContext
+from services.staff import ConsentView, QueueRow
+
+SELECTED = "selected_consent"  # session key: the consent id chosen on the queue
+
+STATUS_ICON = {
+    Status.DRAFT: "✏️",
+    Status.SUBMITTED: "🖊️",
+    Status.VERIFIED: "✅",
+    Status.ATTESTED: "🩺",
+    Status.FILED: "📁",
+    Status.DECLINED: "🚫",
+    Status.ENTERED_IN_ERROR: "❌",
+}
+
+
+def status_text(status: Status) -> str:
+    return f"{STATUS_ICON[status]} {staff_svc.STATUS_LABELS[status]}"
+
+
+def row_label(row: QueueRow) -> str:
+    flags = f" · 🛑 {row.stop_flags}" if row.stop_flags else ""
+    return (
+        f"{row.patient_name} · born {row.date_of_birth:%Y-%m-%d} · "
+        f"{staff_svc.STATUS_LABELS[row.status]}{flags}"
+    )
+
+
+def pick_consent(rows: list[QueueRow], *, key: str, label: str) -> QueueRow | None:
+    """A select box of consents; preselects the one chosen on the queue."""
+    if not rows:
+        return None
+    ids = [str(r.consent_id) for r in rows]
+    wanted = st.session_state.get(SELECTED)
+    index = ids.index(wanted) if wanted in ids else 0
+    choice = st.selectbox(
+        label, ids, index=index, key=key, format_func=lambda i: row_label(rows[ids.index(i)])
+    )
+    st.session_state[SELECTED] = choice
+    return rows[ids.index(choice)]
+
+
+def header(ctx: AppContext, view: ConsentView) -> None:
+    c = view.consent
+    with st.container(border=True):
+        left, right = st.columns([3, 2])
+        left.markdown(f"### {c.patient.legal_name}")
+        left.markdown(
+            f"{tr('staff.consent.dob')}: **{c.patient.date_of_birth:%Y-%m-%d}**"
+            + (f" · {tr('staff.consent.mrn')}: **{c.patient.mrn}**" if c.patient.mrn else "")
+        )
+        left.markdown(f"{c.procedure} · **{c.site}**")
+        right.markdown(f"**{status_text(c.status)}**")
+        signed = c.patient_signature.signed_at if c.patient_signature else None
+        right.caption(
+            f"{tr('staff.consent.signed_at')}: {format_datetime(ctx, signed)}  \n"
+            f"{tr('staff.consent.language')}: {c.pack.language} · "
+            f"{tr('staff.consent.pack')} {c.pack.version}"
+        )
+        if c.interpreter:
+            right.caption(f"{tr('staff.consent.interpreter')}: {c.interpreter.name_or_id}")
+        if c.on_hold:
+            st.warning(tr("staff.consent.on_hold", reason=c.on_hold), icon=":material/pause:")
+        if c.error_reason:
+            st.error(tr("staff.consent.in_error", reason=c.error_reason))
+
+
+def flags(view: ConsentView) -> None:
+    """Stop flags first (red), then review flags (amber), each with any clinician review."""
+    if not view.flags:
+        st.success(tr("staff.flags.none"), icon=":material/check_circle:")
+        return
+    for f in view.flags:
+        text = f"**{f.question}** — {tr('staff.flags.answer')}: {f.answer.replace('_', ' ')}"
+        if f.reasons:
+            text += "  \n" + "; ".join(f.reasons)
+        if f.review is not None:
+            text += "  \n" + tr(
+                "staff.flags.reviewed",
+                decision=f.review.decision,
+                name=f.review.by_name,
+                note=f.review.note,
+            )
+        if f.level is FlagLevel.STOP and f.open:
+            st.error(tr("staff.flags.stop") + "  \n" + text, icon=":material/block:")
+        elif f.level is FlagLevel.STOP:
+            st.success(tr("staff.flags.stop_cleared") + "  \n" + text, icon=":material/check:")
+        else:
+            st.warning(tr("staff.flags.review") + "  \n" + text, icon=":material/warning:")
+
+
+def questions(view: ConsentView) -> None:
+    if not view.questions:
+        return
+    with st.container(border=True):
+        st.markdown(f"**❓ {tr('staff.questions.title', count=len(view.questions))}**")
+        for title, note in view.questions:
+            st.markdown(f"- **{title}**" + (f": {note}" if note else ""))
+
+
+def download(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) -> None:
+    """Fetch the PDF on request (hash and seal checked, the download audited), then offer it."""
+    store_key = f"pdf-{key}-{consent_id}"
+    if st.button(tr("staff.download.prepare"), key=f"prep-{key}", icon=":material/download:"):
+        try:
+            doc = staff_svc.download_pdf(ctx, staff, consent_id)
+        except DomainError as exc:
+            st.session_state.pop(store_key, None)
+            st.error(str(exc), icon=":material/gpp_bad:")
+        else:
+            st.session_state[store_key] = (doc.pdf, doc.kind, doc.sha256)
+    ready = st.session_state.get(store_key)
+    if ready:
+        pdf, kind, sha = ready
+        st.download_button(
+            tr("staff.download.button", kind=kind),
+            data=pdf,
+            file_name=f"consent-{consent_id}-{kind}.pdf",
+            mime="application/pdf",
+            key=f"dl-{key}",
+            type="primary",
+            icon=":material/picture_as_pdf:",
+        )
+        st.caption(tr("staff.download.checked", sha=sha[:16]))
+
+
+def patient_copy(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) -> None:
+    """The patient's one-page aftercare and warning-signs sheet, in their language."""
+    store_key = f"copy-{key}-{consent_id}"
+    if st.button(tr("staff.copy.prepare"), key=f"copy-prep-{key}", icon=":material/print:"):
+        try:
+            st.session_state[store_key] = staff_svc.patient_copy(ctx, staff, consent_id)
+        except DomainError as exc:
+            st.error(str(exc), icon=":material/error:")
+    pdf = st.session_state.get(store_key)
+    if pdf:
+        st.download_button(
+            tr("staff.copy.button"),
+            data=pdf,
+            file_name="aftercare.pdf",
+            mime="application/pdf",
+            key=f"copy-dl-{key}",
+            icon=":material/print:",
+        )

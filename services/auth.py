@@ -1,0 +1,323 @@
+"""Staff sign-in, lockout, idle logoff, password re-entry for e-signatures, role checks.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile). A
+signed-in person is a ``StaffSession``; every service call reloads the account from the store
+(``load_actor``), so a disabled account or a removed role stops working at once, whatever the
+menu of an open browser tab still shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, replace
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from forms.records import DomainError
+from forms.staff import Role, StaffUser
+from services.context import AppContext
+
+_HASHER = PasswordHasher()  # argon2id
+# Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not a real password " + secrets.token_hex(8))
+
+MIN_PASSWORD_LENGTH = 10
+ROLE_LABELS: dict[Role, str] = {
+    Role.NURSE: "Nurse",
+    Role.CLINICIAN: "Clinician",
+    Role.FRONT_DESK: "Front desk",
+    Role.ADMIN: "Administrator",
+}
+
+
+class NotAllowed(DomainError):
+    """The caller is not signed in, is disabled, or lacks the role for this action."""
+
+
+class SignInFailed(DomainError):
+    """Wrong username or password, a locked or a disabled account."""
+
+
+class AccountLocked(SignInFailed):
+    pass
+
+
+class AccountDisabled(SignInFailed):
+    pass
+
+
+class SessionExpired(DomainError):
+    """The staff session was idle too long."""
+
+
+class WrongPassword(DomainError):
+    """Password re-entry for an e-signature failed; nothing was signed."""
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """Who is signed in on this browser tab. Kept in st.session_state; holds no secret."""
+
+    id: int  # the StaffUser id
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    session_id: str  # random, per sign-in; goes into audit events
+    signed_in_at: dt.datetime
+    last_seen: dt.datetime
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def role_names(self) -> str:
+        return ", ".join(ROLE_LABELS[r] for r in Role if r in self.roles)
+
+
+# --- passwords ------------------------------------------------------------------------------
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a new password is not acceptable, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters for the password."
+    if username and password.strip().lower() == username.lower():
+        return "The password must not be the username."
+    if password != password.strip():
+        return "The password must not start or end with a space."
+    return None
+
+
+def _matches(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _fmt_time(ctx: AppContext, when: dt.datetime) -> str:
+    return when.astimezone(ctx.settings.tz).strftime("%H:%M")
+
+
+# --- role checks ----------------------------------------------------------------------------
+def require(user: StaffSession | StaffUser | None, *roles: Role) -> Role:
+    """The first of ``roles`` the user holds; NotAllowed if none (or nobody is signed in)."""
+    if user is None:
+        raise NotAllowed("Please sign in as staff first.")
+    if isinstance(user, StaffUser) and user.disabled:
+        raise NotAllowed("This account is disabled. Ask an administrator.")
+    for role in roles:
+        if user.has(role):
+            return role
+    wanted = " or ".join(ROLE_LABELS[r].lower() for r in roles)
+    raise NotAllowed(f"Only a {wanted} can do this. You are signed in as {user.display_name}.")
+
+
+def load_actor(uow, staff: StaffSession | None, *roles: Role) -> tuple[StaffUser, Role]:
+    """Reload the signed-in account inside ``uow`` and check it may act in one of ``roles``."""
+    if staff is None:
+        raise NotAllowed("Please sign in as staff first.")
+    user = get_user(uow, staff.id)
+    if user is None:
+        raise NotAllowed("This staff account no longer exists. Sign in again.")
+    return user, require(user, *roles)
+
+
+def get_user(uow, user_id: int) -> StaffUser | None:
+    from store.errors import NotFound
+
+    try:
+        return uow.users.get(user_id)
+    except NotFound:
+        return None
+
+
+# --- sign-in --------------------------------------------------------------------------------
+def new_session_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _audit_user(uow, *, at, user: StaffUser | None, action: str, session_id, new=None) -> None:
+    uow.audit.append(
+        at=at,
+        actor_id=str(user.id) if user is not None else "unknown",
+        actor_role="staff",
+        action=action,
+        new=new,
+        session_id=session_id,
+    )
+
+
+def sign_in(
+    ctx: AppContext, username: str, password: str, *, session_id: str | None = None
+) -> StaffSession:
+    """Check the password; count failures and lock after ``lockout_attempts`` (audited)."""
+    now = ctx.clock.now()
+    session_id = session_id or new_session_id()
+    name = (username or "").strip().lower()
+    with ctx.database.uow() as uow:
+        user = uow.users.by_username(name) if name else None
+        if user is None:
+            _matches(_DUMMY_HASH, password or "")
+            # The typed name is not stored: it may be a password typed into the wrong box.
+            _audit_user(
+                uow,
+                at=now,
+                user=None,
+                action="user.sign_in_failed",
+                session_id=session_id,
+                new={"reason": "unknown username"},
+            )
+            uow.commit()
+            raise SignInFailed("Wrong username or password. Check both and try again.")
+        if user.locked_until is not None and user.locked_until > now:
+            _audit_user(
+                uow,
+                at=now,
+                user=user,
+                action="user.sign_in_failed",
+                session_id=session_id,
+                new={"reason": "locked"},
+            )
+            uow.commit()
+            raise AccountLocked(
+                "This account is locked after too many wrong passwords. Try again after "
+                f"{_fmt_time(ctx, user.locked_until)} or ask an administrator to reset it."
+            )
+        if not _matches(user.password_hash, password or ""):
+            _record_failure(ctx, uow, user, now, session_id, "wrong password")
+            uow.commit()
+            raise SignInFailed(_failure_message(ctx, user))
+        if user.disabled:
+            _audit_user(
+                uow,
+                at=now,
+                user=user,
+                action="user.sign_in_failed",
+                session_id=session_id,
+                new={"reason": "disabled"},
+            )
+            uow.commit()
+            raise AccountDisabled("This account is disabled. Ask an administrator.")
+        user.failed_attempts = 0
+        user.locked_until = None
+        if _HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = _HASHER.hash(password)
+        uow.users.update(user)
+        _audit_user(uow, at=now, user=user, action="user.signed_in", session_id=session_id)
+        uow.commit()
+    assert user.id is not None
+    return StaffSession(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=frozenset(user.roles),
+        session_id=session_id,
+        signed_in_at=now,
+        last_seen=now,
+    )
+
+
+def _record_failure(ctx: AppContext, uow, user: StaffUser, now, session_id, reason: str) -> None:
+    user.failed_attempts += 1
+    _audit_user(
+        uow,
+        at=now,
+        user=user,
+        action="user.sign_in_failed",
+        session_id=session_id,
+        new={"reason": reason, "failed_attempts": user.failed_attempts},
+    )
+    if user.failed_attempts >= ctx.settings.lockout_attempts:
+        user.locked_until = now + dt.timedelta(minutes=ctx.settings.lockout_minutes)
+        user.failed_attempts = 0
+        _audit_user(
+            uow,
+            at=now,
+            user=user,
+            action="user.locked",
+            session_id=session_id,
+            new={"locked_until": user.locked_until.isoformat()},
+        )
+    uow.users.update(user)
+
+
+def _failure_message(ctx: AppContext, user: StaffUser) -> str:
+    if user.locked_until is not None and user.locked_until > ctx.clock.now():
+        return (
+            f"Wrong password. The account is now locked for {ctx.settings.lockout_minutes} "
+            "minutes; an administrator can reset it sooner."
+        )
+    left = ctx.settings.lockout_attempts - user.failed_attempts
+    tries = "try locks" if left == 1 else "tries lock"
+    return f"Wrong username or password. {left} more wrong {tries} the account."
+
+
+def reauthenticate(ctx: AppContext, staff: StaffSession | None, password: str) -> StaffUser:
+    """Password re-entry for an e-signature (21 CFR 11.200: ID + password at signing).
+
+    Runs in its own transaction so a wrong password is counted and audited even though the
+    signing itself does not happen.
+    """
+    now = ctx.clock.now()
+    if staff is None:
+        raise NotAllowed("Please sign in as staff first.")
+    with ctx.database.uow() as uow:
+        user = get_user(uow, staff.id)
+        if user is None or user.disabled:
+            raise NotAllowed("This account is disabled. Ask an administrator.")
+        if user.locked_until is not None and user.locked_until > now:
+            raise WrongPassword(
+                "This account is locked after too many wrong passwords; nothing was signed."
+            )
+        if not password or not _matches(user.password_hash, password):
+            _record_failure(ctx, uow, user, now, staff.session_id, "wrong password at signing")
+            uow.commit()
+            raise WrongPassword("That password is not right, so nothing was signed. Try again.")
+        if user.failed_attempts:
+            user.failed_attempts = 0
+            uow.users.update(user)
+            uow.commit()
+        return user
+
+
+# --- idle logoff ----------------------------------------------------------------------------
+def idle_for(ctx: AppContext, staff: StaffSession) -> dt.timedelta:
+    return ctx.clock.now() - staff.last_seen
+
+
+def is_expired(ctx: AppContext, staff: StaffSession) -> bool:
+    return idle_for(ctx, staff) >= dt.timedelta(minutes=ctx.settings.staff_idle_minutes)
+
+
+def touch(ctx: AppContext, staff: StaffSession) -> StaffSession:
+    """Mark activity now; SessionExpired (and an audited sign-out) if the session sat idle."""
+    if is_expired(ctx, staff):
+        sign_out(ctx, staff, reason="idle")
+        raise SessionExpired(
+            f"You were signed out after {ctx.settings.staff_idle_minutes} minutes without "
+            "activity. Sign in again."
+        )
+    return replace(staff, last_seen=ctx.clock.now())
+
+
+def sign_out(ctx: AppContext, staff: StaffSession, *, reason: str = "user") -> None:
+    with ctx.database.uow() as uow:
+        uow.audit.append(
+            at=ctx.clock.now(),
+            actor_id=str(staff.id),
+            actor_role="staff",
+            action="user.signed_out",
+            new={"reason": reason},
+            session_id=staff.session_id,
+        )
+        uow.commit()
+
+
+def has_any_user(ctx: AppContext) -> bool:
+    with ctx.database.uow() as uow:
+        return bool(uow.users.list())

@@ -1,0 +1,411 @@
+"""Demo data: synthetic consents in every state, made through the same service functions the
+screens use (services.consent for the patient's part, services.staff for the rest), and one
+demo account per role with a printed password. Names and signatures are generated, never real.
+
+It refuses a database that holds any consent not made here (``Consent.demo`` is False).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import itertools
+import math
+import random
+import secrets
+import struct
+import zlib
+from collections.abc import Callable, Mapping
+
+from checklist import flow
+from checklist.flow import StepKind
+from forms.records import Consent, DomainError
+from forms.staff import Role
+from services import admin, auth, consent, staff
+from services.context import AppContext
+
+PAD = (600.0, 200.0)  # the signature pad's CSS size the synthetic strokes are drawn on
+
+DEMO_ACCOUNTS: tuple[tuple[str, str, Role], ...] = (
+    ("demo.nurse", "Demo Nurse Nora", Role.NURSE),
+    ("demo.clinician", "Demo Dr. Carl Clinician", Role.CLINICIAN),
+    ("demo.frontdesk", "Demo Front Desk Fran", Role.FRONT_DESK),
+    ("demo.admin", "Demo Admin Ada", Role.ADMIN),
+)
+
+# Synthetic names (mixed scripts and accents so the screens and PDFs show they cope).
+FIRST = (
+    "Alex",
+    "Maria",
+    "Nguyễn Thị",
+    "José",
+    "Aisha",
+    "Olga",
+    "Björn",
+    "Siobhán",
+    "Kenji",
+    "Zoë",
+    "Rafael",
+    "Priya",
+    "Tomasz",
+    "Chloé",
+    "Mateo",
+    "Ingrid",
+)
+LAST = (
+    "Testperson",
+    "Demoson",
+    "Sampleton",
+    "Fictivo",
+    "Placeholder",
+    "Exampleberg",
+    "Mockford",
+    "Synthé",
+    "Dummé",
+    "Proberg",
+)
+
+# Each demo consent ends in one of these states, cycling, so N >= 9 shows all of them.
+SCENARIOS = (
+    "submitted",
+    "stop_flag",
+    "verified",
+    "timeout",
+    "attested",
+    "filed",
+    "declined",
+    "on_hold",
+    "entered_in_error",
+)
+
+
+class StepClock:
+    """A clock that moves forward a little every time it is read (demo timelines)."""
+
+    def __init__(self, start: dt.datetime, step_seconds: float = 20.0) -> None:
+        self.current = start
+        self.step = dt.timedelta(seconds=step_seconds)
+
+    def now(self) -> dt.datetime:
+        self.current += self.step
+        return self.current
+
+
+# --- synthetic signatures ------------------------------------------------------------------
+def synthetic_strokes(rng: random.Random, width: float = PAD[0], height: float = PAD[1]):
+    """Two cursive-looking strokes: loops on a baseline, then an underline flourish."""
+    base = height * 0.6
+    strokes = []
+    x, t = width * 0.08, 0
+    points = []
+    loops = rng.randint(5, 8)
+    for i in range(loops * 12):
+        angle = i / 12 * 2 * math.pi
+        x += width * 0.55 / (loops * 12)
+        y = base - (height * 0.25) * abs(math.sin(angle / 2)) + rng.uniform(-2, 2)
+        points.append({"x": round(x + 6 * math.cos(angle), 1), "y": round(y, 1), "t": t})
+        t += 12
+    strokes.append(points)
+    flourish = []
+    for i in range(20):
+        fx = width * 0.1 + i * width * 0.03
+        flourish.append({"x": round(fx, 1), "y": round(base + 25 + 6 * math.sin(i / 3), 1), "t": t})
+        t += 10
+    strokes.append(flourish)
+    return strokes
+
+
+def _png_rgba(width: int, height: int, pixels: bytearray) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    raw = b"".join(
+        b"\x00" + bytes(pixels[y * width * 4 : (y + 1) * width * 4]) for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def strokes_png(strokes, width: int = int(PAD[0]), height: int = int(PAD[1])) -> bytes:
+    """The strokes drawn in dark ink on a transparent background, as the pad would send."""
+    pixels = bytearray(width * height * 4)
+
+    def dot(cx: float, cy: float) -> None:
+        for dy in range(-2, 3):
+            for dx in range(-2, 3):
+                px, py = int(cx) + dx, int(cy) + dy
+                if 0 <= px < width and 0 <= py < height and dx * dx + dy * dy <= 5:
+                    i = (py * width + px) * 4
+                    pixels[i : i + 4] = b"\x1a\x23\x7e\xff"
+
+    for stroke in strokes:
+        for a, b in itertools.pairwise(stroke):
+            steps = max(1, int(math.hypot(b["x"] - a["x"], b["y"] - a["y"])))
+            for s in range(steps + 1):
+                f = s / steps
+                dot(a["x"] + (b["x"] - a["x"]) * f, a["y"] + (b["y"] - a["y"]) * f)
+    return _png_rgba(width, height, pixels)
+
+
+def png_data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+# --- the patient's part, through services.consent ------------------------------------------
+def patient_completes(
+    ctx: AppContext,
+    *,
+    legal_name: str,
+    date_of_birth: dt.date,
+    site: str = "left_leg",
+    language: str = "en",
+    answers: Mapping[str, str] | None = None,
+    questions: Mapping[str, str] | None = None,
+    decision: str = "consent",
+    rng: random.Random | None = None,
+    token: str | None = None,
+) -> Consent:
+    """Take one synthetic patient through every screen and sign (or refuse) at the end.
+
+    ``answers`` maps screening question ids to yes / no / not_sure (default: no).
+    ``questions`` maps section ids to a note for "I have a question for the doctor".
+    """
+    rng = rng or random.Random(0)
+    answers = dict(answers or {})
+    questions = dict(questions or {})
+    token = token or consent.start_consent(ctx, language=language)
+    state = consent.load_draft(ctx, token)
+    if state is None:
+        raise DomainError("The demo draft could not be opened.")
+    if state.step == "language":
+        consent.choose_language(ctx, token, language)
+        state = consent.load_draft(ctx, token)
+        assert state is not None
+    guard = 0
+    while state.step not in ("sign",):
+        guard += 1
+        if guard > 100:
+            raise DomainError("The demo patient did not reach the signature step.")
+        pack = consent.pack_of(ctx, state)
+        step = flow.step_by_id(pack, state.step)
+        if step.kind is StepKind.DETAILS:
+            state = consent.confirm_details(
+                ctx,
+                token,
+                legal_name=legal_name,
+                date_of_birth=date_of_birth,
+                mrn=None,
+                site=site,
+            )
+        elif step.kind is StepKind.SCREENING:
+            state = consent.answer_screening(
+                ctx, token, {q: answers.get(q, "no") for q in step.question_ids}
+            )
+        elif step.kind is StepKind.SECTION:
+            ticked = {i.id: True for sid in step.section_ids for i in pack.section(sid).items}
+            asked = {sid: (True, questions[sid]) for sid in step.section_ids if sid in questions}
+            state = consent.acknowledge_section(ctx, token, ticked=ticked, questions=asked)
+        elif step.kind is StepKind.PHOTOS:
+            state = consent.answer_photos(ctx, token, rng.random() < 0.5)
+        elif step.kind is StepKind.INTERPRETER:
+            state = consent.record_interpreter(ctx, token, used=False)
+        elif step.kind is StepKind.REVIEW:
+            if decision == "decline":
+                state = consent.go_to_decline(ctx, token)
+            else:
+                state = consent.certify(ctx, token, True)
+        else:
+            raise DomainError(f"The demo patient does not know the step {state.step}.")
+    strokes = synthetic_strokes(rng)
+    return consent.submit(
+        ctx,
+        token,
+        typed_name=legal_name,
+        strokes=strokes,
+        png=png_data_url(strokes_png(strokes)),
+        pad_size=PAD,
+        decision=decision,  # type: ignore[arg-type]
+    )
+
+
+# --- staff steps, through services.staff ------------------------------------------------------
+def all_yes(view: staff.ConsentView) -> dict[str, tuple[str, str]]:
+    return {i.id: ("yes", "") for i in view.staff_pack.nurse_checklist}
+
+
+def _mark_demo(ctx: AppContext, c: Consent) -> Consent:
+    """Flag the record as demo data (so a later run knows it may add to this database)."""
+    with ctx.database.uow() as uow:
+        fresh = uow.consents.get(c.id)
+        fresh.demo = True
+        uow.consents.update(fresh, expected_version=fresh.version, actor_name="demo-data")
+        uow.commit()
+        return fresh
+
+
+@dataclasses.dataclass
+class DemoResult:
+    passwords: dict[str, str]
+    consents: dict[str, int]
+
+
+def ensure_demo_accounts(ctx: AppContext) -> dict[str, str]:
+    """One account per role; a fresh random password each run, printed by the command."""
+    passwords = {}
+    with ctx.database.uow() as uow:
+        existing = {u.username: u for u in uow.users.list()}
+    for username, name, role in DEMO_ACCOUNTS:
+        password = "demo-" + secrets.token_urlsafe(9)
+        user = existing.get(username)
+        if user is None:
+            admin.add_user(
+                ctx,
+                None,
+                username=username,
+                display_name=name,
+                roles=[role],
+                password=password,
+                demo=True,
+                via_cli=True,
+            )
+        else:
+            if not user.demo:
+                raise DomainError(f"The account {username} exists and is not a demo account.")
+            admin.reset_password(ctx, None, user.id or 0, password, via_cli=True)
+            admin.set_disabled(ctx, None, user.id or 0, False, via_cli=True)
+        passwords[username] = password
+    return passwords
+
+
+def fill(
+    ctx: AppContext,
+    count: int,
+    *,
+    seed: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoResult:
+    if count < 1 or count > 500:
+        raise DomainError("Give a count between 1 and 500.")
+    with ctx.database.uow() as uow:
+        real = uow.consents.count_non_demo()
+    if real:
+        raise DomainError(
+            f"This database holds {real} consent(s) that are not demo data. demo-data only "
+            "adds to an empty or demo database; point CONSENT_DATA_DIR or CONSENT_DATABASE_URL "
+            "at a new one."
+        )
+    passwords = ensure_demo_accounts(ctx)
+    rng = random.Random(seed if seed is not None else secrets.randbits(32))
+    now = ctx.clock.now()
+    # Spread the day's consents over the time before now, a few minutes each.
+    clock = StepClock(now - dt.timedelta(minutes=8 * count), step_seconds=15)
+    demo_ctx = dataclasses.replace(ctx, clock=clock)
+    sessions = {
+        role: auth.sign_in(demo_ctx, username, passwords[username])
+        for username, _name, role in DEMO_ACCOUNTS
+    }
+    made: dict[str, int] = {}
+    pack = ctx.active_pack(ctx.settings.clinic_language)
+    stop_rules = [r.question for r in pack.screening.rules if r.flag.value == "stop"]
+    review_rules = [r.question for r in pack.screening.rules if r.flag.value == "review"]
+    for n in range(count):
+        scenario = SCENARIOS[n % len(SCENARIOS)]
+        clock.current = max(clock.current, now - dt.timedelta(minutes=8 * (count - n)))
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        dob = dt.date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        answers = {}
+        if scenario == "stop_flag" and stop_rules:
+            answers[rng.choice(stop_rules)] = "yes"
+        if review_rules and rng.random() < 0.5:
+            answers[rng.choice(review_rules)] = "not_sure"
+        questions = {}
+        if rng.random() < 0.4:
+            questions[pack.sections[0].id] = "How many sessions will I need?"
+        c = patient_completes(
+            demo_ctx,
+            legal_name=name,
+            date_of_birth=dob,
+            site=rng.choice(flow.SITE_CHOICES),
+            language=ctx.settings.clinic_language,
+            answers=answers,
+            questions=questions,
+            decision="decline" if scenario == "declined" else "consent",
+            rng=rng,
+        )
+        c = _mark_demo(demo_ctx, c)
+        c = _advance(demo_ctx, c, scenario, sessions, passwords)
+        made[scenario] = made.get(scenario, 0) + 1
+        if progress:
+            progress(f"{n + 1}/{count}: {scenario}")
+    for session in sessions.values():
+        auth.sign_out(demo_ctx, session)
+    return DemoResult(passwords, made)
+
+
+def _advance(ctx, c: Consent, scenario: str, sessions, passwords) -> Consent:
+    nurse, clinician, desk = (
+        sessions[Role.NURSE],
+        sessions[Role.CLINICIAN],
+        sessions[Role.FRONT_DESK],
+    )
+    pw = {role: passwords[u] for u, _n, role in DEMO_ACCOUNTS}
+    if scenario in ("submitted", "stop_flag", "declined"):
+        return c
+    if scenario == "entered_in_error":
+        return staff.enter_in_error(
+            ctx,
+            clinician,
+            c.id,
+            reason="Demo: started for the wrong patient",
+            expected_version=c.version,
+        )
+    if scenario == "on_hold":
+        return staff.hold(
+            ctx,
+            clinician,
+            c.id,
+            reason="Demo: waiting for the duplex scan report",
+            expected_version=c.version,
+        )
+    view = staff.open_consent(ctx, nurse, c.id)
+    for flag in view.flags:  # a clinician clears every flag before the nurse completes
+        c = staff.review_flag(
+            ctx,
+            clinician,
+            c.id,
+            question_id=flag.question_id,
+            decision="cleared",
+            note="Demo: discussed, fine to go ahead",
+            expected_version=c.version,
+        )
+    c = staff.verify(
+        ctx, nurse, c.id, answers=all_yes(view), password=pw[Role.NURSE], expected_version=c.version
+    )
+    if scenario == "verified":
+        return c
+    c = staff.record_timeout(
+        ctx,
+        nurse,
+        c.id,
+        confirmed=[i.id for i in view.staff_pack.timeout],
+        expected_version=c.version,
+    )
+    if scenario == "timeout":
+        return c
+    c = staff.attest(ctx, clinician, c.id, password=pw[Role.CLINICIAN], expected_version=c.version)
+    if scenario == "attested":
+        return c
+    return staff.file_consent(
+        ctx, desk, c.id, chart_reference=f"DEMO-{c.id.hex[:8].upper()}", expected_version=c.version
+    )

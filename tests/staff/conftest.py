@@ -1,0 +1,58 @@
+"""Fixtures for the staff side: a real context (SQLite in a temp dir), a team with one account
+per role, and consents made by the same service functions the screens use."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import pytest
+from staff_helpers import PASSWORD, TEAM
+
+from forms.records import Consent
+from forms.staff import Role
+from services import admin, auth, demo
+from services.auth import StaffSession
+from services.clock import FixedClock
+from services.context import AppContext, build_context
+from settings import get_settings
+
+
+@pytest.fixture
+def ctx(clock: FixedClock) -> AppContext:
+    context = build_context(get_settings(), clock=clock)
+    yield context
+    context.database.dispose()
+
+
+@pytest.fixture
+def team(ctx: AppContext) -> dict[Role, StaffSession]:
+    """One signed-in account per role, all with PASSWORD."""
+    sessions = {}
+    for role, (username, name) in TEAM.items():
+        admin.add_user(
+            ctx,
+            None,
+            username=username,
+            display_name=name,
+            roles=[role],
+            password=PASSWORD,
+            via_cli=True,
+        )
+        sessions[role] = auth.sign_in(ctx, username, PASSWORD)
+    return sessions
+
+
+@pytest.fixture
+def make_consent(ctx: AppContext) -> Callable[..., Consent]:
+    """A patient completes the flow through services.consent (synthetic data)."""
+    rng = random.Random(7)
+    counter = iter(range(1000))
+
+    def make(**kwargs) -> Consent:
+        n = next(counter)
+        kwargs.setdefault("legal_name", f"Test Patient{'e' * (n % 3)} {chr(65 + n % 26)}son")
+        kwargs.setdefault("date_of_birth", __import__("datetime").date(1970, 1, 1 + n % 28))
+        return demo.patient_completes(ctx, rng=rng, **kwargs)
+
+    return make
