@@ -8,7 +8,8 @@ sentences from textstat. Spanish: textstat's Fernández-Huerta and Szigriszt-Paz
 pyphen only (no network).
 
 The text measured is what the patient reads: the section title, its intro, and every item with
-placeholders filled (risks with their frequency word and figure).
+placeholders filled, followed by the labels the screen adds (the frequency band from the message
+catalog, the figure, the urgency).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pyphen
 import textstat
 from textstat.textstat import textstatistics
 
+from checklist.i18n import REFERENCE, catalog, languages, t
 from checklist.models import Frequency, Item, Pack, Section, SectionKind, fill
 
 MAX_GRADE = 8.0  # every English section
@@ -30,7 +32,7 @@ MAX_MEDIAN_GRADE = 6.5  # the median English section
 MIN_SPANISH_SCORE = 70.0  # Fernández-Huerta "bastante fácil" or easier
 MIN_SZIGRISZT = 66.0  # Szigriszt-Pazos (INFLESZ-style scale) "bastante fácil" or easier
 
-# Frequency words as the patient sees them next to a risk.
+# Fallback frequency words, used only if the message catalog lacks patient.frequency.<word>.
 FREQUENCY_WORDS: dict[str, dict[Frequency, str]] = {
     "en": {
         Frequency.VERY_COMMON: "Very common",
@@ -47,6 +49,14 @@ FREQUENCY_WORDS: dict[str, dict[Frequency, str]] = {
         Frequency.VERY_RARE: "Muy raro",
     },
 }
+
+
+def _label(lang: str, key: str, fallback: str) -> str:
+    """The catalog's text for a label the patient screen shows, else the fallback."""
+    if key in catalog(lang if lang in languages() else REFERENCE):
+        return t(lang, key)
+    return fallback
+
 
 # Fernández-Huerta bands (legible.es): lower bound -> label.
 _FH_BANDS = (
@@ -139,10 +149,19 @@ def section_text(
     if section.intro:
         lines.append(_sentence(section.intro))
     for item in section.items:
+        # As the patient screen shows it: the text, then the frequency band, figure, urgency.
         lines.append(_sentence(item.text))
         if item.frequency is not None:
-            label = words[item.frequency]
-            lines.append(_sentence(f"{label}: {item.figure}" if item.figure else label))
+            fallback = words[item.frequency]
+            lines.append(
+                _sentence(_label(language, f"patient.frequency.{item.frequency}", fallback))
+            )
+        if item.figure:
+            lines.append(_sentence(item.figure))
+        if item.urgency is not None:
+            label = _label(language, f"patient.urgency.{item.urgency}", "")
+            if label:
+                lines.append(_sentence(label))
     return fill("\n".join(lines), dict(values))
 
 

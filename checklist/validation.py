@@ -8,6 +8,7 @@ must match its source exactly, apart from the words).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from checklist.models import (
     PLACEHOLDER,
     CheckItem,
     FlagLevel,
+    Frequency,
     Item,
     Pack,
     PhotoConsent,
@@ -59,6 +61,35 @@ REQUIRED_TAGS: dict[SectionKind, dict[str, str]] = {
         "no_guarantee": "that results are not guaranteed",
     },
 }
+
+# The S2k guideline's bands, as fractions of people (low, high), both ends included. The patient
+# screen shows the band beside each figure, so a figure outside its band would contradict it.
+FREQUENCY_BANDS: dict[Frequency, tuple[float, float]] = {
+    Frequency.VERY_COMMON: (1 / 10, 1.0),
+    Frequency.COMMON: (1 / 100, 1 / 10),
+    Frequency.UNCOMMON: (1 / 1000, 1 / 100),
+    Frequency.RARE: (1 / 10000, 1 / 1000),
+    Frequency.VERY_RARE: (0.0, 1 / 10000),
+}
+_BAND_WORDS: dict[Frequency, str] = {
+    Frequency.VERY_COMMON: "1 in 10 people or more",
+    Frequency.COMMON: "between 1 in 100 and 1 in 10 people",
+    Frequency.UNCOMMON: "between 1 in 1,000 and 1 in 100 people",
+    Frequency.RARE: "between 1 in 10,000 and 1 in 1,000 people",
+    Frequency.VERY_RARE: "fewer than 1 in 10,000 people",
+}
+# "1 in 6", "4 in 10", "1 de cada 1000", "1 in 10,000"
+_RATIO = re.compile(r"(\d+)\s+(?:in|de cada)\s+(\d[\d,.\s]*\d|\d)", re.IGNORECASE)
+
+
+def figure_ratio(figure: str) -> float | None:
+    """The share of people a figure such as "about 1 in 6 people" names, if it names one."""
+    match = _RATIO.search(figure)
+    if not match:
+        return None
+    whole = int(re.sub(r"[^\d]", "", match.group(2)))
+    return int(match.group(1)) / whole if whole else None
+
 
 # Which model a list or mapping under a given key holds (for naming allowed keys).
 _MODEL_AT: dict[str, type[BaseModel]] = {
@@ -295,6 +326,15 @@ def _check_items(pack: Pack) -> list[str]:
                     f"{where} has an urgency but is not in a warning_signs section. Remove "
                     "urgency or move the item."
                 )
+            ratio = figure_ratio(item.figure) if item.figure and item.frequency else None
+            if ratio is not None and item.frequency is not None:
+                low, high = FREQUENCY_BANDS[item.frequency]
+                if not low <= ratio <= high:
+                    problems.append(
+                        f"{where}: the figure {item.figure!r} does not fit frequency "
+                        f"{item.frequency.value} ({_BAND_WORDS[item.frequency]}). "
+                        "Fix the frequency word or the figure."
+                    )
     warning = [s for s in pack.sections if s.kind is SectionKind.WARNING_SIGNS]
     if warning:
         present = {i.urgency for s in warning for i in s.items}

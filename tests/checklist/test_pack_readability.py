@@ -64,7 +64,7 @@ def test_measured_text_is_what_the_patient_sees() -> None:
     assert f"walk for {VALUES['walk_minutes']} minutes" in about  # filled from settings
     assert "{" not in about
     risks = section_text(pack.section("risks"), VALUES)
-    assert "Common: about 1 in 6 people treated with foam." in risks  # frequency word + figure
+    assert "Very common: 1 or more in 10 people.\nabout 1 in 6 people treated with foam." in risks
 
 
 def test_syllables_come_from_the_cmu_dictionary_with_a_fallback() -> None:
@@ -116,7 +116,7 @@ def test_spanish_pack_is_in_the_easy_bands() -> None:
         assert szigriszt_pazos_band(s.szigriszt_pazos) in easy
     assert reading_problems(pack, scores) == []
     about = section_text(pack.section("risks"), VALUES, "es")
-    assert "Frecuente: 1 de cada 6 personas con espuma." in about
+    assert "Muy frecuente: 1 o más de cada 10 personas.\n1 de cada 6 personas con espuma." in about
 
 
 def test_hard_spanish_text_fails() -> None:

@@ -246,3 +246,21 @@ def test_loader_reports_unreadable_yaml(tmp_path) -> None:
     path.write_text("id: [unclosed\n", encoding="utf-8")
     (problem,) = load_library(VALUES, [tmp_path]).problems
     assert problem.startswith(f"{path}: cannot be read as YAML")
+
+
+def test_figure_must_fit_its_frequency_word(break_pack) -> None:
+    message = only(break_pack(lambda raw: item(raw, "risk.staining").update(frequency="common")))
+    assert message == (
+        "section risks > item risk.staining: the figure 'about 1 in 6 people treated with foam' "
+        "does not fit frequency common (between 1 in 100 and 1 in 10 people). Fix the frequency "
+        "word or the figure."
+    )
+
+
+def test_figure_ratio_reads_english_and_spanish() -> None:
+    from checklist.validation import figure_ratio
+
+    assert figure_ratio("about 4 in 10 people") == 0.4
+    assert figure_ratio("fewer than 1 in 10,000 people") == 1 / 10000
+    assert figure_ratio("menos de 1 de cada 10 000 personas") == 1 / 10000
+    assert figure_ratio("only single cases reported") is None
