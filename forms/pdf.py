@@ -306,9 +306,9 @@ class _ConsentDocument:
         pdf = self.pdf
         indent = 6.0
         text = fill(item.text, self.values)
-        pdf.font(9.5)
-        first_h = 9.5 * 1.3 * PT
-        pdf.need(first_h + 3.5)
+        # Keep an item on one page (unless it is longer than a page).
+        height = pdf.lines_height(text, 9.5, pdf.width - indent) + 5.0
+        pdf.need(min(height, pdf.bottom - pdf.top))
         mark, color = (CHECK, OK_GREEN) if ack else (CROSS, STOP_RED)
         pdf.font(10, True, color)
         pdf.put(pdf.l_margin + 1.0, pdf.y + 9.5 * 0.95 * PT, mark)

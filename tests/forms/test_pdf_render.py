@@ -1,0 +1,250 @@
+"""The consent PDF shows what a person reads: every item, the names, times, signatures, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import xml.dom.minidom
+from pathlib import Path
+
+import pytest
+from pdf_helpers import CLINIC, T0, VALUES, pdf_text, qpdf_check
+from PIL import Image
+from pypdf import PdfReader
+
+from checklist.models import Pack, fill
+from forms.pdf import render_consent_pdf, render_patient_copy, when
+from forms.pdf_sample import SAMPLE_CLINICIAN, SAMPLE_NURSE, SAMPLE_PATIENT, sample_consent
+from forms.records import AuditEntry, Consent, DoctorQuestion, DomainError
+
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+
+
+def render(consent: Consent, pack: Pack, audit: list[AuditEntry], **kw: object) -> bytes:
+    return render_consent_pdf(consent, pack, CLINIC, T0, audit, **kw)
+
+
+def test_every_item_text_is_shown_exactly_as_the_patient_saw_it(pack, worked) -> None:
+    consent, audit = worked
+    text = pdf_text(render(consent, pack, audit))
+    for _section, item in pack.items():
+        shown = fill(item.text, VALUES)
+        assert " ".join(shown.split()) in text, item.id
+    assert "Walk for 15 to 20 minutes" in text  # placeholders filled from the record
+    assert "{" not in text
+    assert "Brackets (like these) and back\\slashes must print as typed: ✓ done." in text
+    for section in pack.sections:
+        assert section.title in text
+
+
+def test_header_facts_names_and_marks(pack, worked) -> None:
+    consent, audit = worked
+    consent.questions.append(
+        DoctorQuestion(
+            section_id="risks", asked_at=T0 + dt.timedelta(minutes=3), note="Ñandú ¿? bruising"
+        )
+    )
+    text = pdf_text(render(consent, pack, audit))
+    for expected in (
+        SAMPLE_PATIENT,  # Zoë O'Brien-Łukasz
+        SAMPLE_NURSE[0],  # Nguyễn Thị Hương
+        SAMPLE_CLINICIAN[0],
+        "Ñandú ¿? bruising",
+        "✓",
+        "1984-03-07",
+        consent.patient.mrn,
+        consent.site,
+        "Ultrasound-guided sclerotherapy",
+        "Version 9.8.7",
+        "English (en)",
+        pack.fingerprint,
+        "Clínica Venosa Ñandú",
+    ):
+        assert expected in text, expected
+
+
+def test_acknowledgement_times_carry_the_clinic_zone(pack, worked) -> None:
+    consent, audit = worked
+    text = pdf_text(render(consent, pack, audit))
+    first = consent.acknowledgements[0].acknowledged_at
+    assert when(first, CLINIC.tz) == "2026-11-23 09:00:07 EST"
+    assert "Acknowledged 2026-11-23 09:00:07 EST" in text
+    assert "Question for the doctor" in text  # item 5 was flagged by the patient
+
+
+def test_each_signature_shows_name_time_and_meaning(pack, worked) -> None:
+    consent, audit = worked
+    text = pdf_text(render(consent, pack, audit))
+    signatures = [
+        consent.patient_signature,
+        consent.interpreter.signature,
+        consent.nurse_verification.signature,
+        consent.attestation.signature,
+    ]
+    for sig in signatures:
+        assert sig.printed_name in text
+        assert when(sig.signed_at, CLINIC.tz) in text
+        assert sig.meaning in text
+    assert "Patient consent to treatment" in text
+    assert "Verified by nurse" in text
+    assert "Clinician attestation" in text
+
+
+def test_screening_flags_reviews_checklist_timeout_and_photos(pack, worked) -> None:
+    consent, audit = worked
+    text = pdf_text(render(consent, pack, audit))
+    assert "REVIEW Prior VTE - nurse review" in text
+    assert f"Cleared by clinician {SAMPLE_CLINICIAN[0]}" in text
+    for item in pack.nurse_checklist:
+        assert item.text in text
+    for item in pack.timeout:
+        assert item.text in text
+    assert "Performed at" in text
+    assert "Yes, I agree to photographs" in text
+    assert "Very common: 1 in 10 people or more" in text
+    assert "about 1 in 5 people" in text
+
+
+def test_footer_on_every_page(pack, worked) -> None:
+    consent, audit = worked
+    reader = PdfReader(io.BytesIO(render(consent, pack, audit)))
+    total = len(reader.pages)
+    assert total >= 3
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert f"Page {number} of {total}" in text
+        assert SAMPLE_PATIENT in text and "DOB 1984-03-07" in text
+        assert str(consent.id) in text and "9.8.7" in text
+
+
+def test_evidence_page_lists_audit_record_hash_and_seal_note(pack, worked) -> None:
+    consent, audit = worked
+    reader = PdfReader(
+        io.BytesIO(render(consent, pack, audit, seal_note="Sealed by Test CA, serial 42."))
+    )
+    last = " ".join(reader.pages[-1].extract_text().split())
+    assert "Evidence" in last
+    assert str(consent.id) in last
+    assert consent.sha256() in last
+    assert "Sealed by Test CA, serial 42." in last
+    for entry in audit:
+        assert entry.action in last
+        assert when(entry.at, CLINIC.tz) in last
+
+
+def test_same_input_gives_the_same_bytes(pack, worked) -> None:
+    consent, audit = worked
+    first = render(consent, pack, audit)
+    other, other_audit = sample_consent(pack, VALUES, T0, patient_name="Արամ Ωmega Ölçer", seed=4)
+    render(other, pack, other_audit)  # a different document in between (rare characters too)
+    assert render(consent, pack, audit) == first
+
+
+def test_xmp_has_pdfa_2b_markers_and_our_identifiers(pack, worked) -> None:
+    consent, audit = worked
+    reader = PdfReader(io.BytesIO(render(consent, pack, audit)))
+    root = reader.xmp_metadata.rdf_root
+    assert isinstance(root, xml.dom.minidom.Element)
+    part = root.getElementsByTagNameNS(PDFAID, "part")[0].firstChild.data
+    conformance = root.getElementsByTagNameNS(PDFAID, "conformance")[0].firstChild.data
+    assert (part, conformance) == ("2", "B")
+    assert f"consent-document-id:{consent.id}" in reader.xmp_metadata.pdf_keywords
+    assert "pack-version:9.8.7" in reader.xmp_metadata.pdf_keywords
+    assert reader.trailer.get("/Info") is None  # PDF/A: metadata lives in XMP only
+
+
+def test_qpdf_finds_no_errors(pack, worked, tmp_path: Path) -> None:
+    consent, audit = worked
+    result = qpdf_check(render(consent, pack, audit), tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_page_one_is_not_blank(pack, worked, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm not installed: apt-get install -y poppler-utils (README: Testing)")
+    consent, audit = worked
+    path = tmp_path / "c.pdf"
+    path.write_bytes(render(consent, pack, audit))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(tmp_path / "p")],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    dark = sum(image.histogram()[:200])
+    assert dark > image.width * image.height * 0.02  # text and rules cover well over 2%
+
+
+def test_the_drawn_signature_is_vector_ink_in_the_box(pack, worked) -> None:
+    consent, audit = worked
+    reader = PdfReader(io.BytesIO(render(consent, pack, audit)))
+    streams = b"".join(page.get_contents().get_data() for page in reader.pages)
+    # one stroked path per stroke of each of the four signatures, in signature ink
+    assert streams.count(b"0.08 0.12 0.35 RG") == 4
+    assert streams.count(b"\nS\n") >= 4 * len(consent.patient_signature.strokes)
+
+
+def test_informed_refusal(pack) -> None:
+    consent, audit = sample_consent(pack, VALUES, T0, declined=True)
+    text = pdf_text(render(consent, pack, audit))
+    assert "Informed refusal" in text
+    assert pack.refusal_statement in text
+    assert "Patient informed refusal" in text  # the refusal's signature meaning
+    assert SAMPLE_PATIENT in text and when(consent.patient_signature.signed_at, CLINIC.tz) in text
+    assert "Nurse pre-procedure verification" not in text
+    assert "consent.declined" in text
+    for _section, item in pack.items():
+        assert " ".join(fill(item.text, VALUES).split()) in text
+
+
+def test_missing_acknowledgement_and_signature_are_visible(pack, worked) -> None:
+    consent, audit = worked
+    consent.acknowledgements = consent.acknowledgements[1:]
+    consent.patient_signature = None
+    text = pdf_text(render(consent, pack, audit))
+    assert "Not acknowledged" in text
+    assert "Not signed by the patient." in text
+
+
+def test_a_pack_other_than_the_one_signed_is_refused(pack, worked) -> None:
+    consent, audit = worked
+    other = pack.model_copy(update={"title": "Edited wording"})
+    with pytest.raises(DomainError, match="exact pack the patient saw"):
+        render(consent, other, audit)
+
+
+def test_shipped_pack_renders_completely(shipped_pack, tmp_path: Path) -> None:
+    from settings import get_settings
+
+    values = get_settings().placeholder_values
+    consent, audit = sample_consent(shipped_pack, values, T0)
+    pdf = render(consent, shipped_pack, audit)
+    text = pdf_text(pdf)
+    for _section, item in shipped_pack.items():
+        assert " ".join(fill(item.text, values).split()) in text, item.id
+    assert "STOP" in text and "Not sure" in text  # the sample answers flag two hard stops
+    assert qpdf_check(pdf, tmp_path).returncode == 0
+
+
+def test_spanish_labels_come_from_the_catalog(shipped_library) -> None:
+    from settings import get_settings
+
+    try:
+        pack = shipped_library.active("sclerotherapy", "es")
+    except KeyError:
+        pytest.skip("no Spanish pack on disk yet")
+    values = get_settings().placeholder_values
+    consent, audit = sample_consent(pack, values, T0)
+    text = pdf_text(render(consent, pack, audit))
+    assert "Español (es)" in text
+    assert "Confirmado 2026-11-23" in text
+    assert "Firma del paciente" in text
+
+
+def test_patient_copy_has_aftercare_and_warning_signs(pack) -> None:
+    text = pdf_text(render_patient_copy(pack, CLINIC, VALUES))
+    assert "Wear your stockings for 7 days." in text
+    assert "Call 911 if you have chest pain." in text
+    assert "Call 555-0100 if your calf swells." in text
+    assert "Bruising" not in text  # risks are not part of the take-home sheet
