@@ -89,7 +89,10 @@ def check_backup(path: Path) -> BackupCheck:
 def _check_copy(copy: Path, report: BackupCheck) -> None:
     conn = sqlite3.connect(copy)
     try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        try:
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:  # too damaged to even check
+            integrity = [str(exc)]
         if integrity != ["ok"]:
             report.problems.append("SQLite integrity check failed: " + "; ".join(integrity[:3]))
             return
