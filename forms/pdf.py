@@ -148,7 +148,8 @@ class _ConsentDocument:
     def _metadata(self) -> None:
         c, pdf = self.c, self.pdf
         created = self.generated_at.astimezone(dt.UTC).isoformat(timespec="seconds")
-        title = f"{self.doc_type}: {self.pack.title} - {c.patient.legal_name}"
+        # No patient name in the metadata: search tools index it, often outside access control.
+        title = f"{self.doc_type}: {self.pack.title}"
         keywords = (
             f"{KEYWORD_PREFIX}{c.id}, pack-id:{c.pack.pack_id}, "
             f"{PACK_KEYWORD_PREFIX}{c.pack.version}, pack-language:{c.pack.language}"

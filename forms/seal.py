@@ -40,6 +40,8 @@ CERT_FILE = "seal-cert.pem"
 SEAL_DIR = "seal"
 _DOC_ID = re.compile(rb"consent-document-id:([0-9a-fA-F-]{36})")
 _PACK_VERSION = re.compile(rb"pack-version:(\d+(?:\.\d+){1,2})")
+_DC_ID = re.compile(rb"<dc:identifier>urn:uuid:([0-9a-fA-F-]{36})</dc:identifier>")
+_MARKERS = (b"consent-document-id:", b"<dc:identifier>urn:uuid:", FIELD_NAME.encode("ascii"))
 
 
 class SealError(DomainError):
@@ -242,10 +244,17 @@ def load_trust(items: list | None) -> list[asn1_x509.Certificate]:
     return certs
 
 
-def _ours(pdf: bytes) -> tuple[str | None, str | None]:
-    doc = _DOC_ID.search(pdf)
+def _ours(pdf: bytes) -> tuple[bool, str | None, str | None]:
+    """(looks like one of our consent documents, document id, pack version) from the raw bytes.
+
+    The XMP packet is stored unfiltered (PDF/A), so the identifiers are plain text; several
+    markers are accepted so that damage to one of them still counts as "ours, but altered".
+    """
+    doc = _DOC_ID.search(pdf) or _DC_ID.search(pdf)
     version = _PACK_VERSION.search(pdf)
+    ours = doc is not None or any(marker in pdf for marker in _MARKERS)
     return (
+        ours,
         doc.group(1).decode("ascii") if doc else None,
         version.group(1).decode("ascii") if version else None,
     )
@@ -258,7 +267,7 @@ def verify_pdf(pdf: bytes, trust: list | None = None) -> VerifyReport:
     documents, but altered, unsigned or signed by someone untrusted) or "unreadable" (not a PDF,
     or not one of our consent documents).
     """
-    document_id, pack_version = _ours(pdf)
+    ours, document_id, pack_version = _ours(pdf)
 
     def report(status: VerifyStatus, message: str, **kw: Any) -> VerifyReport:
         fields_ = dict(
@@ -278,9 +287,9 @@ def verify_pdf(pdf: bytes, trust: list | None = None) -> VerifyReport:
             **fields_,
         )
 
-    if not pdf.startswith(b"%PDF-"):
-        return report("unreadable", "This file is not a PDF.")
-    if document_id is None:
+    if not ours:
+        if not pdf.startswith(b"%PDF-"):
+            return report("unreadable", "This file is not a PDF.")
         return report(
             "unreadable", "This PDF is not one of this system's consent documents (no document id)."
         )

@@ -250,3 +250,24 @@ def qpdf_check(pdf: bytes, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [qpdf_or_skip(), "--check", str(path)], capture_output=True, text=True, check=False
     )
+
+
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+
+
+def pdfa_id(pdf: bytes) -> tuple[str | None, str | None]:
+    """(part, conformance) from the XMP packet, as elements (fpdf2) or attributes (pyHanko)."""
+    root = PdfReader(io.BytesIO(pdf)).xmp_metadata.rdf_root
+
+    def value(name: str) -> str | None:
+        for node in root.getElementsByTagNameNS(PDFAID, name):
+            return node.firstChild.data
+        for node in root.getElementsByTagNameNS(RDF, "Description"):
+            if node.hasAttributeNS(PDFAID, name):
+                return node.getAttributeNS(PDFAID, name)
+        return None
+
+    return value("part"), value("conformance")
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

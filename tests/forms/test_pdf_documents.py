@@ -1,0 +1,124 @@
+"""services.documents: issue stores a sealed PDF; serve re-checks hash and seal, and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from pdf_helpers import pdf_text
+from sqlalchemy import update
+
+from forms.pdf_sample import sample_consent
+from forms.records import Consent, DomainError
+from forms.seal import load_or_create_sealer, verify_pdf
+from services.clock import FixedClock
+from services.context import AppContext
+from services.documents import issue_document, serve_document
+from settings import get_settings
+
+T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def ctx(shipped_library, clock: FixedClock) -> Iterator[AppContext]:
+    from store.db import open_database
+
+    settings = get_settings()
+    settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    database = open_database(settings.resolved_database_url, settings=settings)
+    context = AppContext(
+        settings, shipped_library, database, load_or_create_sealer(settings), clock
+    )
+    yield context
+    database.dispose()
+
+
+@pytest.fixture
+def stored(ctx: AppContext, shipped_pack) -> Consent:
+    consent, _ = sample_consent(shipped_pack, ctx.settings.placeholder_values, T0)
+    with ctx.database.uow() as uow:
+        uow.consents.add(consent)
+        uow.audit.append(
+            at=T0,
+            actor_id="patient",
+            actor_role="patient",
+            action="consent.submitted",
+            consent_id=str(consent.id),
+        )
+        issue_document(ctx, uow, consent, "final", T0 + dt.timedelta(minutes=50))
+        uow.commit()
+    return consent
+
+
+def _serve(ctx: AppContext, consent: Consent):
+    with ctx.database.uow() as uow:
+        try:
+            return serve_document(
+                ctx, uow, consent.id, actor_id="3", actor_role="front_desk", session_id="s1"
+            )
+        finally:
+            uow.commit()  # keep the audit event either way, as the staff service does
+
+
+def _actions(ctx: AppContext, consent: Consent) -> list[tuple[str, dict | None]]:
+    with ctx.database.uow() as uow:
+        return [(e.action, e.new) for e in uow.audit.for_consent(str(consent.id))]
+
+
+def test_issue_stores_a_sealed_pdf_with_the_audit_trail(ctx: AppContext, stored: Consent) -> None:
+    with ctx.database.uow() as uow:
+        doc = uow.documents.latest(stored.id, "final")
+    assert doc is not None and doc.kind == "final"
+    assert verify_pdf(doc.pdf, [ctx.sealer.certificate]).status == "valid"
+    text = pdf_text(doc.pdf)
+    assert "consent.submitted" in text and stored.sha256() in text
+    assert _actions(ctx, stored)[-1][0] == "document.issued"
+
+
+def test_serve_rechecks_and_audits_the_download(ctx: AppContext, stored: Consent) -> None:
+    doc = _serve(ctx, stored)
+    assert doc.pdf.startswith(b"%PDF") and doc.kind == "final"
+    action, new = _actions(ctx, stored)[-1]
+    assert action == "document.downloaded" and new["served"] is True
+
+
+def test_a_tampered_blob_is_not_served(ctx: AppContext, stored: Consent) -> None:
+    from store.tables import documents
+
+    with ctx.database.engine.begin() as conn:
+        blob = conn.execute(documents.select()).one().blob
+        conn.execute(update(documents).values(blob=blob[:-10] + b"0" * 10))
+    with pytest.raises(DomainError, match="altered"):
+        _serve(ctx, stored)
+    action, new = _actions(ctx, stored)[-1]
+    assert action == "document.downloaded" and new["served"] is False
+
+
+def test_a_resealed_forgery_with_a_matching_hash_is_not_served(
+    ctx: AppContext, stored: Consent
+) -> None:
+    """Someone with database access swaps in a different PDF and updates its SHA-256 too."""
+    import hashlib
+
+    from store.tables import documents
+
+    with ctx.database.uow() as uow:
+        good = uow.documents.latest(stored.id).pdf
+    forged = good.replace(b"sclerotherapy", b"sclerotherapX", 1)
+    with ctx.database.engine.begin() as conn:
+        conn.execute(
+            update(documents).values(blob=forged, sha256=hashlib.sha256(forged).hexdigest())
+        )
+    with pytest.raises(DomainError, match="seal does not verify"):
+        _serve(ctx, stored)
+    assert _actions(ctx, stored)[-1][1]["served"] is False
+
+
+def test_nothing_issued_yet(ctx: AppContext, shipped_pack) -> None:
+    consent, _ = sample_consent(shipped_pack, ctx.settings.placeholder_values, T0, seed=9)
+    with ctx.database.uow() as uow:
+        uow.consents.add(consent)
+        uow.commit()
+    with pytest.raises(DomainError, match="No document has been issued"):
+        _serve(ctx, consent)
