@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import struct
 import uuid
@@ -29,7 +30,8 @@ def tiny_png(width: int = 40, height: int = 12, seed: int = 1) -> bytes:
     """A real (valid) grey PNG; content varies with ``seed`` so images differ."""
     raw = io.BytesIO()
     for y in range(height):
-        raw.write(b"\x00" + bytes((x * seed + y * 7) % 256 for x in range(width)))
+        row = hashlib.shake_128(f"{seed}:{y}".encode()).digest(width)
+        raw.write(b"\x00" + bytes(255 if b > 8 else b * 20 for b in row))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
@@ -49,11 +51,16 @@ def tiny_png(width: int = 40, height: int = 12, seed: int = 1) -> bytes:
 
 
 def fake_pdf(size: int = 40_000, seed: int = 0) -> bytes:
-    """Bytes shaped like a PDF (header, filler, trailer) of about ``size`` bytes."""
+    """Bytes shaped like a PDF of exactly ``size`` bytes; the body is high-entropy like the
+    deflated streams of a real one."""
     head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
     tail = b"\n%%EOF\n"
-    filler = (f"seed {seed} ".encode() * (size // 8 + 1))[: size - len(head) - len(tail)]
-    return head + filler + tail
+    body = bytearray()
+    block = 0
+    while len(body) < size - len(head) - len(tail):
+        body += hashlib.sha256(f"{seed}:{block}".encode()).digest()
+        block += 1
+    return head + bytes(body[: size - len(head) - len(tail)]) + tail
 
 
 def signature(name: str = "Ana Demo", at: dt.datetime = T0, seed: int = 1) -> Signature:
