@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -82,9 +83,25 @@ def render_consent_pdf(
     return data
 
 
+_fingerprints: dict[int, tuple[weakref.ref[Pack], str]] = {}
+
+
+def _fingerprint(pack: Pack) -> str:
+    """Pack.fingerprint re-serialises the whole pack; packs are frozen, so remember it per object."""
+    known = _fingerprints.get(id(pack))
+    if known is not None and known[0]() is pack:
+        return known[1]
+    value = pack.fingerprint
+    key = id(pack)
+    _fingerprints[key] = (weakref.ref(pack, lambda _ref: _fingerprints.pop(key, None)), value)
+    return value
+
+
 def _check_pack(consent: Consent, pack: Pack) -> None:
     ref = consent.pack
-    if (ref.pack_id, ref.version, ref.language) != pack.key or ref.fingerprint != pack.fingerprint:
+    if (ref.pack_id, ref.version, ref.language) != pack.key or ref.fingerprint != _fingerprint(
+        pack
+    ):
         raise DomainError(
             f"This consent was signed on content pack {ref.pack_id} {ref.version} ({ref.language}); "
             f"the pack given is {pack.id} {pack.version} ({pack.language}) with a different "
@@ -116,9 +133,15 @@ class _ConsentDocument:
         self.doc_type = DOC_TYPE_REFUSAL if self.refusal else DOC_TYPE_CONSENT
         self.pdf = Layout(generated_at, extra)
         self.pdf.on_new_page = self._header
+        self._labels: dict[str, str] = {}
 
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **values)
+        if values:
+            return t(self.lang, key, **values)
+        text = self._labels.get(key)
+        if text is None:  # i18n.t lists the catalog directory on every call: ask once per key
+            text = self._labels[key] = t(self.lang, key)
+        return text
 
     def when(self, value: dt.datetime | None) -> str:
         return when(value, self.tz)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fpdf import FPDF
+from fpdf.util import escape_parens
 
 from forms.pdf_fonts import FAMILY, install_fonts
 
@@ -49,20 +51,41 @@ class Layout(FPDF):
         self._size = 9.5
         self._style = ""
         self._widths = self.fonts[FAMILY].cw
+        self._measure_cache: dict[str, dict[str, int]] = {"": {}, "B": {}}
+        self._measured = self._measure_cache[""]
+        self._codes: dict[int, dict[str, str]] = {}
+        self._color: Color = (0, 0, 0)  # fpdf2's initial text colour
         self.on_new_page: Callable[[], None] = lambda: None
 
     # --- fonts and measuring -------------------------------------------------------------
     def font(self, size: float, bold: bool = False, color: Color = INK) -> None:
         style = "B" if bold else ""
-        if size != self._size or style != self._style or self.font_family != FAMILY:
+        if self.font_family != FAMILY:
             self.set_font(FAMILY, style, size)
             self._size, self._style = size, style
             self._widths = self.fonts[FAMILY + style].cw
-        self.set_text_color(*color)
+            self._measured = self._measure_cache[style]
+        elif size != self._size or style != self._style:
+            # What set_font does for an already-added family, without its validation overhead.
+            self.font_style = style
+            self.font_size_pt = size
+            self.current_font = self.fonts[FAMILY + style]
+            self.current_font_is_set_on_page = False
+            self._size, self._style = size, style
+            self._widths = self.fonts[FAMILY + style].cw
+            self._measured = self._measure_cache[style]
+        if color != self._color:
+            self.set_text_color(*color)
+            self._color = color
 
     def measure(self, text: str) -> float:
-        widths = self._widths
-        return sum(widths[ord(c)] for c in text) * self._size / 1000 * PT
+        """Width in mm at the current font and size (per-font widths memoised per string)."""
+        cache = self._measured
+        units = cache.get(text)
+        if units is None:
+            widths = self._widths
+            units = cache[text] = sum([widths[ord(c)] for c in text])
+        return units * self._size / 1000 * PT
 
     def wrap(self, text: str, width: float) -> list[str]:
         """Greedy line breaking on spaces; a word wider than the line is cut by characters."""
@@ -106,13 +129,38 @@ class Layout(FPDF):
 
     # --- drawing ---------------------------------------------------------------------------
     def put(self, x: float, baseline: float, text: str) -> None:
-        """Draw one line; remember characters the embedded faces lack."""
-        drawable = self.drawable
+        """Draw one line at (x, baseline); what FPDF.text does, with glyph codes memoised.
+
+        fpdf2 re-encodes every character of every string; a form repeats the same few hundred
+        characters, so each font's code for each character is looked up once per document.
+        """
+        if not text:
+            return
+        font = self.current_font
+        assert font is not None
+        table = self._codes.get(font.i)
+        if table is None:
+            table = self._codes[font.i] = {}
+        encoded = []
         for ch in text:
-            if ord(ch) not in drawable:
-                self.unknown.add(ord(ch))
-        if text:
-            self.text(x, baseline, text)
+            code = table.get(ch)
+            if code is None:
+                code = table[ch] = self._encode(font, ch)
+            encoded.append(code)
+        if not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(font, self.font_size_pt))
+        k = self.k
+        op = f"BT {x * k:.2f} {(self.h - baseline) * k:.2f} Td ({''.join(encoded)}) Tj ET"
+        if self.fill_color != self.text_color:
+            op = f"q {self.text_color.serialize().lower()} {op} Q"
+        self._out(op)
+
+    def _encode(self, font: Any, ch: str) -> str:
+        mapped = font.subset.pick(ord(ch)) if ord(ch) in self.drawable else None
+        if mapped is None:
+            self.unknown.add(ord(ch))
+            return ""
+        return escape_parens(chr(mapped).encode("utf-16-be").decode("latin-1"))
 
     def need(self, height: float) -> None:
         """Start a new page unless ``height`` mm still fit on this one."""

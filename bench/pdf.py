@@ -1,0 +1,91 @@
+"""Render and seal N realistic consents; print median / min / max milliseconds and size.
+
+    python bench/pdf.py [-n 30] [--lang en]
+
+Each consent is the shipped pack's full worked example (every item acknowledged, screening with
+flags and clinician reviews, patient + interpreter + nurse + clinician signatures drawn as strokes,
+nurse checklist, time-out, evidence page). Different patients each time, so nothing is cached per
+document. The first document (font preparation, once per process) is reported separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from checklist.loader import load_library
+from forms.clinic import ClinicInfo
+from forms.pdf import render_consent_pdf
+from forms.pdf_sample import sample_consent
+from forms.seal import load_or_create_sealer, seal_pdf, seal_reason
+from settings import get_settings
+
+NAMES = ("Zoë O'Brien-Łukasz", "Nguyễn Thị Hương", "Ñandú Pérez", "Ólafur Þórsson", "Chloé Dubois")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=30)
+    parser.add_argument("--lang", default="en")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = get_settings(data_dir=Path(data_dir))
+        values = settings.placeholder_values
+        pack = load_library(values, [settings.content_dir]).active("sclerotherapy", args.lang)
+        clinic = ClinicInfo(
+            name=settings.clinic_name, address=settings.clinic_address, phone=settings.clinic_phone
+        )
+        sealer = load_or_create_sealer(settings)
+        start = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
+        consents = [
+            sample_consent(pack, values, start, patient_name=NAMES[i % len(NAMES)], seed=i)
+            for i in range(args.n + 1)
+        ]
+
+        def one(consent, audit) -> tuple[float, float, int, int, float]:
+            c0, t0 = time.process_time(), time.perf_counter()
+            pdf = render_consent_pdf(
+                consent, pack, clinic, start, audit, seal_note=sealer.describe()
+            )
+            t1 = time.perf_counter()
+            sealed = seal_pdf(pdf, sealer, reason=seal_reason(clinic.name), location=clinic.address)
+            t2, c2 = time.perf_counter(), time.process_time()
+            pages = pdf.count(b"/Type /Page\n")
+            return (t1 - t0) * 1000, (t2 - t0) * 1000, len(sealed), pages, (c2 - c0) * 1000
+
+        first = one(*consents[0])
+        runs = [one(*c) for c in consents[1:]]
+    render = [r[0] for r in runs]
+    total = [r[1] for r in runs]
+    sizes = [r[2] / 1024 for r in runs]
+    print(
+        f"pack {pack.id} {pack.version} ({pack.language}): {len(pack.item_ids())} items, {runs[0][3]} pages"
+    )
+    print(f"first document (prepares fonts once per process): {first[1]:.0f} ms")
+    print(
+        f"render         median {statistics.median(render):6.1f} ms  min {min(render):6.1f}  max {max(render):6.1f}"
+    )
+    print(
+        f"render + seal  median {statistics.median(total):6.1f} ms  min {min(total):6.1f}  max {max(total):6.1f}"
+    )
+    cpu = [r[4] for r in runs]
+    print(
+        f"  (CPU time)   median {statistics.median(cpu):6.1f} ms  min {min(cpu):6.1f}  max {max(cpu):6.1f}"
+    )
+    print(
+        f"size           median {statistics.median(sizes):6.1f} KB  min {min(sizes):6.1f}  max {max(sizes):6.1f}"
+    )
+    print(f"n = {len(runs)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
