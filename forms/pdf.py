@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import math
 import weakref
 from html import escape
 from zoneinfo import ZoneInfo
@@ -644,7 +646,11 @@ class _ConsentDocument:
 
 def _draw_signature(pdf: Layout, sig: Signature, x: float, y: float, w: float, h: float) -> None:
     """The drawn strokes as vector paths (crisp at any resolution), else the PNG, fitted in the box."""
-    points = [(p.x, p.y) for s in sig.strokes for p in s.points]
+    strokes = [
+        [(p.x, p.y) for p in s.points if math.isfinite(p.x) and math.isfinite(p.y)]
+        for s in sig.strokes
+    ]
+    points = [pt for stroke in strokes for pt in stroke]
     if points:
         pad = 2.5
         xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -655,10 +661,10 @@ def _draw_signature(pdf: Layout, sig: Signature, x: float, y: float, w: float, h
         off_y = y + (h - span_y * scale) / 2
         k, page_h = pdf.k, pdf.h
         ops = ["q 0.08 0.12 0.35 RG 1 J 1 j", f"{0.45 * k:.2f} w"]
-        for stroke in sig.strokes:
+        for stroke in strokes:
             pts = [
-                ((off_x + (p.x - min_x) * scale) * k, (page_h - off_y - (p.y - min_y) * scale) * k)
-                for p in stroke.points
+                ((off_x + (px - min_x) * scale) * k, (page_h - off_y - (py - min_y) * scale) * k)
+                for px, py in stroke
             ]
             if not pts:
                 continue
@@ -670,8 +676,6 @@ def _draw_signature(pdf: Layout, sig: Signature, x: float, y: float, w: float, h
         ops.append("Q")
         pdf._out("\n".join(ops))
     elif sig.png:
-        import io
-
         pdf.image(io.BytesIO(sig.png), x=x + 2, y=y + 2, w=w - 4, h=h - 4, keep_aspect_ratio=True)
 
 

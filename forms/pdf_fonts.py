@@ -58,6 +58,7 @@ WORKING_SET: frozenset[int] = _ranges(
     (0x2610, 0x2612),  # ballot boxes
     (0x26A0, 0x26A0),  # warning sign
     (0x2713, 0x2718),  # check marks, crosses
+    (0xFFFD, 0xFFFD),  # replacement character, printed for what no face can draw
 )
 
 

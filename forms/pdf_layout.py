@@ -30,6 +30,7 @@ REVIEW_AMBER: Color = (168, 98, 0)
 OK_GREEN: Color = (26, 112, 56)
 
 PT = 25.4 / 72  # millimetres per point
+REPLACEMENT = 0xFFFD  # the replacement character, for text the fonts cannot draw
 
 
 class Layout(FPDF):
@@ -158,8 +159,11 @@ class Layout(FPDF):
     def _encode(self, font: Any, ch: str) -> str:
         mapped = font.subset.pick(ord(ch)) if ord(ch) in self.drawable else None
         if mapped is None:
+            if ch.isspace() or not ch.isprintable():
+                return ""
             self.unknown.add(ord(ch))
-            return ""
+            # Show that something could not be printed rather than silently dropping it.
+            mapped = font.subset.pick(REPLACEMENT)
         return escape_parens(chr(mapped).encode("utf-16-be").decode("latin-1"))
 
     def need(self, height: float) -> None:

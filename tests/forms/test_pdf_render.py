@@ -248,3 +248,37 @@ def test_patient_copy_has_aftercare_and_warning_signs(pack) -> None:
     assert "Call 911 if you have chest pain." in text
     assert "Call 555-0100 if your calf swells." in text
     assert "Bruising" not in text  # risks are not part of the take-home sheet
+
+
+def _png_signature() -> bytes:
+    image = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
+    for x in range(20, 280):
+        image.putpixel((x, 50 + (x % 30) - 15), (10, 20, 90, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_png_only_signature_and_odd_points_still_render(pack, worked, tmp_path: Path) -> None:
+    from forms.records import Point, Stroke
+
+    consent, audit = worked
+    consent.patient_signature = consent.patient_signature.model_copy(
+        update={"strokes": [], "png": _png_signature()}
+    )
+    bad = Stroke(points=[Point(x=float("nan"), y=1.0, t=0), Point(x=5.0, y=float("inf"), t=1)])
+    nurse_sig = consent.nurse_verification.signature
+    consent.nurse_verification.signature = nurse_sig.model_copy(
+        update={"strokes": [*nurse_sig.strokes, bad]}
+    )
+    pdf = render(consent, pack, audit)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert any(page.images for page in reader.pages)  # the PNG is embedded
+    assert qpdf_check(pdf, tmp_path).returncode == 0
+    assert b"nan" not in b"".join(p.get_contents().get_data() for p in reader.pages)
+
+
+def test_characters_no_font_has_are_marked_not_dropped(pack) -> None:
+    consent, audit = sample_consent(pack, VALUES, T0, patient_name="李小龍 Lee")
+    text = pdf_text(render(consent, pack, audit))
+    assert "\ufffd\ufffd\ufffd Lee" in text
