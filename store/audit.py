@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Row, and_, insert, select, update
+from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
 from forms.records import AuditEntry
 from store.tables import GENESIS_HASH, audit_events, audit_head
@@ -247,12 +247,12 @@ class AuditRepository:
     def count(self) -> int:
         return int(self._conn.execute(select(audit_head.c.last_id)).scalar_one())
 
-    def _walk(self, batch: int = 1000) -> Iterator[Row[Any]]:
+    def _walk(self, upto: int, batch: int = 1000) -> Iterator[Row[Any]]:
         last = 0
         while True:
             rows = self._conn.execute(
                 select(audit_events)
-                .where(audit_events.c.id > last)
+                .where(audit_events.c.id > last, audit_events.c.id <= upto)
                 .order_by(audit_events.c.id)
                 .limit(batch)
             ).all()
@@ -262,12 +262,22 @@ class AuditRepository:
             last = rows[-1].id
 
     def check_chain(self) -> ChainReport:
-        """Re-walk the whole chain; name the first event where it breaks."""
+        """Re-walk the whole chain; name the first event where it breaks.
+
+        The head is read first and only events up to it are walked, so appends committed while
+        the check runs (PostgreSQL, other servers) cannot be mistaken for damage.
+        """
+        head = self._conn.execute(select(audit_head).where(audit_head.c.id == 1)).one_or_none()
+        if head is None:
+            return _broken(0, None, "the chain head record is missing")
         prev_id, prev_hash, checked = 0, GENESIS_HASH, 0
-        for row in self._walk():
+        for row in self._walk(head.last_id):
             if row.id != prev_id + 1:
-                gap = f"{prev_id + 1}" if row.id == prev_id + 2 else f"{prev_id + 1}-{row.id - 1}"
-                return _broken(checked, row.id, f"event {gap} is missing before event {row.id}")
+                return _broken(
+                    checked,
+                    row.id,
+                    f"{_events(prev_id + 1, row.id - 1)} missing before event {row.id}",
+                )
             if row.prev_hash != prev_hash:
                 return _broken(
                     checked,
@@ -279,20 +289,27 @@ class AuditRepository:
                 return _broken(checked, row.id, f"event {row.id} was changed after it was written")
             prev_id, prev_hash = row.id, row.hash
             checked += 1
-        head = self._conn.execute(select(audit_head).where(audit_head.c.id == 1)).one_or_none()
-        if head is None:
-            return _broken(checked, None, "the chain head record is missing")
-        if head.last_id != prev_id:
-            if head.last_id > prev_id:
-                return _broken(
-                    checked,
-                    prev_id + 1,
-                    f"events {prev_id + 1}-{head.last_id} are missing from the end of the trail",
-                )
-            return _broken(checked, head.last_id + 1, "events were added outside the audit code")
+        if prev_id != head.last_id:
+            return _broken(
+                checked,
+                prev_id + 1,
+                f"{_events(prev_id + 1, head.last_id)} missing from the end of the trail",
+            )
         if head.last_hash != prev_hash:
             return _broken(checked, prev_id, f"event {prev_id} does not match the chain head")
+        # One statement, so one snapshot: a legitimate append moves the head in the same commit.
+        stray = self._conn.execute(
+            select(func.min(audit_events.c.id)).where(
+                audit_events.c.id > select(audit_head.c.last_id).scalar_subquery()
+            )
+        ).scalar_one_or_none()
+        if stray is not None:
+            return _broken(checked, stray, f"event {stray} was added outside the audit code")
         return ChainReport(True, checked, None, f"OK: {checked} audit events, chain intact")
+
+
+def _events(first: int, last: int) -> str:
+    return f"event {first} is" if first == last else f"events {first}-{last} are"
 
 
 def _broken(checked: int, event_id: int | None, message: str) -> ChainReport:

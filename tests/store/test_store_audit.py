@@ -101,9 +101,16 @@ def test_the_database_refuses_to_update_or_delete_an_event(db: Database) -> None
             5,
             "missing",
         ),
-        ("DELETE FROM audit_events WHERE id = 6", 6, "missing from the end"),
+        ("DELETE FROM audit_events WHERE id = 6", 6, "event 6 is missing from the end"),
+        (
+            "INSERT INTO audit_events (id, at, actor_id, actor_role, action, prev_hash, hash) "
+            "SELECT 7, at, actor_id, actor_role, 'consent.filed', hash, hash "
+            "FROM audit_events WHERE id = 6",
+            7,
+            "added outside the audit code",
+        ),
     ],
-    ids=["edited-actor", "edited-value", "deleted-middle", "deleted-last"],
+    ids=["edited-actor", "edited-value", "deleted-middle", "deleted-last", "forged-append"],
 )
 def test_audit_check_names_the_first_broken_link(
     cli_db: Database,
@@ -203,3 +210,31 @@ def test_audit_values_must_be_json_and_times_aware(db: Database) -> None:
             uow.audit.append(at=T0, actor_id="a", actor_role="r", action="x", new={"o": object()})
         with pytest.raises(ValueError, match="time zone"):
             uow.audit.append(at=dt.datetime(2026, 1, 1), actor_id="a", actor_role="r", action="x")
+
+
+def test_checking_while_others_append_reports_no_false_breakage(db: Database) -> None:
+    fill(db, 2)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def appender() -> None:
+        try:
+            while not stop.is_set():
+                with db.uow() as uow:
+                    uow.audit.append(at=T0, actor_id="a", actor_role="nurse", action="x")
+                    uow.commit()
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=appender)
+    thread.start()
+    try:
+        reports = []
+        for _ in range(15):
+            with db.uow() as uow:
+                reports.append(uow.audit.check_chain())
+    finally:
+        stop.set()
+        thread.join(60)
+    assert errors == []
+    assert all(r.ok for r in reports), [r.message for r in reports if not r.ok]
