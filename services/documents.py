@@ -143,3 +143,22 @@ def serve_document(
         )
     audit({"served": True, "document": doc.id, "kind": doc.kind, "sha256": doc.sha256})
     return doc
+
+
+def fhir_export(ctx: AppContext, uow: UnitOfWork, consent: Consent) -> str:
+    """The consent as FHIR R4 JSON (Bundle): the same facts as its latest PDF, whose SHA-256 it names."""
+    from forms.fhir import consent_bundle_json
+
+    pack = ctx.library.get(consent.pack.pack_id, consent.pack.version, consent.pack.language)
+    latest = None
+    for kind in SERVE_ORDER:
+        latest = uow.documents.latest(consent.id, kind)
+        if latest is not None:
+            break
+    return consent_bundle_json(
+        consent,
+        pack,
+        ctx.clinic,
+        audit=audit_entries(uow, consent.id),
+        pdf_sha256=latest.sha256 if latest else None,
+    )

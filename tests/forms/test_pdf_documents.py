@@ -122,3 +122,18 @@ def test_nothing_issued_yet(ctx: AppContext, shipped_pack) -> None:
         uow.commit()
     with pytest.raises(DomainError, match="No document has been issued"):
         _serve(ctx, consent)
+
+
+def test_fhir_export_names_the_stored_pdf(ctx: AppContext, stored: Consent) -> None:
+    import json
+
+    from services.documents import fhir_export
+
+    with ctx.database.uow() as uow:
+        doc = uow.documents.latest(stored.id, "final")
+        bundle = json.loads(fhir_export(ctx, uow, stored))
+    consent = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Consent"
+    )
+    assert consent["sourceAttachment"]["extension"][0]["valueString"] == doc.sha256
+    assert consent["id"] == str(stored.id)
