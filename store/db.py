@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from forms.records import DomainError
@@ -161,10 +161,9 @@ def create_db_engine(url: str) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(url)
     if backend == "postgresql":
-        try:
-            return create_engine(url, pool_pre_ping=True)
-        except NoSuchModuleError as exc:
-            raise DomainError("Use a URL starting postgresql+psycopg:// for PostgreSQL.") from exc
+        if make_url(url).get_driver_name() != "psycopg":
+            raise DomainError("Use a URL starting postgresql+psycopg:// for PostgreSQL.")
+        return create_engine(url, pool_pre_ping=True)
     raise DomainError("Only SQLite and PostgreSQL (postgresql+psycopg://) databases are supported.")
 
 
@@ -178,5 +177,10 @@ def open_database(url: str, *, settings: Settings | None = None, upgrade: bool =
         tz = settings.tz
     engine = create_db_engine(url)
     if upgrade:
-        upgrade_schema(engine)
+        try:
+            upgrade_schema(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            where = make_url(url).render_as_string(hide_password=True)
+            raise DomainError(f"Cannot open the database at {where}: {exc.orig}") from exc
     return Database(engine=engine, cipher=BlobCipher(key), tz=tz)

@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 import cli
+from forms.records import DomainError
 from store.db import alembic_config, create_db_engine, head_revision, open_database
 from store.tables import metadata
 
@@ -102,3 +103,17 @@ def test_cli_init_is_idempotent_and_explains_the_next_step(
     database = open_database(db_url, upgrade=False)
     assert database.schema_revision() == head_revision()
     database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("mysql://u:p@host/db", "Only SQLite and PostgreSQL"),
+        ("not a url", "not valid"),
+        ("postgresql+psycopg://u:hunter2@127.0.0.1:9/none", "Cannot open the database"),
+    ],
+)
+def test_a_bad_database_url_is_a_clear_error_without_the_password(url: str, words: str) -> None:
+    with pytest.raises(DomainError, match=words) as info:
+        open_database(url)
+    assert "hunter2" not in str(info.value)
