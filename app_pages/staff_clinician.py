@@ -16,6 +16,9 @@ ctx = app_context()
 staff = staff_session.guard(ctx, Role.CLINICIAN)
 st.title(tr("staff.review.title"))
 
+done = st.session_state.pop("review_done", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
 only_mine = st.toggle(tr("staff.review.only_mine"), value=True)
 try:
     if only_mine:
@@ -32,12 +35,10 @@ if row is None:
     st.info(tr("staff.review.none"), icon=":material/inbox:")
     st.stop()
 
-view = staff_svc.open_consent(ctx, staff, row.consent_id)
+view = staff_widgets.current_view(ctx, staff, row.consent_id, "review")
 consent = view.consent
 staff_widgets.header(ctx, view)
-done = st.session_state.pop("review_done", None)
-if done:
-    st.success(done, icon=":material/check_circle:")
+staff_widgets.reload_button("review")
 
 
 def act(fn, message_key: str, **kwargs) -> None:
@@ -45,10 +46,9 @@ def act(fn, message_key: str, **kwargs) -> None:
     try:
         fn(ctx, staff, consent.id, expected_version=consent.version, **kwargs)
     except DomainError as exc:
-        st.error(str(exc), icon=":material/error:")
-        if "Reload" in str(exc):
-            st.button(tr("staff.reload"), icon=":material/refresh:")
+        staff_widgets.show_error(exc, "review")
     else:
+        staff_widgets.forget_view("review")
         st.session_state["review_done"] = tr(message_key)
         st.rerun()
 

@@ -30,7 +30,7 @@ if row is None:
     st.info(tr("staff.filing.none"), icon=":material/inbox:")
     st.stop()
 
-view = staff_svc.open_consent(ctx, staff, row.consent_id)
+view = staff_widgets.current_view(ctx, staff, row.consent_id, "filing")
 consent = view.consent
 staff_widgets.header(ctx, view)
 if not consent.timeout and not consent.declined:
@@ -53,8 +53,9 @@ if go:
             ctx, staff, consent.id, chart_reference=chart, expected_version=consent.version
         )
     except DomainError as exc:
-        st.error(str(exc), icon=":material/error:")
+        staff_widgets.show_error(exc, "filing")
     else:
+        staff_widgets.forget_view("filing")
         st.session_state["filing_done"] = tr(
             "staff.filing.done", name=consent.patient.legal_name, chart=chart.strip()
         )

@@ -38,14 +38,7 @@ def open_consent(consent_id: str) -> None:
 
 
 @st.fragment(run_every=REFRESH)
-def queue() -> None:
-    choice = st.segmented_control(
-        tr("staff.queue.filter"),
-        list(FILTERS),
-        format_func=tr,
-        default="staff.queue.filter.all",
-        key="queue_filter",
-    )
+def queue(choice: str | None) -> None:
     try:
         rows = staff_svc.nurse_queue(ctx, staff, statuses=FILTERS.get(choice or ""))
     except DomainError as exc:
@@ -81,4 +74,12 @@ def queue() -> None:
                 open_consent(str(row.consent_id))
 
 
-queue()
+queue(
+    st.radio(
+        tr("staff.queue.filter"),
+        list(FILTERS),
+        format_func=tr,
+        horizontal=True,
+        key="queue_filter",
+    )
+)

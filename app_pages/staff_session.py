@@ -214,9 +214,17 @@ def sidebar(staff: StaffSession) -> None:
 
 
 # --- navigation -------------------------------------------------------------------------------
+HOME = {
+    Role.NURSE: "app_pages/staff_queue.py",
+    Role.CLINICIAN: "app_pages/staff_queue.py",
+    Role.FRONT_DESK: "app_pages/staff_filing.py",
+    Role.ADMIN: "app_pages/staff_admin_users.py",
+}
+
+
 def home_path(staff: StaffSession) -> str:
-    """The first page the role may open (its home)."""
-    return next(p.path for p in PAGES if any(staff.has(r) for r in p.roles))
+    """The page a role starts on (the first role held decides, in care-team order)."""
+    return next(HOME[r] for r in Role if staff.has(r))
 
 
 def pages_for(staff: StaffSession) -> tuple[dict[str, list], st.Page]:
@@ -227,7 +235,8 @@ def pages_for(staff: StaffSession) -> tuple[dict[str, list], st.Page]:
         if not any(staff.has(r) for r in p.roles):
             continue
         page = st.Page(p.path, title=tr(p.title_key), url_path=p.url_path, icon=p.icon)
-        home = home or page
+        if p.path == home_path(staff):
+            home = page
         sections.setdefault(tr(p.section_key), []).append(page)
     hidden = [
         # The patient flow stays the default address; app.py sends staff on to their home.

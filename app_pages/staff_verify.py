@@ -30,9 +30,10 @@ if row is None:
     st.info(tr("staff.verify.none"), icon=":material/inbox:")
     st.stop()
 
-view = staff_svc.open_consent(ctx, staff, row.consent_id)
+view = staff_widgets.current_view(ctx, staff, row.consent_id, "verify")
 consent = view.consent
 staff_widgets.header(ctx, view)
+staff_widgets.reload_button("verify")
 
 st.subheader(tr("staff.verify.flags"))
 staff_widgets.flags(view)
@@ -44,9 +45,13 @@ if done:
 
 
 def show_error(exc: DomainError) -> None:
-    st.error(str(exc), icon=":material/error:")
-    if "Reload" in str(exc):
-        st.button(tr("staff.reload"), icon=":material/refresh:")
+    staff_widgets.show_error(exc, "verify")
+
+
+def succeeded(message_key: str) -> None:
+    staff_widgets.forget_view("verify")
+    st.session_state["verify_done"] = tr(message_key)
+    st.rerun()
 
 
 if consent.status is Status.SUBMITTED:
@@ -99,8 +104,7 @@ if consent.status is Status.SUBMITTED:
         except DomainError as exc:
             show_error(exc)
         else:
-            st.session_state["verify_done"] = tr("staff.verify.done")
-            st.rerun()
+            succeeded("staff.verify.done")
 elif consent.nurse_verification is not None:
     nv = consent.nurse_verification
     st.success(
@@ -142,5 +146,4 @@ if consent.status in (Status.VERIFIED, Status.ATTESTED):
             except DomainError as exc:
                 show_error(exc)
             else:
-                st.session_state["verify_done"] = tr("staff.timeout.recorded")
-                st.rerun()
+                succeeded("staff.timeout.recorded")

@@ -52,6 +52,43 @@ def pick_consent(rows: list[QueueRow], *, key: str, label: str) -> QueueRow | No
     return rows[ids.index(choice)]
 
 
+def current_view(ctx: AppContext, staff: StaffSession, consent_id, page: str) -> ConsentView:
+    """The consent as it was when this person opened it on this page.
+
+    Kept until they act or press Reload, so a save is checked against the version they saw:
+    if someone else changed it meanwhile, the service refuses with "Changed by NAME at TIME"
+    instead of silently working on a record they have not seen.
+    """
+    key = f"view-{page}"
+    view = st.session_state.get(key)
+    if not isinstance(view, ConsentView) or str(view.consent.id) != str(consent_id):
+        view = staff_svc.open_consent(ctx, staff, consent_id)
+        st.session_state[key] = view
+    return view
+
+
+def forget_view(page: str) -> None:
+    st.session_state.pop(f"view-{page}", None)
+
+
+def reload_button(page: str) -> None:
+    if st.button(tr("staff.reload"), key=f"reload-{page}", icon=":material/refresh:"):
+        forget_view(page)
+        st.rerun()
+
+
+def show_error(exc: DomainError, page: str) -> None:
+    st.error(str(exc), icon=":material/error:")
+    if "Reload" in str(exc):
+        st.button(
+            tr("staff.reload"),
+            key=f"reload-after-{page}",
+            icon=":material/refresh:",
+            on_click=forget_view,
+            args=(page,),
+        )
+
+
 def header(ctx: AppContext, view: ConsentView) -> None:
     c = view.consent
     with st.container(border=True):

@@ -83,12 +83,13 @@ SCENARIOS = (
 class StepClock:
     """A clock that moves forward a little every time it is read (demo timelines)."""
 
-    def __init__(self, start: dt.datetime, step_seconds: float = 20.0) -> None:
+    def __init__(self, start: dt.datetime, step_seconds: float, limit: dt.datetime) -> None:
         self.current = start
         self.step = dt.timedelta(seconds=step_seconds)
+        self.limit = limit  # never later than the real now
 
     def now(self) -> dt.datetime:
-        self.current += self.step
+        self.current = min(self.current + self.step, self.limit)
         return self.current
 
 
@@ -308,8 +309,14 @@ def fill(
     passwords = ensure_demo_accounts(ctx)
     rng = random.Random(seed if seed is not None else secrets.randbits(32))
     now = ctx.clock.now()
-    # Spread the day's consents over the time before now, a few minutes each.
-    clock = StepClock(now - dt.timedelta(minutes=8 * count), step_seconds=15)
+    # Spread the consents over today (clinic time) before now, up to 8 minutes apart, so they
+    # all show on today's queue.
+    local = now.astimezone(ctx.settings.tz)
+    since_midnight = (local - local.replace(hour=0, minute=0, second=0, microsecond=0)).seconds
+    spacing = min(8.0, max(since_midnight / 60 - 1, 0.5) / count)
+    clock = StepClock(
+        now - dt.timedelta(minutes=spacing * count), step_seconds=spacing * 60 / 60, limit=now
+    )
     demo_ctx = dataclasses.replace(ctx, clock=clock)
     sessions = {
         role: auth.sign_in(demo_ctx, username, passwords[username])
@@ -321,7 +328,7 @@ def fill(
     review_rules = [r.question for r in pack.screening.rules if r.flag.value == "review"]
     for n in range(count):
         scenario = SCENARIOS[n % len(SCENARIOS)]
-        clock.current = max(clock.current, now - dt.timedelta(minutes=8 * (count - n)))
+        clock.current = max(clock.current, now - dt.timedelta(minutes=spacing * (count - n)))
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         dob = dt.date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28))
         answers = {}

@@ -120,8 +120,7 @@ def queue_row(consent: Consent, now: dt.datetime) -> QueueRow:
         status=consent.status,
         stop_flags=len(consent.open_stop_flags()),
         review_flags=sum(1 for a in consent.flags() if a.flag is FlagLevel.REVIEW),
-        questions=len(consent.questions)
-        + sum(1 for a in consent.acknowledgements if a.question_for_doctor),
+        questions=len(consent.questions),
         submitted_at=submitted,
         minutes_waiting=int((now - submitted).total_seconds() // 60) if submitted else None,
         on_hold=consent.on_hold,
@@ -173,11 +172,6 @@ def _view(ctx: AppContext, consent: Consent) -> ConsentView:
         except KeyError:
             title = q.section_id
         questions.append((title, q.note))
-    items = dict((i.id, (s, i)) for s, i in pack.items())
-    for ack in consent.acknowledgements:
-        if ack.question_for_doctor and ack.item_id in items:
-            s, i = items[ack.item_id]
-            questions.append((s.title, i.text))
     return ConsentView(consent, pack, staff_pack, tuple(flags), tuple(questions))
 
 

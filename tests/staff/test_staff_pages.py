@@ -1,0 +1,470 @@
+"""AppTest for every staff page: sign in through the form, then use the page as staff would.
+
+The app runs with its real context (SQLite in the test's data directory, the system clock);
+consents are made through the same service functions the patient's screens use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from staff_helpers import PASSWORD, TEAM
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from forms.records import Status
+from forms.staff import Role
+from services import admin, demo
+from services import staff as staff_svc
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app_ctx():
+    """The app's own cached context, rebuilt for this test's data directory."""
+    from app_pages.resources import app_context
+
+    app_context.clear()
+    ctx = app_context()
+    yield ctx
+    ctx.database.dispose()
+    app_context.clear()
+
+
+def add_staff(ctx, role: Role, *, username: str | None = None, roles=None, name=None) -> str:
+    name = name or TEAM[role][1]
+    username = username or TEAM[role][0]
+    admin.add_user(
+        ctx,
+        None,
+        username=username,
+        display_name=name,
+        roles=roles or [role],
+        password=PASSWORD,
+        via_cli=True,
+    )
+    return username
+
+
+def fresh_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=90).run()
+
+
+def open_address(at: AppTest, url_path: str) -> AppTest:
+    """What typing /<url_path> into the address bar does: run the page registered there."""
+    at._page_hash = calc_hash(url_path)
+    at.run()
+    at._page_hash = ""  # later runs stay on the page the app ended on, as a browser does
+    return at
+
+
+def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    user_box = next(w for w in at.text_input if w.label == "Username")
+    pw_box = next(w for w in at.text_input if w.label == "Password")
+    user_box.input(username)
+    pw_box.input(password)
+    return click(at, "Sign in")
+
+
+def signed_in(ctx, role: Role, **kw) -> AppTest:
+    username = add_staff(ctx, role, **kw)
+    at = fresh_app()
+    open_address(at, "staff")
+    return sign_in(at, username)
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    return matches[0].click().run()
+
+
+def texts(at: AppTest) -> str:
+    parts = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "success",
+        "info",
+        "warning",
+        "error",
+        "code",
+    ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def assert_no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def patient(ctx, **kw):
+    kw.setdefault("legal_name", "Maria Testperson")
+    kw.setdefault("date_of_birth", dt.date(1971, 4, 5))
+    return demo.patient_completes(ctx, **kw)
+
+
+def stop_question(ctx) -> str:
+    return next(r.question for r in ctx.active_pack("en").screening.rules if r.flag.value == "stop")
+
+
+def stored(ctx, consent_id):
+    with ctx.database.uow() as uow:
+        return uow.consents.get(consent_id)
+
+
+# --- signed out: the kiosk ----------------------------------------------------------------------
+def test_signed_out_tablet_shows_the_patient_flow_and_no_menu(app_ctx):
+    at = fresh_app()
+    assert_no_exception(at)
+    assert not at.sidebar.children or not any(
+        "queue" in str(c).lower() for c in at.sidebar.children.values()
+    )
+    assert "Staff sign-in" not in texts(at)
+
+
+@pytest.mark.parametrize("address", ["queue", "verify", "review", "filing", "users", "audit"])
+def test_a_staff_address_without_sign_in_shows_only_the_sign_in_form(app_ctx, address):
+    add_staff(app_ctx, Role.ADMIN)
+    at = open_address(fresh_app(), address)
+    assert_no_exception(at)
+    assert [t.value for t in at.title] == ["Staff sign-in"]
+    assert [w.label for w in at.text_input] == ["Username", "Password"]
+    assert "Today's queue" not in texts(at) and "Staff accounts" not in texts(at)
+
+
+def test_first_run_tells_how_to_create_the_first_admin(app_ctx):
+    at = open_address(fresh_app(), "staff")
+    assert "No staff account exists yet" in texts(at)
+    assert "python cli.py add-user NAME --role admin" in texts(at)
+
+
+def test_wrong_password_and_locked_account_messages(app_ctx):
+    add_staff(app_ctx, Role.NURSE)
+    at = open_address(fresh_app(), "staff")
+    sign_in(at, "nina", "not the password")
+    assert "Wrong username or password. 4 more wrong tries" in texts(at)
+    for _ in range(4):
+        sign_in(at, "nina", "not the password")
+    assert "locked for 15 minutes" in texts(at)
+    sign_in(at, "nina", PASSWORD)
+    assert "This account is locked" in texts(at)
+    assert [t.value for t in at.title] == ["Staff sign-in"]
+
+
+def test_disabled_account_message(app_ctx):
+    add_staff(app_ctx, Role.NURSE)
+    admin.set_disabled(app_ctx, None, "nina", True, via_cli=True)
+    at = open_address(fresh_app(), "staff")
+    sign_in(at, "nina")
+    assert "This account is disabled" in texts(at)
+
+
+def test_sign_in_through_the_form_opens_the_roles_home_with_its_menu(app_ctx):
+    at = signed_in(app_ctx, Role.NURSE)
+    assert_no_exception(at)
+    assert [t.value for t in at.title] == ["Today's queue"]
+    assert "Nina Nurse" in "\n".join(str(m.value) for m in at.sidebar.markdown)
+    # A page of another role is not registered for a nurse, so it cannot be opened.
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/staff_admin_users.py")
+
+
+def test_idle_session_is_signed_out_on_the_next_run(app_ctx):
+    at = signed_in(app_ctx, Role.NURSE)
+    session = at.session_state["staff_session"]
+    at.session_state["staff_session"] = dataclasses.replace(
+        session, last_seen=session.last_seen - dt.timedelta(minutes=16)
+    )
+    at.run()
+    assert [t.value for t in at.title] == ["Staff sign-in"]
+    assert "signed out after 15 minutes without activity" in texts(at)
+    with app_ctx.database.uow() as uow:
+        assert [e.new for e in uow.audit.query(action="user.signed_out")] == [{"reason": "idle"}]
+
+
+def test_sign_out_page_ends_the_session(app_ctx):
+    at = signed_in(app_ctx, Role.FRONT_DESK)
+    at.switch_page("app_pages/staff_sign_out.py").run()
+    assert [t.value for t in at.title] == ["Staff sign-in"]
+    assert "You are signed out." in texts(at)
+    assert "staff_session" not in at.session_state
+
+
+# --- nurse --------------------------------------------------------------------------------------
+def test_queue_shows_flags_and_opens_the_verification(app_ctx):
+    c = patient(app_ctx, answers={stop_question(app_ctx): "yes"})
+    at = signed_in(app_ctx, Role.NURSE)
+    body = texts(at)
+    assert "Maria Testperson" in body and "1 stop" in body and "min since signing" in body
+    at.radio(key="queue_filter").set_value("staff.queue.filter.filed").run()
+    assert "Maria Testperson" not in texts(at)
+    at.radio(key="queue_filter").set_value("staff.queue.filter.to_verify").run()
+    assert "Maria Testperson" in texts(at)
+    click(at, "Open")
+    assert_no_exception(at)
+    assert [t.value for t in at.title] == ["Verify and time-out"]
+    body = texts(at)
+    assert "STOP: a clinician must clear this" in body
+    assert "A stop flag is open" in body
+    assert stored(app_ctx, c.id).status is Status.SUBMITTED
+
+
+def test_nurse_verifies_with_password_then_records_the_timeout(app_ctx):
+    c = patient(app_ctx)
+    at = signed_in(app_ctx, Role.NURSE)
+    at.switch_page("app_pages/staff_verify.py").run()
+    pack = app_ctx.active_pack("en")
+    # One item left unanswered: refused, nothing stored.
+    for item in pack.nurse_checklist[1:]:
+        at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
+    at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
+    click(at, "Verify and sign as witness")
+    assert "Answer every checklist item first" in texts(at)
+    assert stored(app_ctx, c.id).status is Status.SUBMITTED
+    at.radio(key=f"chk-{c.id}-{pack.nurse_checklist[0].id}").set_value("na")
+    at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
+    click(at, "Verify and sign as witness")
+    assert_no_exception(at)
+    assert "Verified and signed" in texts(at)
+    assert "Verified by Nina Nurse" in texts(at)
+    assert stored(app_ctx, c.id).status is Status.VERIFIED
+    for item in pack.timeout:
+        at.checkbox(key=f"to-{c.id}-{item.id}").check()
+    click(at, "Record time-out now")
+    assert "Time-out recorded." in texts(at)
+    assert stored(app_ctx, c.id).timeout is not None
+
+
+def test_wrong_password_at_verification_shows_a_message_and_signs_nothing(app_ctx):
+    c = patient(app_ctx)
+    at = signed_in(app_ctx, Role.NURSE)
+    at.switch_page("app_pages/staff_verify.py").run()
+    for item in app_ctx.active_pack("en").nurse_checklist:
+        at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
+    at.text_input(key=f"verify-pw-{c.id}").input("wrong password")
+    click(at, "Verify and sign as witness")
+    assert "nothing was signed" in texts(at)
+    assert stored(app_ctx, c.id).nurse_verification is None
+
+
+def test_conflict_shows_who_changed_it(app_ctx):
+    c = patient(app_ctx)
+    at = signed_in(app_ctx, Role.NURSE)
+    at.switch_page("app_pages/staff_verify.py").run()
+    # Another nurse verifies the same consent while this page is open.
+    add_staff(app_ctx, Role.NURSE, username="olga", name="Olga Other")
+    from services import auth
+
+    olga = auth.sign_in(app_ctx, "olga", PASSWORD)
+    answers = {i.id: ("yes", "") for i in app_ctx.active_pack("en").nurse_checklist}
+    staff_svc.verify(
+        app_ctx, olga, c.id, answers=answers, password=PASSWORD, expected_version=c.version
+    )
+    for item in app_ctx.active_pack("en").nurse_checklist:
+        at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
+    at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
+    click(at, "Verify and sign as witness")
+    assert "Changed by Olga Other at" in texts(at)
+    assert "Reload to see the latest." in texts(at)
+    assert stored(app_ctx, c.id).nurse_verification.nurse_name == "Olga Other"
+    click(at, "Reload")
+    assert "Verified by Olga Other" in texts(at)
+
+
+# --- clinician ----------------------------------------------------------------------------------
+def test_clinician_clears_a_flag_and_attests_with_password(app_ctx):
+    c = patient(app_ctx, answers={stop_question(app_ctx): "yes"})
+    at = signed_in(app_ctx, Role.CLINICIAN, roles=[Role.CLINICIAN, Role.NURSE])
+    at.switch_page("app_pages/staff_clinician.py").run()
+    assert_no_exception(at)
+    assert "Maria Testperson" in texts(at)
+    at.radio[0].set_value("cleared")
+    next(w for w in at.text_input if w.label == "Note (required)").input("Checked: not relevant")
+    click(at, "Save decision")
+    assert "Decision saved." in texts(at)
+    assert stored(app_ctx, c.id).open_stop_flags() == []
+    # The same person also holds the nurse role here; verify through the service for brevity.
+    nurse = at.session_state["staff_session"]
+    answers = {i.id: ("yes", "") for i in app_ctx.active_pack("en").nurse_checklist}
+    staff_svc.verify(
+        app_ctx,
+        nurse,
+        c.id,
+        answers=answers,
+        password=PASSWORD,
+        expected_version=stored(app_ctx, c.id).version,
+    )
+    at.run()
+    assert staff_svc.ATTESTATION_STATEMENT in texts(at)
+    next(w for w in at.text_input if w.label == "Your password").input(PASSWORD)
+    click(at, "Attest and sign")
+    assert_no_exception(at)
+    assert "Attested and signed" in texts(at)
+    assert stored(app_ctx, c.id).status is Status.ATTESTED
+
+
+def test_clinician_hold_and_entered_in_error(app_ctx):
+    c = patient(app_ctx, answers={stop_question(app_ctx): "yes"})
+    at = signed_in(app_ctx, Role.CLINICIAN)
+    at.switch_page("app_pages/staff_clinician.py").run()
+    next(w for w in at.text_input if w.label == "Reason for the hold").input("Waiting for scan")
+    click(at, "Put on hold")
+    assert "Put on hold." in texts(at)
+    assert stored(app_ctx, c.id).on_hold == "Waiting for scan"
+    click(at, "Mark entered in error")
+    assert "Give a reason" in texts(at)
+    next(w for w in at.text_input if w.label.startswith("Why is this consent")).input("Duplicate")
+    click(at, "Mark entered in error")
+    assert stored(app_ctx, c.id).status is Status.ENTERED_IN_ERROR
+
+
+# --- front desk ---------------------------------------------------------------------------------
+def _attested(ctx):
+    from services import auth
+
+    c = patient(ctx)
+    add_staff(ctx, Role.NURSE, username="nurse2")
+    add_staff(ctx, Role.CLINICIAN, username="doc2")
+    nurse, doc = auth.sign_in(ctx, "nurse2", PASSWORD), auth.sign_in(ctx, "doc2", PASSWORD)
+    pack = ctx.active_pack("en")
+    c = staff_svc.verify(
+        ctx,
+        nurse,
+        c.id,
+        answers={i.id: ("yes", "") for i in pack.nurse_checklist},
+        password=PASSWORD,
+        expected_version=c.version,
+    )
+    c = staff_svc.record_timeout(
+        ctx, nurse, c.id, confirmed=[i.id for i in pack.timeout], expected_version=c.version
+    )
+    return staff_svc.attest(ctx, doc, c.id, password=PASSWORD, expected_version=c.version)
+
+
+def test_filing_downloads_the_checked_pdf_files_it_and_prints_the_patient_copy(app_ctx):
+    c = _attested(app_ctx)
+    at = signed_in(app_ctx, Role.FRONT_DESK)
+    assert [t.value for t in at.title] == ["Filing"]
+    assert "1 consent(s) waiting to be filed" in texts(at)
+    click(at, "Get the sealed PDF")
+    assert_no_exception(at)
+    assert "Checked before serving" in texts(at)
+    assert [b.label for b in at.get("download_button")] == ["Download PDF (final)"]
+    click(at, "Make the patient's copy")
+    assert "Download patient copy (aftercare and warning signs)" in [
+        b.label for b in at.get("download_button")
+    ]
+    click(at, "Mark filed")
+    assert "Enter the chart reference" in texts(at)
+    next(w for w in at.text_input if w.label == "Chart reference").input("EHR-77")
+    click(at, "Mark filed")
+    assert "Maria Testperson: filed under EHR-77." in texts(at)
+    assert stored(app_ctx, c.id).status is Status.FILED
+    assert "Nothing waiting to be filed." in texts(at)
+    with app_ctx.database.uow() as uow:
+        assert [e.new["served"] for e in uow.audit.query(action="document.downloaded")] == [True]
+
+
+def test_search_finds_by_name_and_opens_the_consent(app_ctx):
+    patient(app_ctx)
+    at = signed_in(app_ctx, Role.FRONT_DESK)
+    at.switch_page("app_pages/staff_search.py").run()
+    click(at, "Search")
+    assert "Enter a name, a date of birth or a date" in texts(at)
+    next(w for w in at.text_input if w.label.startswith("Patient name")).input("testperson")
+    click(at, "Search")
+    assert_no_exception(at)
+    assert at.dataframe[0].value.iloc[0, 0] == "Maria Testperson"
+    assert "Get the sealed PDF" in [b.label for b in at.button]
+
+
+def test_day_export_page_builds_the_zip(app_ctx):
+    patient(app_ctx)
+    at = signed_in(app_ctx, Role.FRONT_DESK)
+    at.switch_page("app_pages/staff_export.py").run()
+    click(at, "Build the export")
+    assert_no_exception(at)
+    assert "ready: 1 PDF(s)" in texts(at)
+    assert [b.label for b in at.get("download_button")] == ["Download ZIP"]
+
+
+def test_handoff_prefills_signs_staff_out_and_opens_the_patient_flow(app_ctx):
+    at = signed_in(app_ctx, Role.NURSE)
+    at.switch_page("app_pages/staff_handoff.py").run()
+    next(w for w in at.text_input if w.label.startswith("Patient's full legal name")).input(
+        "Alex Demoson"
+    )
+    click(at, "Start and hand over")
+    assert "date of birth" in texts(at)  # a name alone is not two identifiers
+    assert "staff_session" in at.session_state
+    next(w for w in at.date_input if w.label == "Date of birth").set_value(dt.date(1980, 1, 2))
+    click(at, "Start and hand over")
+    assert_no_exception(at)
+    assert "staff_session" not in at.session_state
+    token = at.query_params.get("resume")
+    assert token
+    from services import consent
+
+    assert consent.load_draft(app_ctx, token).legal_name == "Alex Demoson"
+    assert "Alex Demoson" not in str(at.query_params)
+
+
+# --- admin --------------------------------------------------------------------------------------
+def test_admin_adds_disables_and_resets_accounts(app_ctx):
+    at = signed_in(app_ctx, Role.ADMIN)
+    assert [t.value for t in at.title] == ["Staff accounts"]
+    next(w for w in at.text_input if w.label == "Username").input("newbie")
+    next(w for w in at.text_input if w.label == "Name").input("New Nurse")
+    at.multiselect[0].set_value([Role.NURSE])
+    next(w for w in at.text_input if w.label.startswith("First password")).input("short")
+    click(at, "Add account")
+    assert "at least 10 characters" in texts(at)
+    next(w for w in at.text_input if w.label == "Username").input("newbie")
+    next(w for w in at.text_input if w.label == "Name").input("New Nurse")
+    at.multiselect[0].set_value([Role.NURSE])
+    next(w for w in at.text_input if w.label.startswith("First password")).input(PASSWORD)
+    click(at, "Add account")
+    assert "Account newbie added." in texts(at)
+    assert "newbie" in list(at.dataframe[0].value["Username"])
+    newbie = next(
+        u
+        for u in admin.list_users(app_ctx, at.session_state["staff_session"])
+        if u.username == "newbie"
+    )
+    at.selectbox[0].set_value(newbie.id).run()
+    click(at, "Disable")
+    assert "newbie disabled." in texts(at)
+    with app_ctx.database.uow() as uow:
+        assert uow.users.by_username("newbie").disabled
+    # The last active admin cannot be disabled.
+    at.selectbox[0].set_value(at.session_state["staff_session"].id).run()
+    click(at, "Disable")
+    assert "Keep at least one active administrator" in texts(at)
+
+
+def test_admin_packs_audit_and_settings_pages(app_ctx):
+    patient(app_ctx)
+    at = signed_in(app_ctx, Role.ADMIN)
+    at.switch_page("app_pages/staff_admin_packs.py").run()
+    assert_no_exception(at)
+    packs = at.dataframe[0].value
+    assert "1.0.0" in list(packs["Version"]) and "✅" in list(packs["Active"])
+    assert any(str(v).startswith("grade") for v in packs["Reading level (hardest section)"])
+    at.switch_page("app_pages/staff_admin_audit.py").run()
+    assert_no_exception(at)
+    assert "Hash chain intact" in texts(at)
+    actions = list(at.dataframe[0].value["Action"])
+    assert "consent.submitted" in actions and "user.signed_in" in actions
+    assert [b.label for b in at.get("download_button")] == ["Download CSV"]
+    at.switch_page("app_pages/staff_admin_settings.py").run()
+    settings = dict(at.dataframe[0].value.values.tolist())
+    assert settings["encryption_key"] == "not set"
+    assert settings["clinic_name"] == app_ctx.settings.clinic_name
