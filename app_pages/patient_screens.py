@@ -567,10 +567,10 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         _moved(_call(svc.certify, ctx, token, bool(certified)))
     st.divider()
     st.write(t(lang, "patient.decline.offer"))
-    if st.button(t(lang, "patient.decline.button"), key="review:decline"):
-        if _call(svc.go_to_decline, ctx, token) is not None:
-            st.session_state["decision"] = "decline"
-            st.rerun()
+    decline = st.button(t(lang, "patient.decline.button"), key="review:decline")
+    if decline and _call(svc.go_to_decline, ctx, token) is not None:
+        st.session_state["decision"] = "decline"
+        st.rerun()
 
 
 def sign_screen(

@@ -8,6 +8,7 @@ pydantic model the store keeps under the resume token, so a reload or a restart 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import unicodedata
@@ -379,7 +380,7 @@ MIN_HEIGHT_RATIO = 0.06  # flatter than this (height / width) is a line, not a s
 def ink_length(strokes: StrokeData) -> float:
     total = 0.0
     for stroke in strokes:
-        for a, b in zip(stroke, stroke[1:], strict=False):
+        for a, b in itertools.pairwise(stroke):
             total += math.hypot(float(b["x"]) - float(a["x"]), float(b["y"]) - float(a["y"]))
     return total
 

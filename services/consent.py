@@ -23,8 +23,8 @@ from checklist.models import Answer, Pack
 from forms.records import (
     Acknowledgement,
     Consent,
-    DomainError,
     DoctorQuestion,
+    DomainError,
     Interpreter,
     PackRef,
     Patient,
@@ -598,9 +598,8 @@ def submit(
 
     A second tap (or a reload that submits again) returns the consent the first one made.
     """
-    from store.errors import DuplicateSubmission
-
     from services.documents import issue_document
+    from store.errors import DuplicateSubmission
 
     now = _now(ctx)
     try:

@@ -40,8 +40,17 @@ def state() -> DraftState:
 @pytest.fixture
 def ctx(library: PackLibrary, clock: FixedClock) -> Iterator[AppContext]:
     """A real context (SQLite store in the test's data dir, real sealer) with a fixed clock."""
-    from services.context import build_context
+    from store.db import open_database
 
-    context = build_context(get_settings(), clock=clock)
+    settings = get_settings()
+    settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        from forms.seal import load_or_create_sealer
+
+        sealer = load_or_create_sealer(settings)
+    except ImportError:  # the seal module is being written in parallel
+        sealer = None
+    database = open_database(settings.resolved_database_url, settings=settings)
+    context = AppContext(settings, library, database, sealer, clock)  # type: ignore[arg-type]
     yield context
     context.database.dispose()

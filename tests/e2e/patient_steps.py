@@ -1,0 +1,182 @@
+"""What a patient does on each screen, with touch, in Chromium (shared by the patient e2e tests)."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+expect.set_options(timeout=20_000)  # a script run on a busy CI machine can take seconds
+
+from checklist.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+
+
+class Patient:
+    """Drives the kiosk the way a patient would: taps, typing, a finger on the pad."""
+
+    def __init__(self, page: Page, base_url: str, shots: Path, lang: str = "en") -> None:
+        self.page, self.base_url, self.shots, self.lang = page, base_url, shots, lang
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.seen: list[str] = []
+
+    def tr(self, key: str, **values: object) -> str:
+        return t(self.lang, key, **values)
+
+    # --- looking -------------------------------------------------------------------------
+    def settle(self) -> None:
+        """Wait until Streamlit has finished the current run."""
+        self.page.wait_for_function(
+            "() => { const app = document.querySelector('[data-testid=stApp]');"
+            " return app && app.dataset.testScriptState === 'notRunning'"
+            " && !document.querySelector('[data-stale=true]'); }",
+            timeout=20_000,
+        )
+
+    def shot(self, name: str) -> None:
+        self.settle()
+        self.seen.append(name)
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), scale="css")
+        if os.environ.get("CONSENT_SCREENSHOTS") == "1":  # refresh the README's pictures
+            DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"), scale="css")
+
+    def step_number(self) -> int:
+        text = self.page.get_by_text(re.compile(self.tr("patient.progress", n=r"(\d+)", total=r"\d+"))).first
+        expect(text).to_be_visible()
+        match = re.search(r"(\d+)", text.inner_text())
+        assert match
+        return int(match.group(1))
+
+    def expect_step(self, n: int) -> None:
+        progress = re.compile(self.tr("patient.progress", n=n, total=r"\d+"))
+        expect(self.page.get_by_text(progress).first).to_be_visible()
+
+    # --- doing ---------------------------------------------------------------------------
+    def tap_button(self, name: str) -> None:
+        self.page.get_by_role("button", name=name, exact=True).first.tap()
+
+    def tap_text(self, text: str, within=None) -> None:  # type: ignore[no-untyped-def]
+        scope = within or self.page
+        scope.get_by_text(text, exact=True).first.tap()
+
+    def next(self, key: str = "patient.next") -> None:
+        before = self.step_number()
+        self.tap_button(self.tr(key))
+        self.expect_step(before + 1)
+        self.settle()
+        self.expect_step(before + 1)
+
+    def choose(self, label: str, option: str) -> None:
+        box = self.page.get_by_label(label, exact=True)
+        box.tap()
+        self.page.keyboard.type(option)
+        self.page.get_by_role("option", name=option, exact=True).first.tap()
+
+    def start(self, language_name: str) -> None:
+        self.page.goto(self.base_url)
+        self.page.get_by_role("button", name=language_name, exact=True).wait_for()
+        self.shot(f"patient-01-language-{self.lang}")
+        self.tap_button(language_name)
+        self.page.get_by_role("heading", name=self.tr("patient.details.title")).wait_for()
+
+    def details(self, name: str, year: int, month: int, day: int, site: str = "left_leg") -> None:
+        self.page.get_by_label(self.tr("patient.details.name"), exact=True).fill(name)
+        self.choose(self.tr("patient.details.month"), self.tr(f"patient.month.{month}"))
+        self.choose(self.tr("patient.details.day"), str(day))
+        self.choose(self.tr("patient.details.year"), str(year))
+        self.tap_text(self.tr(f"patient.site.{site}"))
+        self.tap_text(self.tr("patient.details.confirm"))
+        self.shot(f"patient-02-details-{self.lang}")
+        self.next()
+
+    def screening(self, answer: str = "no") -> int:
+        n = 0
+        while self.page.get_by_text(self.tr("patient.screening.reassure")).count():
+            groups = self.page.get_by_test_id("stRadio").all()
+            for group in groups:
+                group.get_by_text(self.tr(f"patient.answer.{answer}"), exact=True).tap()
+            n += 1
+            if n == 1:
+                self.shot(f"patient-03-screening-{self.lang}")
+            self.next()
+        return n
+
+    def sections(self) -> int:
+        n = 0
+        while self.page.get_by_text(self.tr("patient.section.understand"), exact=True).count():
+            for box in self.page.get_by_text(self.tr("patient.section.understand"), exact=True).all():
+                box.tap()
+            n += 1
+            self.shot(f"patient-04-section-{n}-{self.lang}")
+            self.next()
+        return n
+
+    def photos(self, yes: bool) -> None:
+        self.tap_text(self.tr("patient.photos.yes" if yes else "patient.photos.no"))
+        self.shot(f"patient-05-photos-{self.lang}")
+        self.next()
+
+    def interpreter(self, name: str | None = None, language: str = "", mode: str = "in_person") -> None:
+        group = self.page.get_by_test_id("stRadio").filter(has_text=self.tr("patient.interpreter.question"))
+        if name is None:
+            self.tap_text(self.tr("patient.interpreter.no"), within=group)
+        else:
+            self.tap_text(self.tr("patient.interpreter.yes"), within=group)
+            self.page.get_by_label(self.tr("patient.interpreter.name"), exact=True).fill(name)
+            self.page.get_by_label(self.tr("patient.interpreter.language"), exact=True).fill(language)
+            self.tap_text(self.tr(f"patient.interpreter.mode.{mode}"))
+        self.shot(f"patient-06-interpreter-{self.lang}")
+        self.next()
+
+    def review(self, certification: str) -> None:
+        self.page.get_by_role("heading", name=self.tr("patient.review.title")).wait_for()
+        self.shot(f"patient-07-review-{self.lang}")
+        self.tap_text(certification)
+        self.next("patient.review.to_sign")
+        self.page.get_by_role("heading", name=self.tr("patient.sign.title")).wait_for()
+
+    # --- signing -------------------------------------------------------------------------
+    def draw(self, index: int = 0, *, shape: str = "signature") -> int:
+        """Sign with a finger: real touch events through the DevTools protocol.
+
+        Returns how many canvas pixels now hold ink (read back from the canvas itself).
+        """
+        canvas = self.page.locator("canvas").nth(index)
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        assert box, "the signature pad is not on the screen"
+        cdp = self.page.context.new_cdp_session(self.page)
+        x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
+        if shape == "signature":
+            strokes = [
+                [(x0 + w * (0.08 + 0.4 * i / 40), y0 + h * (0.5 + 0.25 * math.sin(i / 4))) for i in range(41)],
+                [(x0 + w * (0.5 + 0.4 * i / 40), y0 + h * (0.45 + 0.2 * math.cos(i / 3))) for i in range(41)],
+            ]
+        elif shape == "dot":
+            strokes = [[(x0 + w / 2, y0 + h / 2), (x0 + w / 2 + 1, y0 + h / 2 + 1)]]
+        else:  # a straight line
+            strokes = [[(x0 + w * (0.1 + 0.8 * i / 20), y0 + h / 2) for i in range(21)]]
+        for stroke in strokes:
+            (sx, sy), rest = stroke[0], stroke[1:]
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": sx, "y": sy}]})
+            for x, y in rest:
+                cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        cdp.detach()
+        return canvas.evaluate(
+            "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"
+        )
+
+    def sign(self, typed_name: str, *, decline: bool = False, shot: bool = True) -> None:
+        self.page.get_by_label(self.tr("patient.sign.typed_name"), exact=True).fill(typed_name)
+        if shot:
+            self.shot(f"patient-08-{'decline' if decline else 'sign'}-{self.lang}")
+        self.tap_button(self.tr("patient.decline.sign" if decline else "patient.sign.button"))

@@ -1,0 +1,145 @@
+"""The whole patient flow in Chromium on a tablet-sized touch screen, checked in the stored record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from patient_steps import Patient
+from playwright.sync_api import expect
+
+from checklist.loader import load_library
+from settings import get_settings
+
+pytestmark = pytest.mark.browser
+
+NAME = "Margarethe Ødegård-Nguyễn"
+
+
+def _pack(lang: str):  # type: ignore[no-untyped-def]
+    return load_library(get_settings().placeholder_values).active("sclerotherapy", lang)
+
+
+def _stored(server, name: str):  # type: ignore[no-untyped-def]
+    from store.db import open_database
+
+    db = open_database(server.database_url(), upgrade=False)
+    try:
+        with db.uow() as uow:
+            found = uow.consents.search(name=name)
+            assert len(found) == 1, found
+            consent = found[0]
+            doc = uow.documents.latest(consent.id)
+            return consent, doc
+    finally:
+        db.dispose()
+
+
+def verify(server, pdf: bytes):  # type: ignore[no-untyped-def]
+    """The seal checked against the server's own certificate.
+
+    In its own thread: Playwright's sync API keeps an event loop running in this one.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from forms.seal import default_cert_path, verify_pdf
+
+    cert = default_cert_path(get_settings(data_dir=server.data_dir))
+    assert cert is not None
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(verify_pdf, pdf, [cert]).result()
+
+
+def test_whole_flow_with_a_finger_signature(app_server, tablet, tmp_path: Path) -> None:
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
+    pack = _pack("en")
+    patient.start("English")
+    assert tablet.evaluate("document.documentElement.lang") == "en"
+    assert "resume=" in tablet.url and "Ødegård" not in tablet.url
+    patient.details(NAME, 1951, 7, 4)
+    assert patient.screening() >= 1
+    assert patient.sections() == len({s.screen_id for s in pack.sections})
+    patient.photos(yes=False)
+    patient.interpreter()
+    patient.review(pack.certification)
+    ink = patient.draw()
+    assert ink > 500, "the finger strokes did not draw on the pad"
+    patient.sign(f"  {NAME.upper()} ")
+    expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
+    patient.shot("patient-09-thanks-en")
+    assert "resume=" not in tablet.url
+    assert NAME not in tablet.content()
+
+    consent, doc = _stored(app_server, NAME)
+    assert consent.status.value == "submitted" and consent.decision == "consent"
+    assert consent.photo_consent is False and consent.site == "Left leg"
+    assert consent.patient.date_of_birth == dt.date(1951, 7, 4)
+    assert len(consent.acknowledgements) == len(pack.item_ids())
+    sig = consent.patient_signature
+    assert sig and len(sig.strokes) == 2 and sig.png and sig.png.startswith(b"\x89PNG") and sig.ink > 0.5
+    report = verify(app_server, doc.pdf)
+    assert report.valid and report.intact and report.covers_whole_file, report.message
+
+    tablet.go_back()  # the browser's history never shows the previous patient
+    tablet.wait_for_timeout(1500)
+    assert NAME not in tablet.content()
+    expect(tablet.get_by_role("button", name="English", exact=True)).to_be_visible()
+
+
+def test_reload_half_way_resumes_at_the_same_step(app_server, tablet, tmp_path: Path) -> None:
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
+    patient.start("English")
+    patient.details("Rosa Delgado", 1962, 2, 28)
+    patient.screening()
+    patient.tap_text(patient.tr("patient.section.understand"))  # one tick on the screen, then reload
+    step = patient.step_number()
+    url = tablet.url
+    tablet.reload()
+    patient.expect_step(step)
+    assert tablet.url == url
+    # Earlier answers are still there: back to the details screen shows the name.
+    patient.tap_button(patient.tr("patient.back"))
+    patient.expect_step(step - 1)
+
+
+def _to_sign(patient: Patient, name: str) -> None:
+    patient.start("English")
+    patient.details(name, 1970, 1, 15)
+    patient.screening()
+    patient.sections()
+    patient.photos(yes=True)
+    patient.interpreter()
+    patient.review(_pack("en").certification)
+
+
+def test_empty_signature_and_wrong_name_are_refused(app_server, tablet, tmp_path: Path) -> None:
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
+    _to_sign(patient, "Lena Fischer")
+    patient.sign("Lena Fischer", shot=False)
+    expect(tablet.get_by_text(patient.tr("patient.sign.ink_empty"))).to_be_visible()
+    patient.shot("patient-08-sign-empty-en")
+    assert patient.draw(shape="line") > 0
+    patient.sign("Lena Fischer", shot=False)
+    expect(tablet.get_by_text(patient.tr("patient.sign.ink_line"))).to_be_visible()
+    tablet.get_by_role("button", name=patient.tr("patient.sign.clear")).first.tap()
+    patient.draw()
+    patient.sign("Lena Fisher", shot=False)
+    expect(tablet.get_by_text(patient.tr("patient.sign.name_mismatch"))).to_be_visible()
+    patient.shot("patient-08-sign-wrong-name-en")
+    patient.sign("lena fischer", shot=False)
+    expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
+
+
+def test_decline_records_a_signed_informed_refusal(app_server, tablet, tmp_path: Path) -> None:
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
+    _to_sign(patient, "Omar Haddad")
+    patient.tap_button(patient.tr("patient.decline.instead"))
+    tablet.get_by_role("heading", name=patient.tr("patient.decline.title")).wait_for()
+    patient.draw()
+    patient.sign("Omar Haddad", decline=True)
+    expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
+    consent, doc = _stored(app_server, "Omar Haddad")
+    assert consent.status.value == "declined" and consent.decision == "decline"
+    assert doc.kind == "refusal"
+    assert verify(app_server, doc.pdf).valid

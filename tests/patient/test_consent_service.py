@@ -1,0 +1,215 @@
+"""The patient's use cases on a real SQLite store: drafts, steps, resume, idle close, submit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from flow_helpers import scribble
+
+from checklist import flow
+from checklist.flow import DraftState
+from forms.records import DomainError, Status
+from forms.staff import Role, StaffUser
+from services import consent as svc
+from services.clock import FixedClock
+from services.context import AppContext
+
+PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+def walk_to(ctx: AppContext, token: str, upto: str, *, interpreter: bool = False) -> DraftState:
+    """Do what a patient does on each screen, through the service, until ``upto``."""
+    state = svc.load_draft(ctx, token)
+    assert state is not None
+    pack = svc.pack_of(ctx, state)
+    while state.step != upto:
+        step = flow.step_by_id(pack, state.step)
+        match step.kind:
+            case flow.StepKind.DETAILS:
+                state = svc.confirm_details(ctx, token, legal_name="Ana María Núñez",
+                                            date_of_birth=dt.date(1958, 3, 14), mrn=None, site="left_leg")
+            case flow.StepKind.SCREENING:
+                state = svc.answer_screening(ctx, token, dict.fromkeys(step.question_ids, "no"))
+            case flow.StepKind.SECTION:
+                ticks = {i.id: True for sid in step.section_ids for i in pack.section(sid).items}
+                state = svc.acknowledge_section(ctx, token, ticked=ticks, questions={})
+            case flow.StepKind.PHOTOS:
+                state = svc.answer_photos(ctx, token, True)
+            case flow.StepKind.INTERPRETER:
+                if interpreter:
+                    state = svc.record_interpreter(ctx, token, used=True, name_or_id="INT-4471",
+                                                   language="Español", mode="phone")
+                else:
+                    state = svc.record_interpreter(ctx, token, used=False)
+            case flow.StepKind.REVIEW:
+                state = svc.certify(ctx, token, True)
+            case _:
+                raise AssertionError(state.step)
+    return state
+
+
+def test_start_makes_an_opaque_token_and_audits(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token)  # 24 random bytes, nothing personal
+    state = svc.load_draft(ctx, token)
+    assert state is not None and state.step == "details" and state.language == "en"
+    with ctx.database.uow() as uow:
+        events = uow.audit.query(action="consent.started")
+    assert [(e.actor_id, e.actor_role, e.session_id) for e in events] == [("patient", "patient", state.session_id)]
+    assert svc.start_consent(ctx, language="en") != token
+
+
+def test_unknown_or_malformed_tokens_load_nothing(ctx: AppContext) -> None:
+    assert svc.load_draft(ctx, None) is None
+    assert svc.load_draft(ctx, "nope") is None
+    assert svc.load_draft(ctx, "x" * 40) is None
+    assert svc.load_draft(ctx, "'; drop table drafts; --") is None
+
+
+def test_details_are_checked_with_messages_in_the_patients_language(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="es")
+    with pytest.raises(DomainError, match="no puede ser en el futuro"):
+        svc.confirm_details(ctx, token, legal_name="Ana Núñez", date_of_birth=dt.date(2027, 1, 1),
+                            mrn=None, site="left_leg")
+    with pytest.raises(DomainError, match="escriba su nombre completo"):
+        svc.confirm_details(ctx, token, legal_name="  ", date_of_birth=dt.date(1960, 1, 1), mrn=None,
+                            site="left_leg")
+    assert svc.load_draft(ctx, token).step == "details"  # nothing moved
+
+
+def test_a_section_cannot_be_left_with_an_item_unticked(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    state = walk_to(ctx, token, "section-about")
+    items = [i.id for i in svc.pack_of(ctx, state).section("about").items]
+    ticks = dict.fromkeys(items, True) | {items[-1]: False}
+    with pytest.raises(DomainError, match=r"“I understand” for every point \(1 left\)"):
+        svc.acknowledge_section(ctx, token, ticked=ticks, questions={"about": (True, "How long?")})
+    assert svc.load_draft(ctx, token).step == "section-about"
+
+
+def test_acknowledgements_keep_the_time_they_were_first_ticked(ctx: AppContext, clock: FixedClock) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "section-about")
+    first = clock.now()
+    state = walk_to(ctx, token, "section-options")
+    svc.go_back(ctx, token)
+    clock.advance(minutes=1)
+    walk_to(ctx, token, "section-options")
+    state = svc.load_draft(ctx, token)
+    assert {state.acknowledged[i.id] for i in svc.pack_of(ctx, state).section("about").items} == {first}
+
+
+def test_reload_resumes_at_the_same_step(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "section-risks")
+    again = svc.load_draft(ctx, token)  # what a fresh session (reload, restart) sees
+    assert again.step == "section-risks" and again.legal_name == "Ana María Núñez"
+
+
+def test_language_switch_keeps_every_answer(ctx: AppContext) -> None:
+    if "es" not in svc.languages(ctx):
+        pytest.skip("the Spanish pack is not on disk yet")
+    token = svc.start_consent(ctx, language="en")
+    before = walk_to(ctx, token, "section-risks")
+    after = svc.set_language(ctx, token, "es")
+    assert after.language == "es" and after.step == "section-risks"
+    assert after.acknowledged == before.acknowledged and after.screening == before.screening
+
+
+def test_idle_draft_is_closed(ctx: AppContext, clock: FixedClock) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "section-about")
+    clock.advance(minutes=ctx.settings.patient_idle_minutes)
+    assert svc.idle_status(ctx, svc.load_draft(ctx, token)) == "ask"
+    svc.still_here(ctx, token)
+    assert svc.idle_status(ctx, svc.load_draft(ctx, token)) == "active"
+    clock.advance(minutes=ctx.settings.patient_idle_minutes + 1)
+    assert svc.idle_status(ctx, svc.load_draft(ctx, token)) == "expired"
+    assert svc.close_idle(ctx, token) is True
+    assert svc.load_draft(ctx, token) is None
+    with pytest.raises(DomainError, match="closed"):
+        svc.go_back(ctx, token)
+
+
+def test_prefill_by_staff_then_patient_confirms(ctx: AppContext, clock: FixedClock) -> None:
+    nurse = StaffUser(id=7, username="nurse.kim", display_name="Kim", roles=frozenset({Role.NURSE}),
+                      password_hash="x", created_at=clock.now())
+    token = svc.prefill_draft(ctx, staff=nurse, legal_name="Ana  Núñez", date_of_birth=dt.date(1958, 3, 14),
+                              site="Left great saphenous", language="en")
+    state = svc.load_draft(ctx, token)
+    assert (state.step, state.legal_name, state.site, state.prefilled_by) == ("details", "Ana Núñez",
+                                                                            "Left great saphenous", 7)
+    assert not state.details_confirmed
+    with pytest.raises(DomainError):
+        svc.prefill_draft(ctx, staff=nurse, legal_name="Ana", date_of_birth=dt.date(2030, 1, 1))
+
+
+def test_decline_needs_the_information_first(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "photos")
+    with pytest.raises(DomainError, match="read the information first"):
+        svc.go_to_decline(ctx, token)
+
+
+def _submit(ctx: AppContext, token: str, **kw):
+    args = {"typed_name": "ana maría  núñez", "strokes": scribble(600), "png": PNG, "pad_size": (600, 240),
+            "decision": "consent"} | kw
+    return svc.submit(ctx, token, **args)
+
+
+def test_wrong_name_and_trivial_ink_are_refused(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "sign")
+    with pytest.raises(DomainError, match="does not match"):
+        _submit(ctx, token, typed_name="Ana Nunez")
+    with pytest.raises(DomainError, match="sign in the box"):
+        _submit(ctx, token, strokes=[], png=None)
+    with pytest.raises(DomainError, match="only a line"):
+        _submit(ctx, token, strokes=[[{"x": 10, "y": 50, "t": 0}, {"x": 500, "y": 52, "t": 9}]])
+    assert svc.load_draft(ctx, token).step == "sign"
+
+
+def test_submit_stores_one_consent_with_a_pdf_and_closes_the_draft(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "sign")
+    consent = _submit(ctx, token)
+    assert consent.status is Status.SUBMITTED and consent.decision == "consent"
+    again = _submit(ctx, token)  # a double tap
+    assert again.id == consent.id
+    assert svc.load_draft(ctx, token) is None
+    with ctx.database.uow() as uow:
+        stored = uow.consents.get(consent.id)
+        doc = uow.documents.latest(consent.id)
+        actions = [e.action for e in uow.audit.for_consent(str(consent.id))]
+    assert stored.patient.legal_name == "Ana María Núñez"
+    assert len(stored.acknowledgements) == len(svc.pack_of(ctx, svc.DraftState.model_validate(
+        {"session_id": "x", "consent_id": str(consent.id), "language": "en", "created_at": stored.created_at,
+         "last_activity": stored.created_at})).item_ids())
+    assert stored.patient_signature.printed_name == "Ana María Núñez" and stored.patient_signature.strokes
+    assert stored.photo_consent is True and stored.site == "Left leg"
+    assert doc is not None and doc.kind == "submitted" and doc.pdf.startswith(b"%PDF")
+    assert actions[0] == "consent.started" and "consent.submitted" in actions
+
+
+def test_decline_stores_a_signed_informed_refusal(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "review")
+    svc.go_to_decline(ctx, token)
+    consent = _submit(ctx, token, decision="decline")
+    assert consent.status is Status.DECLINED and consent.declined
+    with ctx.database.uow() as uow:
+        doc = uow.documents.latest(consent.id)
+        assert [e.action for e in uow.audit.for_consent(str(consent.id))].count("consent.declined") == 1
+    assert doc.kind == "refusal"
+
+
+def test_interpreter_signs_too(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "sign", interpreter=True)
+    with pytest.raises(DomainError, match="interpreter's signature"):
+        _submit(ctx, token)
+    consent = _submit(ctx, token, interpreter_strokes=scribble(600, loops=2), interpreter_png=PNG)
+    assert consent.interpreter.name_or_id == "INT-4471" and consent.interpreter.mode == "phone"
+    assert consent.interpreter.signature.role.value == "interpreter"
