@@ -6,10 +6,14 @@ form that uses the same few hundred characters each time, so here we:
 
 1. subset each face once per process to a *working set* (Latin with every accent, Vietnamese,
    Greek, Cyrillic, punctuation and the marks the form draws, about 1,600 glyphs);
-2. parse that working face once into a template fpdf2 ``TTFFont``;
-3. give each document a cheap copy whose ``ttfont`` is ``_PresetFace``: it embeds the working face
-   as is (no per-document fontTools subsetting; the bytes are identical every time, which keeps
-   output deterministic).
+2. parse that working face once into a template fpdf2 ``TTFFont`` and split it into per-glyph
+   outlines (``_Glyphs``);
+3. give each document a cheap copy whose ``ttfont`` is a ``_DocumentFace``: at output it writes a
+   TrueType file holding only the outlines the document used (glyph ids unchanged, others empty),
+   in about a millisecond instead of fontTools' 50. Same glyphs in, same bytes out.
+
+Measured here: first document of a process about 1 s (steps 1-2), then about 35 ms CPU to render
+a 9-page consent, with about 20 KB of embedded font.
 
 A document that needs a character outside the working set (a rare name) gets a face built for it
 (working set + those characters), cached in a small LRU.
