@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 SERVE_ORDER = ("final", "refusal", "submitted")
 SYSTEM = "system"
 NOT_ISSUED = "No document has been issued for this consent yet."
+WRONG_RECORD = (
+    "The stored document belongs to a different consent record. It was not served. Tell the "
+    "clinic's administrator."
+)
 SEAL_BROKEN = (
     "The stored document's digital seal does not verify ({why}). It may have been altered: it was "
     "not served. Tell the clinic's administrator."
@@ -141,6 +145,9 @@ def serve_document(
         raise DomainError(
             SEAL_BROKEN.format(why=report.message.removeprefix("INVALID: ").rstrip("."))
         )
+    if report.document_id != str(consent_id):  # a genuine document, but another patient's
+        audit({"served": False, "document": doc.id, "problem": "belongs to another consent"})
+        raise DomainError(WRONG_RECORD)
     audit({"served": True, "document": doc.id, "kind": doc.kind, "sha256": doc.sha256})
     return doc
 

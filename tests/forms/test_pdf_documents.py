@@ -137,3 +137,31 @@ def test_fhir_export_names_the_stored_pdf(ctx: AppContext, stored: Consent) -> N
     )
     assert consent["sourceAttachment"]["extension"][0]["valueString"] == doc.sha256
     assert consent["id"] == str(stored.id)
+
+
+def test_another_patients_genuine_document_is_not_served(
+    ctx: AppContext, stored: Consent, shipped_pack
+) -> None:
+    """A validly sealed PDF of consent B stored (with its matching hash) under consent A."""
+    import hashlib
+
+    from store.tables import documents
+
+    other, _ = sample_consent(
+        shipped_pack, ctx.settings.placeholder_values, T0, seed=5, patient_name="Ola Nordmann"
+    )
+    with ctx.database.uow() as uow:
+        uow.consents.add(other)
+        issue_document(ctx, uow, other, "final", T0)
+        uow.commit()
+        other_pdf = uow.documents.latest(other.id).pdf
+    with ctx.database.engine.begin() as conn:
+        conn.execute(
+            update(documents)
+            .where(documents.c.consent_id == str(stored.id))
+            .values(
+                blob=other_pdf, sha256=hashlib.sha256(other_pdf).hexdigest(), size=len(other_pdf)
+            )
+        )
+    with pytest.raises(DomainError, match="different consent record"):
+        _serve(ctx, stored)
