@@ -36,7 +36,9 @@ CHROMIUM_ARGS = [
 
 def _top_conftest():  # type: ignore[no-untyped-def]
     """tests/conftest.py (``import conftest`` here would find this file)."""
-    spec = importlib.util.spec_from_file_location("tests_top_conftest_e2e", ROOT / "tests" / "conftest.py")
+    spec = importlib.util.spec_from_file_location(
+        "tests_top_conftest_e2e", ROOT / "tests" / "conftest.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -64,11 +66,15 @@ class AppServer:
         return f"sqlite:///{self.data_dir / 'consent.db'}"
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+def _wait_healthy(
+    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited ({process.returncode}):\n{log.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"streamlit exited ({process.returncode}):\n{log.read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
                 if resp.status == 200:
@@ -136,7 +142,10 @@ def browser() -> Iterator[object]:
 def tablet(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh page shaped like a portrait tablet with touch."""
     context = browser.new_context(
-        viewport={"width": 820, "height": 1180}, has_touch=True, is_mobile=True, device_scale_factor=2
+        viewport={"width": 820, "height": 1180},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=2,
     )
     page = context.new_page()
     page.set_default_timeout(20_000)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-expect.set_options(timeout=20_000)  # a script run on a busy CI machine can take seconds
-
 from checklist.i18n import t
+
+expect.set_options(timeout=20_000)  # a script run on a busy CI machine can take seconds
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
@@ -48,7 +48,9 @@ class Patient:
             self.page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"), scale="css")
 
     def step_number(self) -> int:
-        text = self.page.get_by_text(re.compile(self.tr("patient.progress", n=r"(\d+)", total=r"\d+"))).first
+        text = self.page.get_by_text(
+            re.compile(self.tr("patient.progress", n=r"(\d+)", total=r"\d+"))
+        ).first
         expect(text).to_be_visible()
         match = re.search(r"(\d+)", text.inner_text())
         assert match
@@ -111,7 +113,9 @@ class Patient:
     def sections(self) -> int:
         n = 0
         while self.page.get_by_text(self.tr("patient.section.understand"), exact=True).count():
-            for box in self.page.get_by_text(self.tr("patient.section.understand"), exact=True).all():
+            for box in self.page.get_by_text(
+                self.tr("patient.section.understand"), exact=True
+            ).all():
                 box.tap()
             n += 1
             self.shot(f"patient-04-section-{n}-{self.lang}")
@@ -123,14 +127,20 @@ class Patient:
         self.shot(f"patient-05-photos-{self.lang}")
         self.next()
 
-    def interpreter(self, name: str | None = None, language: str = "", mode: str = "in_person") -> None:
-        group = self.page.get_by_test_id("stRadio").filter(has_text=self.tr("patient.interpreter.question"))
+    def interpreter(
+        self, name: str | None = None, language: str = "", mode: str = "in_person"
+    ) -> None:
+        group = self.page.get_by_test_id("stRadio").filter(
+            has_text=self.tr("patient.interpreter.question")
+        )
         if name is None:
             self.tap_text(self.tr("patient.interpreter.no"), within=group)
         else:
             self.tap_text(self.tr("patient.interpreter.yes"), within=group)
             self.page.get_by_label(self.tr("patient.interpreter.name"), exact=True).fill(name)
-            self.page.get_by_label(self.tr("patient.interpreter.language"), exact=True).fill(language)
+            self.page.get_by_label(self.tr("patient.interpreter.language"), exact=True).fill(
+                language
+            )
             self.tap_text(self.tr(f"patient.interpreter.mode.{mode}"))
         self.shot(f"patient-06-interpreter-{self.lang}")
         self.next()
@@ -156,8 +166,14 @@ class Patient:
         x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
         if shape == "signature":
             strokes = [
-                [(x0 + w * (0.08 + 0.4 * i / 40), y0 + h * (0.5 + 0.25 * math.sin(i / 4))) for i in range(41)],
-                [(x0 + w * (0.5 + 0.4 * i / 40), y0 + h * (0.45 + 0.2 * math.cos(i / 3))) for i in range(41)],
+                [
+                    (x0 + w * (0.08 + 0.4 * i / 40), y0 + h * (0.5 + 0.25 * math.sin(i / 4)))
+                    for i in range(41)
+                ],
+                [
+                    (x0 + w * (0.5 + 0.4 * i / 40), y0 + h * (0.45 + 0.2 * math.cos(i / 3)))
+                    for i in range(41)
+                ],
             ]
         elif shape == "dot":
             strokes = [[(x0 + w / 2, y0 + h / 2), (x0 + w / 2 + 1, y0 + h / 2 + 1)]]
@@ -165,9 +181,15 @@ class Patient:
             strokes = [[(x0 + w * (0.1 + 0.8 * i / 20), y0 + h / 2) for i in range(21)]]
         for stroke in strokes:
             (sx, sy), rest = stroke[0], stroke[1:]
-            cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": sx, "y": sy}]})
+            cdp.send(
+                "Input.dispatchTouchEvent",
+                {"type": "touchStart", "touchPoints": [{"x": sx, "y": sy}]},
+            )
             for x, y in rest:
-                cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+                cdp.send(
+                    "Input.dispatchTouchEvent",
+                    {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]},
+                )
             cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         cdp.detach()
         return canvas.evaluate(

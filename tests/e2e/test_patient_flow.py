@@ -77,7 +77,13 @@ def test_whole_flow_with_a_finger_signature(app_server, tablet, tmp_path: Path) 
     assert consent.patient.date_of_birth == dt.date(1951, 7, 4)
     assert len(consent.acknowledgements) == len(pack.item_ids())
     sig = consent.patient_signature
-    assert sig and len(sig.strokes) == 2 and sig.png and sig.png.startswith(b"\x89PNG") and sig.ink > 0.5
+    assert (
+        sig
+        and len(sig.strokes) == 2
+        and sig.png
+        and sig.png.startswith(b"\x89PNG")
+        and sig.ink > 0.5
+    )
     report = verify(app_server, doc.pdf)
     assert report.valid and report.intact and report.covers_whole_file, report.message
 
@@ -92,7 +98,9 @@ def test_reload_half_way_resumes_at_the_same_step(app_server, tablet, tmp_path: 
     patient.start("English")
     patient.details("Rosa Delgado", 1962, 2, 28)
     patient.screening()
-    patient.tap_text(patient.tr("patient.section.understand"))  # one tick on the screen, then reload
+    patient.tap_text(
+        patient.tr("patient.section.understand")
+    )  # one tick on the screen, then reload
     step = patient.step_number()
     url = tablet.url
     tablet.reload()

@@ -28,8 +28,14 @@ def walk_to(ctx: AppContext, token: str, upto: str, *, interpreter: bool = False
         step = flow.step_by_id(pack, state.step)
         match step.kind:
             case flow.StepKind.DETAILS:
-                state = svc.confirm_details(ctx, token, legal_name="Ana María Núñez",
-                                            date_of_birth=dt.date(1958, 3, 14), mrn=None, site="left_leg")
+                state = svc.confirm_details(
+                    ctx,
+                    token,
+                    legal_name="Ana María Núñez",
+                    date_of_birth=dt.date(1958, 3, 14),
+                    mrn=None,
+                    site="left_leg",
+                )
             case flow.StepKind.SCREENING:
                 state = svc.answer_screening(ctx, token, dict.fromkeys(step.question_ids, "no"))
             case flow.StepKind.SECTION:
@@ -39,8 +45,14 @@ def walk_to(ctx: AppContext, token: str, upto: str, *, interpreter: bool = False
                 state = svc.answer_photos(ctx, token, True)
             case flow.StepKind.INTERPRETER:
                 if interpreter:
-                    state = svc.record_interpreter(ctx, token, used=True, name_or_id="INT-4471",
-                                                   language="Español", mode="phone")
+                    state = svc.record_interpreter(
+                        ctx,
+                        token,
+                        used=True,
+                        name_or_id="INT-4471",
+                        language="Español",
+                        mode="phone",
+                    )
                 else:
                     state = svc.record_interpreter(ctx, token, used=False)
             case flow.StepKind.REVIEW:
@@ -57,7 +69,9 @@ def test_start_makes_an_opaque_token_and_audits(ctx: AppContext) -> None:
     assert state is not None and state.step == "details" and state.language == "en"
     with ctx.database.uow() as uow:
         events = uow.audit.query(action="consent.started")
-    assert [(e.actor_id, e.actor_role, e.session_id) for e in events] == [("patient", "patient", state.session_id)]
+    assert [(e.actor_id, e.actor_role, e.session_id) for e in events] == [
+        ("patient", "patient", state.session_id)
+    ]
     assert svc.start_consent(ctx, language="en") != token
 
 
@@ -71,11 +85,23 @@ def test_unknown_or_malformed_tokens_load_nothing(ctx: AppContext) -> None:
 def test_details_are_checked_with_messages_in_the_patients_language(ctx: AppContext) -> None:
     token = svc.start_consent(ctx, language="es")
     with pytest.raises(DomainError, match="no puede ser en el futuro"):
-        svc.confirm_details(ctx, token, legal_name="Ana Núñez", date_of_birth=dt.date(2027, 1, 1),
-                            mrn=None, site="left_leg")
+        svc.confirm_details(
+            ctx,
+            token,
+            legal_name="Ana Núñez",
+            date_of_birth=dt.date(2027, 1, 1),
+            mrn=None,
+            site="left_leg",
+        )
     with pytest.raises(DomainError, match="escriba su nombre completo"):
-        svc.confirm_details(ctx, token, legal_name="  ", date_of_birth=dt.date(1960, 1, 1), mrn=None,
-                            site="left_leg")
+        svc.confirm_details(
+            ctx,
+            token,
+            legal_name="  ",
+            date_of_birth=dt.date(1960, 1, 1),
+            mrn=None,
+            site="left_leg",
+        )
     assert svc.load_draft(ctx, token).step == "details"  # nothing moved
 
 
@@ -89,7 +115,9 @@ def test_a_section_cannot_be_left_with_an_item_unticked(ctx: AppContext) -> None
     assert svc.load_draft(ctx, token).step == "section-about"
 
 
-def test_acknowledgements_keep_the_time_they_were_first_ticked(ctx: AppContext, clock: FixedClock) -> None:
+def test_acknowledgements_keep_the_time_they_were_first_ticked(
+    ctx: AppContext, clock: FixedClock
+) -> None:
     token = svc.start_consent(ctx, language="en")
     walk_to(ctx, token, "section-about")
     first = clock.now()
@@ -98,7 +126,9 @@ def test_acknowledgements_keep_the_time_they_were_first_ticked(ctx: AppContext, 
     clock.advance(minutes=1)
     walk_to(ctx, token, "section-options")
     state = svc.load_draft(ctx, token)
-    assert {state.acknowledged[i.id] for i in svc.pack_of(ctx, state).section("about").items} == {first}
+    assert {state.acknowledged[i.id] for i in svc.pack_of(ctx, state).section("about").items} == {
+        first
+    }
 
 
 def test_reload_resumes_at_the_same_step(ctx: AppContext) -> None:
@@ -134,13 +164,29 @@ def test_idle_draft_is_closed(ctx: AppContext, clock: FixedClock) -> None:
 
 
 def test_prefill_by_staff_then_patient_confirms(ctx: AppContext, clock: FixedClock) -> None:
-    nurse = StaffUser(id=7, username="nurse.kim", display_name="Kim", roles=frozenset({Role.NURSE}),
-                      password_hash="x", created_at=clock.now())
-    token = svc.prefill_draft(ctx, staff=nurse, legal_name="Ana  Núñez", date_of_birth=dt.date(1958, 3, 14),
-                              site="Left great saphenous", language="en")
+    nurse = StaffUser(
+        id=7,
+        username="nurse.kim",
+        display_name="Kim",
+        roles=frozenset({Role.NURSE}),
+        password_hash="x",
+        created_at=clock.now(),
+    )
+    token = svc.prefill_draft(
+        ctx,
+        staff=nurse,
+        legal_name="Ana  Núñez",
+        date_of_birth=dt.date(1958, 3, 14),
+        site="Left great saphenous",
+        language="en",
+    )
     state = svc.load_draft(ctx, token)
-    assert (state.step, state.legal_name, state.site, state.prefilled_by) == ("details", "Ana Núñez",
-                                                                            "Left great saphenous", 7)
+    assert (state.step, state.legal_name, state.site, state.prefilled_by) == (
+        "details",
+        "Ana Núñez",
+        "Left great saphenous",
+        7,
+    )
     assert not state.details_confirmed
     with pytest.raises(DomainError):
         svc.prefill_draft(ctx, staff=nurse, legal_name="Ana", date_of_birth=dt.date(2030, 1, 1))
@@ -154,8 +200,13 @@ def test_decline_needs_the_information_first(ctx: AppContext) -> None:
 
 
 def _submit(ctx: AppContext, token: str, **kw):
-    args = {"typed_name": "ana maría  núñez", "strokes": scribble(600), "png": PNG, "pad_size": (600, 240),
-            "decision": "consent"} | kw
+    args = {
+        "typed_name": "ana maría  núñez",
+        "strokes": scribble(600),
+        "png": PNG,
+        "pad_size": (600, 240),
+        "decision": "consent",
+    } | kw
     return svc.submit(ctx, token, **args)
 
 
@@ -184,10 +235,24 @@ def test_submit_stores_one_consent_with_a_pdf_and_closes_the_draft(ctx: AppConte
         doc = uow.documents.latest(consent.id)
         actions = [e.action for e in uow.audit.for_consent(str(consent.id))]
     assert stored.patient.legal_name == "Ana María Núñez"
-    assert len(stored.acknowledgements) == len(svc.pack_of(ctx, svc.DraftState.model_validate(
-        {"session_id": "x", "consent_id": str(consent.id), "language": "en", "created_at": stored.created_at,
-         "last_activity": stored.created_at})).item_ids())
-    assert stored.patient_signature.printed_name == "Ana María Núñez" and stored.patient_signature.strokes
+    assert len(stored.acknowledgements) == len(
+        svc.pack_of(
+            ctx,
+            svc.DraftState.model_validate(
+                {
+                    "session_id": "x",
+                    "consent_id": str(consent.id),
+                    "language": "en",
+                    "created_at": stored.created_at,
+                    "last_activity": stored.created_at,
+                }
+            ),
+        ).item_ids()
+    )
+    assert (
+        stored.patient_signature.printed_name == "Ana María Núñez"
+        and stored.patient_signature.strokes
+    )
     assert stored.photo_consent is True and stored.site == "Left leg"
     assert doc is not None and doc.kind == "submitted" and doc.pdf.startswith(b"%PDF")
     assert actions[0] == "consent.started" and "consent.submitted" in actions
@@ -201,7 +266,9 @@ def test_decline_stores_a_signed_informed_refusal(ctx: AppContext) -> None:
     assert consent.status is Status.DECLINED and consent.declined
     with ctx.database.uow() as uow:
         doc = uow.documents.latest(consent.id)
-        assert [e.action for e in uow.audit.for_consent(str(consent.id))].count("consent.declined") == 1
+        assert [e.action for e in uow.audit.for_consent(str(consent.id))].count(
+            "consent.declined"
+        ) == 1
     assert doc.kind == "refusal"
 
 

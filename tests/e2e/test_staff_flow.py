@@ -1,0 +1,207 @@
+"""Staff side in Chromium: a patient signs on the tablet, the nurse verifies and does the
+time-out, the clinician attests, the front desk downloads the sealed PDF (`cli.py verify` says
+VALID) and files it. And a staff address opened on the patient tablet shows only the sign-in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from patient_steps import Patient
+from playwright.sync_api import Page, expect
+
+from checklist.i18n import t
+from checklist.loader import load_library
+from settings import get_settings
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "e2e staff password"
+NAME = "Siobhán Testperson"
+STAFF = {
+    "nurse": ("e2e.nurse", "Nora Nightingale"),
+    "clinician": ("e2e.doc", "Dr. Ada Lovelace"),
+    "front_desk": ("e2e.desk", "Fran Frontdesk"),
+}
+
+
+def tr(key: str, **values: object) -> str:
+    return t("en", key, **values)
+
+
+def cli(server, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "cli.py", *args],
+        cwd=ROOT,
+        env=server.env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def add_staff(server) -> None:
+    for role, (username, name) in STAFF.items():
+        done = cli(
+            server,
+            "add-user",
+            username,
+            "--role",
+            role,
+            "--display-name",
+            name,
+            stdin=PASSWORD + "\n",
+        )
+        assert done.returncode == 0, done.stderr
+
+
+class Staff:
+    def __init__(self, page: Page, base_url: str, shots: Path) -> None:
+        self.page, self.base_url, self.shots = page, base_url, shots
+        shots.mkdir(parents=True, exist_ok=True)
+
+    def settle(self) -> None:
+        self.page.wait_for_load_state("networkidle")
+        expect(self.page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+        self.page.wait_for_timeout(200)
+
+    def shot(self, name: str) -> None:
+        self.settle()
+        self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+        if os.environ.get("CONSENT_SCREENSHOTS") == "1":
+            DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"), full_page=True)
+
+    def sign_in(self, username: str) -> None:
+        self.page.goto(self.base_url + "/staff")
+        self.page.get_by_label(tr("staff.sign_in.username"), exact=True).fill(username)
+        self.page.get_by_label(tr("staff.sign_in.password"), exact=True).fill(PASSWORD)
+        self.page.get_by_role("button", name=tr("staff.sign_in.button")).click()
+        self.settle()
+
+    def menu(self, title_key: str) -> None:
+        self.page.get_by_test_id("stSidebarNav").get_by_text(tr(title_key), exact=True).click()
+        self.settle()
+
+    def sign_out(self) -> None:
+        self.menu("staff.page.sign_out")
+        expect(self.page.get_by_text(tr("staff.sign_out.done"))).to_be_visible()
+
+    def button(self, key: str) -> None:
+        self.page.get_by_role("button", name=tr(key)).click()
+        self.settle()
+
+
+def test_staff_address_on_the_patient_tablet_shows_only_the_sign_in(app_server, tablet):
+    for address in ("queue", "verify", "filing", "users"):
+        tablet.goto(f"{app_server.url}/{address}")
+        expect(tablet.get_by_role("heading", name=tr("staff.sign_in.title"))).to_be_visible()
+        expect(tablet.get_by_label(tr("staff.sign_in.password"), exact=True)).to_be_visible()
+        body = tablet.locator("body").inner_text()
+        assert tr("staff.page.queue") not in body and tr("staff.users.title") not in body
+        expect(tablet.get_by_test_id("stSidebarNav")).to_have_count(0)
+    # First run: it says how to make the first administrator.
+    expect(tablet.get_by_text("python cli.py add-user NAME --role admin")).to_be_visible()
+
+
+def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
+    app_server, tablet, browser, tmp_path: Path
+):
+    pack = load_library(get_settings().placeholder_values).active("sclerotherapy", "en")
+    add_staff(app_server)
+
+    # The patient, on the tablet.
+    patient = Patient(tablet, app_server.url, tmp_path / "patient-shots", "en")
+    patient.start("English")
+    patient.details(NAME, 1962, 3, 14)
+    patient.screening()
+    patient.sections()
+    patient.photos(yes=True)
+    patient.interpreter()
+    patient.review(pack.certification)
+    patient.draw()
+    patient.sign(NAME)
+    expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
+
+    # The nurse, at a clinic PC.
+    pc = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = pc.new_page()
+    page.set_default_timeout(30_000)
+    staff = Staff(page, app_server.url, tmp_path / "staff-shots")
+    staff.sign_in(STAFF["nurse"][0])
+    expect(page.get_by_role("heading", name=tr("staff.queue.title"))).to_be_visible()
+    expect(page.get_by_text(NAME)).to_be_visible()
+    staff.shot("staff-01-queue")
+    page.get_by_role("button", name=tr("staff.queue.open")).first.click()
+    staff.settle()
+    expect(page.get_by_role("heading", name=tr("staff.verify.checklist"))).to_be_visible()
+    for group in page.get_by_test_id("stRadio").all():
+        group.get_by_text(tr("staff.check.yes"), exact=True).click()
+    page.get_by_label(tr("staff.verify.password"), exact=True).fill(PASSWORD)
+    staff.shot("staff-02-verify")
+    staff.button("staff.verify.button")
+    expect(page.get_by_text(tr("staff.verify.done"))).to_be_visible()
+    for item in pack.timeout:
+        page.get_by_text(item.text, exact=True).click()
+    staff.shot("staff-03-timeout")
+    staff.button("staff.timeout.button")
+    expect(page.get_by_text(tr("staff.timeout.recorded"))).to_be_visible()
+    staff.sign_out()
+
+    # The clinician.
+    staff.sign_in(STAFF["clinician"][0])
+    staff.menu("staff.page.review")
+    expect(page.get_by_text(NAME).first).to_be_visible()
+    page.get_by_label(tr("staff.verify.password"), exact=True).fill(PASSWORD)
+    staff.shot("staff-04-attest")
+    staff.button("staff.attest.button")
+    expect(page.get_by_text(tr("staff.attest.done"))).to_be_visible()
+    staff.sign_out()
+
+    # The front desk: download the sealed PDF, check it with the command line, file it.
+    staff.sign_in(STAFF["front_desk"][0])
+    expect(page.get_by_role("heading", name=tr("staff.filing.title"))).to_be_visible()
+    staff.button("staff.download.prepare")
+    with page.expect_download() as info:
+        page.get_by_role("button", name=tr("staff.download.button", kind="final")).click()
+    pdf = tmp_path / "final.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    checked = cli(app_server, "verify", str(pdf))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "VALID" in checked.stdout
+    page.get_by_label(tr("staff.filing.chart")).fill("EHR-2026-0042")
+    staff.shot("staff-05-filing")
+    staff.button("staff.filing.button")
+    expect(
+        page.get_by_text(tr("staff.filing.done", name=NAME, chart="EHR-2026-0042"))
+    ).to_be_visible()
+    pc.close()
+
+    from store.db import open_database
+
+    db = open_database(app_server.database_url(), upgrade=False)
+    try:
+        with db.uow() as uow:
+            [consent] = uow.consents.search(name=NAME)
+            actions = [e.action for e in uow.audit.for_consent(consent.id)]
+    finally:
+        db.dispose()
+    assert consent.status.value == "filed" and consent.filing.chart_reference == "EHR-2026-0042"
+    assert consent.nurse_verification.nurse_name == "Nora Nightingale"
+    assert consent.attestation.clinician_name == "Dr. Ada Lovelace"
+    for action in (
+        "consent.submitted",
+        "consent.verified",
+        "consent.timeout",
+        "consent.attested",
+        "document.downloaded",
+        "consent.filed",
+    ):
+        assert action in actions

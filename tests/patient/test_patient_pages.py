@@ -1,0 +1,420 @@
+"""AppTest of every patient screen, in English and in Spanish (the signature set via session_state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flow_helpers import scribble
+from streamlit.testing.v1 import AppTest
+from test_consent_service import PNG, walk_to
+
+from app_pages import resources
+from checklist.i18n import catalog, t
+from services import consent as svc
+from services.clock import FixedClock
+from services.context import AppContext
+
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "patient.py")
+
+
+@pytest.fixture
+def app(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setattr(resources, "app_context", lambda: ctx)
+    yield AppTest.from_file(PAGE, default_timeout=60)
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every text a patient can read on the screen (headings, paragraphs, labels, options)."""
+    out: list[str] = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
+        out += [str(e.value) for e in getattr(at, kind)]
+    for kind in (
+        "button",
+        "checkbox",
+        "toggle",
+        "text_input",
+        "selectbox",
+        "radio",
+        "form_submit_button",
+    ):
+        for e in getattr(at, kind) if kind != "form_submit_button" else []:
+            out.append(e.label)
+            out += [str(o) for o in getattr(e, "options", [])]
+    return out
+
+
+ENGLISH_ONLY = {
+    v for k, v in catalog("en").items() if k.startswith("patient.") and v != catalog("es").get(k)
+}
+
+
+def no_english(at: AppTest) -> None:
+    leaked = [s for s in texts(at) if s in ENGLISH_ONLY]
+    assert leaked == [], f"English on a Spanish screen: {leaked}"
+
+
+def open_at(app: AppTest, token: str) -> AppTest:
+    app.query_params["resume"] = token
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def submit(at: AppTest) -> AppTest:
+    """Tap the big button of the screen's form (Next / Sign)."""
+    buttons = [b for b in at.button if b.proto.is_form_submitter and b.proto.type == "primary"]
+    buttons[-1].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def step_of(ctx: AppContext, token: str) -> str:
+    state = svc.load_draft(ctx, token)
+    return state.step if state else "<closed>"
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "English"), ("es", "Español")])
+def test_language_screen_starts_a_draft_with_only_a_token_in_the_url(
+    app: AppTest, ctx: AppContext, lang: str, name: str
+) -> None:
+    app.run()
+    assert [b.label for b in app.button] == ["English", "Español"]
+    app.button(key=f"lang_{lang}").click().run()
+    token = app.query_params["resume"]
+    assert svc.valid_token(token) and step_of(ctx, token) == "details"
+    assert app.header[0].value == t(lang, "patient.details.title")
+    if lang == "es":
+        no_english(app)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_details_screen_checks_what_is_typed(app: AppTest, ctx: AppContext, lang: str) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    at = open_at(app, token)
+    if lang == "es":
+        no_english(at)
+    at.checkbox(key="details:confirm").check()
+    at.radio(key="details:site").set_value("right_leg")
+    submit(at)
+    assert t(lang, "patient.details.name_empty") in at.error[0].value
+    assert t(lang, "patient.details.dob_missing") in at.error[0].value
+    at.text_input(key="details:name").input("Nguyễn Thị Hương")
+    at.selectbox(key="details:month").select(2)
+    at.selectbox(key="details:day").select(30)
+    at.selectbox(key="details:year").select(1960)
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.details.dob_invalid")
+    at.selectbox(key="details:day").select(29)
+    at.selectbox(key="details:year").select(2026)
+    at.selectbox(key="details:month").select(12)
+    submit(at)
+    assert t(lang, "patient.details.dob_future") in at.error[0].value
+    at.selectbox(key="details:year").select(1960)
+    submit(at)
+    assert not at.error
+    state = svc.load_draft(ctx, token)
+    assert (state.step, state.legal_name, state.date_of_birth, state.site) == (
+        "screening-1",
+        "Nguyễn Thị Hương",
+        dt.date(1960, 12, 29),
+        "right_leg",
+    )
+
+
+def test_mrn_is_asked_only_when_the_clinic_uses_it(
+    app: AppTest, ctx: AppContext, monkeypatch
+) -> None:
+    token = svc.start_consent(ctx, language="en")
+    at = open_at(app, token)
+    assert not [w for w in at.text_input if w.key == "details:mrn"]
+    monkeypatch.setattr(
+        resources,
+        "app_context",
+        lambda: ctx.__class__(
+            ctx.settings.model_copy(update={"require_mrn": True}),
+            ctx.library,
+            ctx.database,
+            ctx.sealer,
+            ctx.clock,
+        ),
+    )
+    at.run()
+    at.text_input(key="details:mrn").input("no good!")
+    at.text_input(key="details:name").input("Rosa Delgado")
+    at.selectbox(key="details:month").select(5)
+    at.selectbox(key="details:day").select(1)
+    at.selectbox(key="details:year").select(1970)
+    at.radio(key="details:site").set_value("both_legs")
+    at.checkbox(key="details:confirm").check()
+    submit(at)
+    assert at.error[0].value == t("en", "patient.details.mrn_invalid")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_screening_screen_needs_every_answer_and_never_alarms(
+    app: AppTest, ctx: AppContext, lang: str
+) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "screening-1")
+    at = open_at(app, token)
+    assert at.info[0].value == t(lang, "patient.screening.reassure")
+    if lang == "es":
+        no_english(at)
+    radios = [r for r in at.radio if r.key.startswith("q:")]
+    assert [o for o in radios[0].options] == [
+        t(lang, f"patient.answer.{a}") for a in ("yes", "no", "not_sure")
+    ]
+    radios[0].set_value("yes")  # an answer that raises a flag
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.missing.screening", count=len(radios) - 1)
+    for r in [r for r in at.radio if r.key.startswith("q:")][1:]:  # elements of the new run
+        r.set_value("not_sure")
+    submit(at)
+    assert not at.error and not at.warning  # flags are recorded, not shown
+    state = svc.load_draft(ctx, token)
+    assert state.step == "screening-2"
+    assert state.screening[radios[0].key[2:]].answer.value == "yes"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, lang: str) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "section-risks")
+    at = open_at(app, token)
+    if lang == "es":
+        no_english(at)
+    pack = svc.pack_of(ctx, svc.load_draft(ctx, token))
+    assert at.header[0].value == pack.section("risks").title
+    boxes = [c for c in at.checkbox if c.key.startswith("ack:")]
+    assert len(boxes) == len(pack.section("risks").items)
+    assert all(b.label == t(lang, "patient.section.understand") for b in boxes)
+    for b in boxes[:-1]:
+        b.check()
+    at.checkbox(key="ask:risks").check()
+    at.text_input(key="note:risks").input("¿Duele?")
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.missing.acknowledge", count=1)
+    at.checkbox(key=boxes[-1].key).check()
+    submit(at)
+    state = svc.load_draft(ctx, token)
+    assert state.step == "section-preparation"
+    assert state.questions["risks"].note == "¿Duele?"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_photos_screen_is_a_separate_yes_no(app: AppTest, ctx: AppContext, lang: str) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "photos")
+    at = open_at(app, token)
+    if lang == "es":
+        no_english(at)
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.missing.photos")
+    at.radio(key="photos:choice").set_value("no")
+    submit(at)
+    state = svc.load_draft(ctx, token)
+    assert state.photo_consent is False and state.step == "interpreter"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_interpreter_screen_records_who_helped(app: AppTest, ctx: AppContext, lang: str) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "interpreter")
+    at = open_at(app, token)
+    if lang == "es":
+        no_english(at)
+    at.radio(key="interp:used").set_value("yes")
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.missing.interpreter_details")
+    at.text_input(key="interp:name").input("Lucía Ortega")
+    at.radio(key="interp:mode").set_value("video")
+    submit(at)
+    state = svc.load_draft(ctx, token)
+    assert state.step == "review"
+    assert (state.interpreter.name_or_id, state.interpreter.language, state.interpreter.mode) == (
+        "Lucía Ortega",
+        t(lang, f"lang.{lang}"),
+        "video",
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_review_screen_summarises_and_needs_the_certification(
+    app: AppTest, ctx: AppContext, lang: str
+) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "review")
+    at = open_at(app, token)
+    if lang == "es":
+        no_english(at)
+    shown = "\n".join(texts(at))
+    assert "Ana María Núñez" in shown and t(lang, "patient.site.left_leg") in shown
+    assert t(lang, "patient.photos.yes") in shown
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.missing.certify")
+    assert step_of(ctx, token) == "review"
+    at.button(key="change:section-risks").click().run()  # a way back to each part
+    assert step_of(ctx, token) == "section-risks"
+    svc.go_to(ctx, token, "review")
+    at.run()
+    at.checkbox(key="review:certify").check()
+    submit(at)
+    assert step_of(ctx, token) == "sign"
+    assert at.header[0].value == t(lang, "patient.sign.title")
+
+
+def _draw(at: AppTest, key: str = "sig_patient", strokes=None) -> None:
+    at.session_state[key] = {
+        "signature": {
+            "strokes": scribble(600) if strokes is None else strokes,
+            "png": PNG,
+            "width": 600,
+            "height": 240,
+        }
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sign_screen_refuses_wrong_names_and_empty_pads_then_thanks(
+    app: AppTest, ctx: AppContext, lang: str
+) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "sign")
+    at = open_at(app, token)
+    if lang == "es":
+        no_english(at)
+    at.text_input(key="sign:name").input("Ana María Núñez")
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.sign.ink_empty")
+    _draw(at, strokes=[[{"x": 10, "y": 100, "t": 0}, {"x": 590, "y": 101, "t": 50}]])
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.sign.ink_line")
+    _draw(at)
+    at.text_input(key="sign:name").input("Ana Maria Nunez")
+    submit(at)
+    assert at.error[0].value == t(lang, "patient.sign.name_mismatch")
+    at.text_input(key="sign:name").input("ANA MARÍA NÚÑEZ")
+    submit(at)
+    assert at.title[0].value == t(lang, "patient.thanks.title")
+    assert "resume" not in at.query_params
+    assert "Ana" not in "\n".join(texts(at))  # nothing of the patient on the thank-you screen
+    assert svc.load_draft(ctx, token) is None
+    with ctx.database.uow() as uow:
+        consent = uow.consents.find_by_draft_token(token)
+    assert consent is not None and consent.pack.language == lang
+
+
+def test_thank_you_returns_to_the_start(app: AppTest, ctx: AppContext, clock: FixedClock) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "sign")
+    at = open_at(app, token)
+    _draw(at)
+    at.text_input(key="sign:name").input("Ana María Núñez")
+    submit(at)
+    assert at.title[0].value == t("en", "patient.thanks.title")
+    clock.advance(seconds=ctx.settings.thank_you_seconds + 1)
+    at.run()
+    assert [b.label for b in at.button] == ["English", "Español"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_decline_from_review_signs_an_informed_refusal(
+    app: AppTest, ctx: AppContext, lang: str
+) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "review")
+    at = open_at(app, token)
+    at.button(key="review:decline").click().run()
+    pack = svc.pack_of(ctx, svc.load_draft(ctx, token))
+    assert at.header[0].value == t(lang, "patient.decline.title")
+    assert pack.refusal_statement.split()[0] in "\n".join(texts(at))
+    if lang == "es":
+        no_english(at)
+    _draw(at)
+    at.text_input(key="sign:name").input("ana maría núñez")
+    submit(at)
+    with ctx.database.uow() as uow:
+        consent = uow.consents.find_by_draft_token(token)
+    assert consent.status.value == "declined" and consent.certified_at is None
+
+
+def test_interpreter_signs_on_the_sign_screen(app: AppTest, ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="es")
+    walk_to(ctx, token, "sign", interpreter=True)
+    at = open_at(app, token)
+    no_english(at)
+    _draw(at)
+    at.text_input(key="sign:name").input("Ana María Núñez")
+    submit(at)
+    assert t("es", "patient.interpreter.sign_problem") in at.error[0].value
+    _draw(at, "sig_interpreter")
+    submit(at)
+    with ctx.database.uow() as uow:
+        consent = uow.consents.find_by_draft_token(token)
+    assert (
+        consent.interpreter.signature is not None and consent.interpreter.name_or_id == "INT-4471"
+    )
+
+
+def test_switching_language_mid_flow_keeps_answers(app: AppTest, ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    before = walk_to(ctx, token, "section-risks")
+    at = open_at(app, token)
+    at.segmented_control(key="lang_switch").set_value("es").run()
+    assert not at.exception
+    pack_es = svc.pack_of(ctx, svc.load_draft(ctx, token))
+    assert at.header[0].value == pack_es.section("risks").title
+    no_english(at)
+    after = svc.load_draft(ctx, token)
+    assert after.language == "es" and after.acknowledged == before.acknowledged
+    assert after.screening == before.screening and after.legal_name == before.legal_name
+
+
+def test_large_text_switch_is_saved(app: AppTest, ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    at = open_at(app, token)
+    at.toggle(key="large_text").set_value(True).run()
+    assert svc.load_draft(ctx, token).large_text is True
+    at.run()
+    assert any("font-size: 150%" in h.proto.body for h in at.get("html"))
+
+
+def test_idle_patient_is_asked_then_the_screen_is_cleared(
+    app: AppTest, ctx: AppContext, clock: FixedClock
+) -> None:
+    token = svc.start_consent(ctx, language="es")
+    walk_to(ctx, token, "section-about")
+    at = open_at(app, token)
+    clock.advance(minutes=ctx.settings.patient_idle_minutes)
+    at.run()
+    assert at.warning[0].value == t("es", "patient.idle.ask")
+    at.button(key="still_here").click().run()
+    assert not at.warning
+    clock.advance(minutes=ctx.settings.patient_idle_minutes + 2)
+    at.run()
+    assert svc.load_draft(ctx, token) is None  # closed: nobody can resume it
+    assert "resume" not in at.query_params
+    assert [b.label for b in at.button] == ["English", "Español"]
+
+
+def test_a_closed_or_made_up_token_shows_the_start(app: AppTest, ctx: AppContext) -> None:
+    app.query_params["resume"] = "A" * 32
+    app.run()
+    assert [b.label for b in app.button] == [
+        "English",
+        "Español",
+    ] and "resume" not in app.query_params
