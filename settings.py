@@ -23,12 +23,12 @@ SECRETS_FILE = REPO_DIR / ".streamlit" / "secrets.toml"
 # Clinic-set values that content packs may name as {placeholders}.
 DEFAULT_PLACEHOLDERS: dict[str, str] = {
     "compression_days": "7",
-    "compression_strength": "15 to 30 mmHg",
-    "walk_minutes": "15 to 20",
+    "compression_strength": "15-30 mmHg",
+    "walk_minutes": "15-20",
     "avoid_days": "3",
     "sun_weeks": "2",
-    "follow_up_weeks": "2 to 4",
-    "session_minutes": "30 to 60",
+    "follow_up_weeks": "2-4",
+    "session_minutes": "30-60",
 }
 
 

@@ -148,3 +148,13 @@ def test_loader_drops_a_drifting_translation(tmp_path) -> None:
     assert ("sclerotherapy", "1.1.0", "en") in library.packs
     # the old Spanish version is still there for records that pinned it
     assert library.get("sclerotherapy", "1.0.0", "es").version == "1.0.0"
+
+
+def test_default_placeholder_values_read_the_same_in_every_language() -> None:
+    # The values fill Spanish text too: "camina 15 to 20 minutos" would put English on screen.
+    import re
+
+    from settings import DEFAULT_PLACEHOLDERS
+
+    for name, value in DEFAULT_PLACEHOLDERS.items():
+        assert re.fullmatch(r"[\d.,\-–]+( mmHg)?", value), (name, value)
