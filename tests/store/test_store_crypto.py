@@ -92,3 +92,16 @@ def test_key_rotation_old_rows_still_read_with_the_old_key_listed_second(db_url:
 def test_a_malformed_key_is_a_clear_error(db_url: str) -> None:
     with pytest.raises(KeyMismatch, match="not a valid key"):
         open_with(db_url, "not-a-fernet-key")
+
+
+def test_cli_gen_key_prints_a_usable_key(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import cli
+
+    assert cli.main(["gen-key"]) == 0
+    key = capsys.readouterr().out.strip()
+    db = open_with(db_url, key)
+    consent_id = store_one(db)
+    with db.uow() as uow:
+        assert uow.documents.latest(consent_id).pdf == fake_pdf()  # type: ignore[union-attr]
+    assert not raw(db, "SELECT blob FROM documents")[0].startswith(b"%PDF")
+    db.dispose()
