@@ -48,6 +48,8 @@ def test_pyhanko_validator_says_valid_and_whole_file(sealed: bytes, sealer) -> N
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
+    attrs = {a["type"].native for a in sig.signer_info["signed_attrs"]}
+    assert "signing_certificate_v2" in attrs and "signing_time" not in attrs  # B-B baseline
     assert sig.sig_object["/Reason"] == f"Consent record sealed by {CLINIC.name}"
     assert sig.sig_object["/Location"] == CLINIC.address
     assert sealer.certificate.public_key.algorithm == "ec"
