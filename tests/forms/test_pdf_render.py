@@ -282,3 +282,12 @@ def test_characters_no_font_has_are_marked_not_dropped(pack) -> None:
     consent, audit = sample_consent(pack, VALUES, T0, patient_name="李小龍 Lee")
     text = pdf_text(render(consent, pack, audit))
     assert "\ufffd\ufffd\ufffd Lee" in text
+
+
+def test_patient_copy_is_pdfa_and_deterministic(pack, tmp_path: Path) -> None:
+    from pdf_helpers import pdfa_id
+
+    sheet = render_patient_copy(pack, CLINIC, VALUES)
+    assert sheet == render_patient_copy(pack, CLINIC, VALUES)
+    assert pdfa_id(sheet) == ("2", "B")
+    assert qpdf_check(sheet, tmp_path).returncode == 0
