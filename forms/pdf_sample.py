@@ -41,32 +41,42 @@ ATTESTATION = (
 
 
 def synthetic_strokes(seed: int = 0, width: float = 600.0, height: float = 200.0) -> list[Stroke]:
-    """A cursive-looking scribble in pad coordinates (CSS pixels), different for each seed."""
+    """A cursive-looking signature in pad coordinates (CSS pixels), different for each seed.
+
+    Each word is a prolate cycloid (loops like joined handwriting) with a slowly varying height.
+    """
     strokes: list[Stroke] = []
     t = 0
-    base = height * 0.6
-    for s in range(3):
+    base = height * 0.62
+    x = width * 0.06
+    for word, loops in enumerate((3 + seed % 3, 5 + seed % 2)):
         pts: list[Point] = []
-        x0 = width * (0.08 + 0.3 * s)
-        for i in range(40):
-            u = i / 39
-            x = x0 + u * width * 0.26
-            y = base - math.sin(u * math.pi * (3 + s + seed % 3)) * height * 0.22 * (1 - 0.4 * u)
-            y += math.cos(u * 11 + seed) * height * 0.05
-            pts.append(Point(x=round(x, 1), y=round(y, 1), t=t))
-            t += 16
+        steps = loops * 14
+        span = width * (0.30 if word == 0 else 0.42)
+        for i in range(steps + 1):
+            u = i / steps * loops * 2 * math.pi
+            grow = 1.0 - 0.35 * (i / steps) + 0.15 * math.sin(i / steps * math.pi * (2 + seed % 4))
+            px = x + span * i / steps - height * 0.07 * math.sin(u)
+            py = (
+                base
+                - height * 0.18 * grow * (1 - math.cos(u)) / 2
+                - (height * 0.2 if i < 6 and word == 0 else 0)
+            )
+            pts.append(Point(x=round(px, 1), y=round(py, 1), t=t))
+            t += 12
         strokes.append(Stroke(points=pts))
-        t += 180
+        x += span + width * 0.06
+        t += 220
     # the underline flourish
     strokes.append(
         Stroke(
             points=[
                 Point(
-                    x=round(width * (0.1 + 0.8 * i / 9), 1),
-                    y=round(base + height * 0.22, 1),
-                    t=t + i * 12,
+                    x=round(width * (0.08 + 0.8 * i / 11), 1),
+                    y=round(base + height * (0.12 + 0.04 * math.sin(i / 11 * math.pi)), 1),
+                    t=t + i * 10,
                 )
-                for i in range(10)
+                for i in range(12)
             ]
         )
     )
