@@ -2,6 +2,10 @@
 
 Rules (what a screen needs before the patient may go on, name matching, ink) live in
 checklist.flow; every text comes from the message catalog in the patient's language.
+
+Buttons act in callbacks (``on_click``): the service call runs before the script, so one tap is
+one script run that draws the next screen (a ``st.rerun()`` after the call would draw twice).
+A DomainError's message is kept for that run and shown just above the buttons.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from services.context import AppContext
 
 RESUME = "resume"
 IDLE_CHECK_SECONDS = 20
+FLASH = "flash"
 
 BASE_CSS = """
 <style>
@@ -33,9 +38,12 @@ BASE_CSS = """
   background-color: #1f4e79; border-color: #1f4e79; color: #fff; }
 .stCheckbox label, .stRadio label { min-height: 44px; display: flex; align-items: center; }
 .stRadio [role="radiogroup"] { gap: 0.25rem 1.5rem; }
+[data-testid="stWidgetLabel"] p { font-size: 1.1rem; }
 div[data-baseweb="select"] > div { min-height: 48px; }
 .stTextInput input { min-height: 44px; font-size: 1.1rem; }
 [data-testid="stHeader"] { display: none; }
+/* Streamlit's own English hint ("Press Enter to submit form"): not for patients, not translated. */
+[data-testid="InputInstructions"] { display: none; }
 .block-container { padding-top: 1.2rem; }
 a { color: #0b4f9c; }
 </style>
@@ -43,7 +51,8 @@ a { color: #0b4f9c; }
 LARGE_CSS = """
 <style>
 html { font-size: 150%; }
-.stApp, .stMarkdown p, .stCheckbox label p, .stRadio label p, label p { font-size: 1.5rem !important; }
+.stApp, .stMarkdown p, .stCheckbox label p, .stRadio label p, label p,
+[data-testid="stWidgetLabel"] p { font-size: 1.5rem !important; }
 </style>
 """
 
@@ -64,28 +73,38 @@ def _set_lang(lang: str) -> None:
 
 
 def _flash(msg: str) -> None:
-    st.session_state["flash"] = msg
+    st.session_state[FLASH] = msg
 
 
 def _show_flash() -> None:
-    msg = st.session_state.pop("flash", None)
+    msg = st.session_state.pop(FLASH, None)
     if msg:
         st.error(msg)
 
 
-def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call a service; show a DomainError's message instead of a traceback."""
+FRESH = "fresh_draft"
+
+
+def _act(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a service from a callback; keep a DomainError's message for the screen.
+
+    A draft the service just saved is handed to this run (and only this run), so the screen
+    is drawn without reading back what was written a moment ago.
+    """
     try:
-        return fn(*args, **kwargs)
+        result = fn(*args, **kwargs)
     except DomainError as exc:
-        st.error(str(exc))
+        _flash(str(exc))
         return None
+    if isinstance(result, DraftState):
+        st.session_state[FRESH] = result
+    return result
 
 
 def _forget_patient() -> None:
     """Nothing of this patient stays on the tablet: session and URL are cleared."""
     for key in list(st.session_state.keys()):
-        if key != "thanks_until":
+        if key not in ("thanks_until", "thanks_lang"):
             del st.session_state[key]
     st.query_params.clear()
 
@@ -101,10 +120,7 @@ def _header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: St
         def switch() -> None:
             new = st.session_state.get("lang_switch")
             if new and new != lang:
-                try:
-                    svc.set_language(ctx, token, new)
-                except DomainError as exc:
-                    _flash(str(exc))
+                _act(svc.set_language, ctx, token, new)
 
         mid.segmented_control(
             t(lang, "app.language"),
@@ -118,10 +134,7 @@ def _header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: St
         )
 
     def large() -> None:
-        try:
-            svc.set_large_text(ctx, token, bool(st.session_state.get("large_text")))
-        except DomainError as exc:
-            _flash(str(exc))
+        _act(svc.set_large_text, ctx, token, bool(st.session_state.get("large_text")))
 
     right.toggle(
         t(lang, "patient.large_text"), value=state.large_text, key="large_text", on_change=large
@@ -130,12 +143,12 @@ def _header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: St
 
 
 @st.fragment(run_every=IDLE_CHECK_SECONDS)
-def _idle_watch(ctx: AppContext, token: str) -> None:
-    """After N idle minutes ask "still there?"; a minute later clear the screen and close the draft."""
-    state = svc.load_draft(ctx, token)
-    if state is None:
-        _forget_patient()
-        st.rerun()
+def _idle_watch(ctx: AppContext, token: str, state: DraftState) -> None:
+    """After N idle minutes ask "still there?"; a minute later clear the screen, close the draft.
+
+    ``state`` is the draft as of the last full run: the tablet's last activity, with no extra
+    database read; the timer's own reruns reuse it, and any tap reruns the whole page.
+    """
     status = svc.idle_status(ctx, state)
     if status == "expired":
         svc.close_idle(ctx, token)
@@ -146,7 +159,7 @@ def _idle_watch(ctx: AppContext, token: str) -> None:
         with st.container(border=True):
             st.warning(t(lang, "patient.idle.ask"))
             if st.button(t(lang, "patient.idle.still_here"), type="primary", key="still_here"):
-                _call(svc.still_here, ctx, token)
+                _act(svc.still_here, ctx, token)
                 st.rerun()
 
 
@@ -154,13 +167,13 @@ def _idle_watch(ctx: AppContext, token: str) -> None:
 
 
 def run(ctx: AppContext) -> None:
-    now = ctx.clock.now()
     until = st.session_state.get("thanks_until")
     if until is not None:
         thank_you(ctx, until)
         return
     token = st.query_params.get(RESUME)
-    state = svc.load_draft(ctx, token) if token else None
+    fresh = st.session_state.pop(FRESH, None)
+    state = fresh if fresh is not None and token else svc.load_draft(ctx, token) if token else None
     if token and state is None:  # closed, expired or made up: never show anything of it
         _forget_patient()
         token = None
@@ -173,38 +186,54 @@ def run(ctx: AppContext) -> None:
     lang = state.language
     _style(state.large_text)
     _set_lang(lang)
-    _idle_watch(ctx, token)
+    _idle_watch(ctx, token, state)
+    ids = {s.id for s in flow.steps_for(pack)}
     step = (
         flow.step_by_id(pack, state.step)
-        if state.step in {s.id for s in flow.steps_for(pack)}
+        if state.step in ids
         else flow.first_incomplete(state, pack)
     )
     _header(ctx, token, state, pack, step)
+    if step.kind is StepKind.LANGUAGE:
+        language_screen(ctx, token)
+    elif step.kind is StepKind.DETAILS:
+        details_screen(ctx, token, state, pack)
+    elif step.kind is StepKind.SCREENING:
+        screening_screen(ctx, token, state, pack, step)
+    elif step.kind is StepKind.SECTION:
+        section_screen(ctx, token, state, pack, step)
+    elif step.kind is StepKind.PHOTOS:
+        photos_screen(ctx, token, state, pack)
+    elif step.kind is StepKind.INTERPRETER:
+        interpreter_screen(ctx, token, state)
+    elif step.kind is StepKind.REVIEW:
+        review_screen(ctx, token, state, pack)
+    else:
+        sign_screen(ctx, token, state, pack)
+
+
+def _nav(
+    ctx: AppContext,
+    token: str,
+    lang: str,
+    on_next: Callable[[], None],
+    *,
+    next_key: str = "patient.next",
+    on_back: Callable[[], None] | None = None,
+) -> None:
+    """The message of the last tap (if any), then Back and the big Next, at the form's foot."""
     _show_flash()
-    screen = {
-        StepKind.LANGUAGE: lambda: language_screen(ctx, token),
-        StepKind.DETAILS: lambda: details_screen(ctx, token, state, pack, now),
-        StepKind.SCREENING: lambda: screening_screen(ctx, token, state, pack, step),
-        StepKind.SECTION: lambda: section_screen(ctx, token, state, pack, step),
-        StepKind.PHOTOS: lambda: photos_screen(ctx, token, state, pack),
-        StepKind.INTERPRETER: lambda: interpreter_screen(ctx, token, state),
-        StepKind.REVIEW: lambda: review_screen(ctx, token, state, pack),
-        StepKind.SIGN: lambda: sign_screen(ctx, token, state, pack, now),
-    }[step.kind]
-    screen()
+    back, go = st.columns([1, 2])
+    back.form_submit_button(
+        t(lang, "patient.back"),
+        width="stretch",
+        on_click=on_back or (lambda: _act(svc.go_back, ctx, token)),
+    )
+    go.form_submit_button(t(lang, next_key), type="primary", width="stretch", on_click=on_next)
 
 
-def _moved(result: Any) -> None:
-    if result is not None:
-        st.rerun()
-
-
-def _nav(lang: str, *, back: bool = True, next_key: str = "patient.next") -> tuple[bool, bool]:
-    """Back and Next at the bottom of a form; Next is the big one."""
-    cols = st.columns([1, 2]) if back else [None, st.container()]
-    went_back = bool(back and cols[0].form_submit_button(t(lang, "patient.back"), width="stretch"))
-    went_on = cols[1].form_submit_button(t(lang, next_key), type="primary", width="stretch")
-    return went_back, went_on
+def _ss(key: str, default: Any = None) -> Any:
+    return st.session_state.get(key, default)
 
 
 # --- screens -----------------------------------------------------------------------------
@@ -215,106 +244,30 @@ def language_screen(ctx: AppContext, token: str | None) -> None:
     st.title(t("en", "app.title", clinic_name=ctx.settings.clinic_name))
     for code in langs:
         st.markdown(
-            f"<p lang='{code}' style='font-size:1.4rem;margin:0'>{t(code, 'patient.language.prompt')}</p>",
+            f"<p lang='{code}' style='font-size:1.4rem;margin:0'>"
+            f"{t(code, 'patient.language.prompt')}</p>",
             unsafe_allow_html=True,
         )
+
+    def choose(code: str) -> None:
+        new = _act(svc.choose_language, ctx, token, code)
+        if new:
+            st.query_params[RESUME] = new
+
+    _show_flash()
     for code in langs:
-        if st.button(t(code, f"lang.{code}"), key=f"lang_{code}", type="primary", width="stretch"):
-            new = _call(svc.choose_language, ctx, token, code)
-            if new:
-                st.query_params[RESUME] = new
-                st.rerun()
+        st.button(
+            t(code, f"lang.{code}"),
+            key=f"lang_{code}",
+            type="primary",
+            width="stretch",
+            on_click=choose,
+            args=(code,),
+        )
 
 
 def _site_label(lang: str, site: str) -> str:
     return t(lang, f"patient.site.{site}") if site in flow.SITE_CHOICES else site
-
-
-def details_screen(
-    ctx: AppContext, token: str, state: DraftState, pack: Pack, now: dt.datetime
-) -> None:
-    lang = state.language or "en"
-    st.header(t(lang, "patient.details.title"))
-    st.write(t(lang, "patient.details.intro"))
-    today = now.astimezone(ctx.settings.tz).date()
-    years = list(range(today.year, today.year - flow.MAX_AGE_YEARS - 1, -1))
-    dob = state.date_of_birth
-    sites = list(flow.SITE_CHOICES) + (
-        [state.site] if state.site and state.site not in flow.SITE_CHOICES else []
-    )
-    with st.form("details"):
-        name = st.text_input(
-            t(lang, "patient.details.name"),
-            value=state.legal_name,
-            max_chars=flow.MAX_NAME,
-            key="details:name",
-            autocomplete="off",
-        )
-        st.markdown(f"**{t(lang, 'patient.details.dob')}**")
-        c1, c2, c3 = st.columns([2, 1, 1.4])
-        month = c1.selectbox(
-            t(lang, "patient.details.month"),
-            list(range(1, 13)),
-            index=dob.month - 1 if dob else None,
-            format_func=lambda m: t(lang, f"patient.month.{m}"),
-            placeholder=t(lang, "patient.details.choose"),
-            key="details:month",
-        )
-        day = c2.selectbox(
-            t(lang, "patient.details.day"),
-            list(range(1, 32)),
-            index=dob.day - 1 if dob else None,
-            placeholder=t(lang, "patient.details.choose"),
-            key="details:day",
-        )
-        year = c3.selectbox(
-            t(lang, "patient.details.year"),
-            years,
-            index=years.index(dob.year) if dob and dob.year in years else None,
-            placeholder=t(lang, "patient.details.choose"),
-            key="details:year",
-        )
-        mrn = None
-        if ctx.settings.require_mrn:
-            mrn = st.text_input(
-                t(lang, "patient.details.mrn"),
-                value=state.mrn or "",
-                key="details:mrn",
-                help=t(lang, "patient.details.mrn_help"),
-            )
-        st.markdown(f"**{t(lang, 'patient.details.procedure')}** {pack.procedure}")
-        site = st.radio(
-            t(lang, "patient.details.site"),
-            sites,
-            index=sites.index(state.site) if state.site in sites else None,
-            format_func=lambda s: _site_label(lang, s),
-            key="details:site",
-        )
-        confirmed = st.checkbox(
-            t(lang, "patient.details.confirm"), value=state.details_confirmed, key="details:confirm"
-        )
-        back, go = _nav(lang)
-    if back:
-        _moved(_call(svc.go_back, ctx, token))
-    if go:
-        if not confirmed:
-            st.error(t(lang, "patient.missing.details"))
-            return
-        born = _date(year, month, day)
-        if born is None and (year or month or day):
-            st.error(t(lang, "patient.details.dob_invalid"))
-            return
-        _moved(
-            _call(
-                svc.confirm_details,
-                ctx,
-                token,
-                legal_name=name or "",
-                date_of_birth=born,
-                mrn=mrn,
-                site=site or "",
-            )
-        )
 
 
 def _date(year: int | None, month: int | None, day: int | None) -> dt.date | None:
@@ -324,6 +277,90 @@ def _date(year: int | None, month: int | None, day: int | None) -> dt.date | Non
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
+    lang = state.language or "en"
+    st.header(t(lang, "patient.details.title"))
+    st.write(t(lang, "patient.details.intro"))
+    today = ctx.clock.now().astimezone(ctx.settings.tz).date()
+    years = list(range(today.year, today.year - flow.MAX_AGE_YEARS - 1, -1))
+    dob = state.date_of_birth
+    sites = list(flow.SITE_CHOICES)
+    if state.site and state.site not in sites:  # staff typed the site when handing over
+        sites.append(state.site)
+    choose = t(lang, "patient.details.choose")
+
+    def submit() -> None:
+        year, month, day = _ss("details:year"), _ss("details:month"), _ss("details:day")
+        if not _ss("details:confirm"):
+            _flash(t(lang, "patient.missing.details"))
+            return
+        born = _date(year, month, day)
+        if born is None and (year or month or day):
+            _flash(t(lang, "patient.details.dob_invalid"))
+            return
+        _act(
+            svc.confirm_details,
+            ctx,
+            token,
+            legal_name=_ss("details:name") or "",
+            date_of_birth=born,
+            mrn=_ss("details:mrn"),
+            site=_ss("details:site") or "",
+        )
+
+    with st.form("details"):
+        st.text_input(
+            t(lang, "patient.details.name"),
+            value=state.legal_name,
+            max_chars=flow.MAX_NAME,
+            key="details:name",
+            autocomplete="off",
+        )
+        st.markdown(f"**{t(lang, 'patient.details.dob')}**")
+        c1, c2, c3 = st.columns([2, 1, 1.4])
+        c1.selectbox(
+            t(lang, "patient.details.month"),
+            list(range(1, 13)),
+            index=dob.month - 1 if dob else None,
+            format_func=lambda m: t(lang, f"patient.month.{m}"),
+            placeholder=choose,
+            key="details:month",
+        )
+        c2.selectbox(
+            t(lang, "patient.details.day"),
+            list(range(1, 32)),
+            index=dob.day - 1 if dob else None,
+            placeholder=choose,
+            key="details:day",
+        )
+        c3.selectbox(
+            t(lang, "patient.details.year"),
+            years,
+            index=years.index(dob.year) if dob and dob.year in years else None,
+            placeholder=choose,
+            key="details:year",
+        )
+        if ctx.settings.require_mrn:
+            st.text_input(
+                t(lang, "patient.details.mrn"),
+                value=state.mrn or "",
+                key="details:mrn",
+                help=t(lang, "patient.details.mrn_help"),
+            )
+        st.markdown(f"**{t(lang, 'patient.details.procedure')}** {pack.procedure}")
+        st.radio(
+            t(lang, "patient.details.site"),
+            sites,
+            index=sites.index(state.site) if state.site in sites else None,
+            format_func=lambda s: _site_label(lang, s),
+            key="details:site",
+        )
+        st.checkbox(
+            t(lang, "patient.details.confirm"), value=state.details_confirmed, key="details:confirm"
+        )
+        _nav(ctx, token, lang, submit)
 
 
 ANSWERS = [Answer.YES.value, Answer.NO.value, Answer.NOT_SURE.value]
@@ -337,12 +374,16 @@ def screening_screen(
     if step.id == "screening-1":
         st.write(pack.screening.intro)
     st.info(t(lang, "patient.screening.reassure"))
-    answers: dict[str, str | None] = {}
+
+    def submit() -> None:
+        answers = {qid: _ss(f"q:{qid}") for qid in step.question_ids}
+        _act(svc.answer_screening, ctx, token, answers)
+
     with st.form(step.id):
         for qid in step.question_ids:
             q = pack.question(qid)
             old = state.screening.get(qid)
-            answers[qid] = st.radio(
+            st.radio(
                 q.text,
                 ANSWERS,
                 index=ANSWERS.index(old.answer.value) if old else None,
@@ -351,11 +392,7 @@ def screening_screen(
                 key=f"q:{qid}",
                 help=q.help,
             )
-        back, go = _nav(lang)
-    if back:
-        _moved(_call(svc.go_back, ctx, token))
-    if go:
-        _moved(_call(svc.answer_screening, ctx, token, answers))
+        _nav(ctx, token, lang, submit)
 
 
 def _item_text(ctx: AppContext, lang: str, item: Any) -> str:
@@ -372,60 +409,68 @@ def _item_text(ctx: AppContext, lang: str, item: Any) -> str:
 
 def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step) -> None:
     lang = state.language or "en"
-    ticked: dict[str, bool] = {}
-    questions: dict[str, tuple[bool, str]] = {}
+    values = ctx.settings.placeholder_values
+
+    def submit() -> None:
+        ticked = {
+            i.id: bool(_ss(f"ack:{i.id}"))
+            for sid in step.section_ids
+            for i in pack.section(sid).items
+        }
+        questions = {}
+        for sid in step.section_ids:
+            note = _ss(f"note:{sid}") or ""
+            questions[sid] = (bool(_ss(f"ask:{sid}")) or bool(note.strip()), note)
+        _act(svc.acknowledge_section, ctx, token, ticked=ticked, questions=questions)
+
     with st.form(step.id):
         for sid in step.section_ids:
             section = pack.section(sid)
             st.header(section.title)
             if section.intro:
-                st.write(fill(section.intro, ctx.settings.placeholder_values))
+                st.write(fill(section.intro, values))
             for item in section.items:
                 with st.container(border=True):
                     st.markdown(_item_text(ctx, lang, item))
-                    ticked[item.id] = st.checkbox(
+                    st.checkbox(
                         t(lang, "patient.section.understand"),
                         value=item.id in state.acknowledged,
                         key=f"ack:{item.id}",
                     )
             old = state.questions.get(sid)
-            asked = st.checkbox(
+            st.checkbox(
                 t(lang, "patient.section.question"), value=old is not None, key=f"ask:{sid}"
             )
-            note = st.text_input(
+            st.text_input(
                 t(lang, "patient.section.question_note"),
                 value=old.note if old else "",
                 key=f"note:{sid}",
                 max_chars=2000,
             )
-            questions[sid] = (asked or bool(note.strip()), note)
-        back, go = _nav(lang)
-    if back:
-        _moved(_call(svc.go_back, ctx, token))
-    if go:
-        _moved(_call(svc.acknowledge_section, ctx, token, ticked=ticked, questions=questions))
+        _nav(ctx, token, lang, submit)
 
 
 def photos_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
     lang = state.language or "en"
     st.header(pack.photo_consent.title)
     st.write(fill(pack.photo_consent.text, ctx.settings.placeholder_values))
-    st.caption(t(lang, "patient.photos.separate"))
+    st.write(t(lang, "patient.photos.separate"))
     options = ["yes", "no"]
     current = None if state.photo_consent is None else ("yes" if state.photo_consent else "no")
+
+    def submit() -> None:
+        choice = _ss("photos:choice")
+        _act(svc.answer_photos, ctx, token, None if choice is None else choice == "yes")
+
     with st.form("photos"):
-        choice = st.radio(
+        st.radio(
             t(lang, "patient.photos.question"),
             options,
             index=options.index(current) if current else None,
             format_func=lambda a: t(lang, f"patient.photos.{a}"),
             key="photos:choice",
         )
-        back, go = _nav(lang)
-    if back:
-        _moved(_call(svc.go_back, ctx, token))
-    if go:
-        _moved(_call(svc.answer_photos, ctx, token, None if choice is None else choice == "yes"))
+        _nav(ctx, token, lang, submit)
 
 
 MODES = ["in_person", "phone", "video"]
@@ -437,28 +482,41 @@ def interpreter_screen(ctx: AppContext, token: str, state: DraftState) -> None:
     st.write(t(lang, "patient.interpreter.intro"))
     used = None if state.interpreter_used is None else ("yes" if state.interpreter_used else "no")
     it = state.interpreter
+
+    def submit() -> None:
+        choice = _ss("interp:used")
+        _act(
+            svc.record_interpreter,
+            ctx,
+            token,
+            used=None if choice is None else choice == "yes",
+            name_or_id=_ss("interp:name") or "",
+            language=_ss("interp:lang") or "",
+            mode=_ss("interp:mode"),
+        )
+
     with st.form("interpreter"):
-        choice = st.radio(
+        st.radio(
             t(lang, "patient.interpreter.question"),
             ["no", "yes"],
             index=["no", "yes"].index(used) if used else None,
             format_func=lambda a: t(lang, f"patient.interpreter.{a}"),
             key="interp:used",
         )
-        st.caption(t(lang, "patient.interpreter.if_yes"))
-        name = st.text_input(
+        st.write(t(lang, "patient.interpreter.if_yes"))
+        st.text_input(
             t(lang, "patient.interpreter.name"),
             value=it.name_or_id if it else "",
             key="interp:name",
             max_chars=200,
         )
-        language = st.text_input(
+        st.text_input(
             t(lang, "patient.interpreter.language"),
             value=it.language if it else t(lang, f"lang.{lang}"),
             key="interp:lang",
             max_chars=40,
         )
-        mode = st.radio(
+        st.radio(
             t(lang, "patient.interpreter.mode"),
             MODES,
             index=MODES.index(it.mode) if it else None,
@@ -466,27 +524,18 @@ def interpreter_screen(ctx: AppContext, token: str, state: DraftState) -> None:
             format_func=lambda m: t(lang, f"patient.interpreter.mode.{m}"),
             key="interp:mode",
         )
-        back, go = _nav(lang)
-    if back:
-        _moved(_call(svc.go_back, ctx, token))
-    if go:
-        _moved(
-            _call(
-                svc.record_interpreter,
-                ctx,
-                token,
-                used=None if choice is None else choice == "yes",
-                name_or_id=name or "",
-                language=language or "",
-                mode=mode,
-            )
-        )
+        _nav(ctx, token, lang, submit)
 
 
 def _answer_word(lang: str, value: bool | None, yes: str, no: str) -> str:
-    return (
-        t(lang, "patient.review.not_answered") if value is None else t(lang, yes if value else no)
-    )
+    if value is None:
+        return t(lang, "patient.review.not_answered")
+    return t(lang, yes if value else no)
+
+
+def _decline(ctx: AppContext, token: str) -> None:
+    if _act(svc.go_to_decline, ctx, token) is not None:
+        st.session_state["decision"] = "decline"
 
 
 def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
@@ -500,10 +549,12 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         with st.container(border=True):
             c1, c2 = st.columns([4, 1.3], vertical_alignment="center")
             c1.markdown(f"**{title}**  \n" + "  \n".join(lines))
-            if c2.button(
-                t(lang, "patient.review.change"), key=f"change:{step_id}", width="stretch"
-            ):
-                _moved(_call(svc.go_to, ctx, token, step_id))
+            c2.button(
+                t(lang, "patient.review.change"),
+                key=f"change:{step_id}",
+                width="stretch",
+                on_click=lambda: _act(svc.go_to, ctx, token, step_id),
+            )
 
     dob = state.date_of_birth.strftime("%Y-%m-%d") if state.date_of_birth else ""
     part(
@@ -518,12 +569,15 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
     )
     steps = flow.steps_for(pack)
     for step in (s for s in steps if s.kind is StepKind.SCREENING):
-        lines = [
-            f"{pack.question(q).text} — **{t(lang, 'patient.answer.' + state.screening[q].answer.value)}**"
-            if q in state.screening
-            else f"{pack.question(q).text} — {t(lang, 'patient.review.not_answered')}"
-            for q in step.question_ids
-        ]
+        lines = []
+        for q in step.question_ids:
+            answer = state.screening.get(q)
+            word = (
+                f"**{t(lang, 'patient.answer.' + answer.answer.value)}**"
+                if answer
+                else t(lang, "patient.review.not_answered")
+            )
+            lines.append(f"{pack.question(q).text} — {word}")
         part(pack.screening.title, lines, step.id)
     for step in (s for s in steps if s.kind is StepKind.SECTION):
         items = [i for sid in step.section_ids for i in pack.section(sid).items]
@@ -541,44 +595,43 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         [_answer_word(lang, state.photo_consent, "patient.photos.yes", "patient.photos.no")],
         "photos",
     )
-    interp = (
-        [t(lang, "patient.interpreter.no")]
-        if state.interpreter_used is False
-        else [
-            f"{state.interpreter.name_or_id} · {state.interpreter.language} · "
-            f"{t(lang, 'patient.interpreter.mode.' + state.interpreter.mode)}"
-        ]
-        if state.interpreter
-        else [t(lang, "patient.review.not_answered")]
-    )
+    if state.interpreter_used is False:
+        interp = [t(lang, "patient.interpreter.no")]
+    elif state.interpreter:
+        mode = t(lang, "patient.interpreter.mode." + state.interpreter.mode)
+        interp = [f"{state.interpreter.name_or_id} · {state.interpreter.language} · {mode}"]
+    else:
+        interp = [t(lang, "patient.review.not_answered")]
     part(t(lang, "patient.interpreter.title"), interp, "interpreter")
     if missing:
         st.warning(t(lang, "patient.review.incomplete", count=len(missing)))
     with st.form("review"):
-        certified = st.checkbox(
+        st.checkbox(
             fill(pack.certification, ctx.settings.placeholder_values),
             value=state.certified_at is not None,
             key="review:certify",
         )
-        back, go = _nav(lang, next_key="patient.review.to_sign")
-    if back:
-        _moved(_call(svc.go_back, ctx, token))
-    if go:
-        _moved(_call(svc.certify, ctx, token, bool(certified)))
+        _nav(
+            ctx,
+            token,
+            lang,
+            lambda: _act(svc.certify, ctx, token, bool(_ss("review:certify"))),
+            next_key="patient.review.to_sign",
+        )
     st.divider()
     st.write(t(lang, "patient.decline.offer"))
-    decline = st.button(t(lang, "patient.decline.button"), key="review:decline")
-    if decline and _call(svc.go_to_decline, ctx, token) is not None:
-        st.session_state["decision"] = "decline"
-        st.rerun()
+    st.button(
+        t(lang, "patient.decline.button"),
+        key="review:decline",
+        on_click=_decline,
+        args=(ctx, token),
+    )
 
 
-def sign_screen(
-    ctx: AppContext, token: str, state: DraftState, pack: Pack, now: dt.datetime
-) -> None:
+def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
     lang = state.language or "en"
-    declining = st.session_state.get("decision") == "decline" or not flow.may_sign(state, pack)
-    local = now.astimezone(ctx.settings.tz)
+    declining = _ss("decision") == "decline" or not flow.may_sign(state, pack)
+    local = ctx.clock.now().astimezone(ctx.settings.tz)
     st.header(t(lang, "patient.decline.title" if declining else "patient.sign.title"))
     if declining:
         st.write(fill(pack.refusal_statement, ctx.settings.placeholder_values))
@@ -593,46 +646,26 @@ def sign_screen(
             zone=local.tzname() or "",
         )
     )
-    with st.form("sign"):
-        typed = st.text_input(
-            t(lang, "patient.sign.typed_name"), key="sign:name", autocomplete="off"
-        )
-        patient = signature_pad(
-            key="sig_patient",
-            label=t(lang, "patient.sign.pad_label"),
-            clear=t(lang, "patient.sign.clear"),
-            hint=t(lang, "patient.sign.hint"),
-            height=200 if state.interpreter else 240,
-        )
-        interpreter = None
-        if state.interpreter_used and state.interpreter:
-            st.markdown(t(lang, "patient.interpreter.sign_here", name=state.interpreter.name_or_id))
-            interpreter = signature_pad(
-                key="sig_interpreter",
-                label=t(lang, "patient.interpreter.pad_label"),
-                clear=t(lang, "patient.sign.clear"),
-                height=160,
-            )
-        back, go = _nav(
-            lang, next_key="patient.decline.sign" if declining else "patient.sign.button"
-        )
-    if back:
-        st.session_state.pop("decision", None)
-        _moved(_call(svc.go_back, ctx, token))
-    if go:
-        drawn = patient or {}
-        drawn_i = interpreter or {}
-        done = _call(
+    with_interpreter = bool(state.interpreter_used and state.interpreter)
+
+    def drawn(key: str) -> dict[str, Any]:
+        value = _ss(key)
+        sig = value.get("signature") if isinstance(value, dict) else None
+        return sig if isinstance(sig, dict) else {}
+
+    def submit() -> None:
+        mine, theirs = drawn("sig_patient"), drawn("sig_interpreter")
+        done = _act(
             svc.submit,
             ctx,
             token,
-            typed_name=typed or "",
-            strokes=drawn.get("strokes"),
-            png=drawn.get("png"),
-            pad_size=(drawn.get("width") or 0, drawn.get("height") or 0),
+            typed_name=_ss("sign:name") or "",
+            strokes=mine.get("strokes"),
+            png=mine.get("png"),
+            pad_size=(mine.get("width") or 0, mine.get("height") or 0),
             decision="decline" if declining else "consent",
-            interpreter_strokes=drawn_i.get("strokes"),
-            interpreter_png=drawn_i.get("png"),
+            interpreter_strokes=theirs.get("strokes"),
+            interpreter_png=theirs.get("png"),
         )
         if done is not None:
             _forget_patient()
@@ -640,10 +673,42 @@ def sign_screen(
                 seconds=ctx.settings.thank_you_seconds
             )
             st.session_state["thanks_lang"] = lang
-            st.rerun()
-    if not declining and st.button(t(lang, "patient.decline.instead"), key="sign:decline"):
-        st.session_state["decision"] = "decline"
-        st.rerun()
+
+    def back() -> None:
+        st.session_state.pop("decision", None)
+        _act(svc.go_back, ctx, token)
+
+    with st.form("sign"):
+        st.text_input(t(lang, "patient.sign.typed_name"), key="sign:name", autocomplete="off")
+        signature_pad(
+            key="sig_patient",
+            label=t(lang, "patient.sign.pad_label"),
+            clear=t(lang, "patient.sign.clear"),
+            hint=t(lang, "patient.sign.hint"),
+            height=200 if with_interpreter else 240,
+        )
+        if with_interpreter and state.interpreter:
+            st.markdown(t(lang, "patient.interpreter.sign_here", name=state.interpreter.name_or_id))
+            signature_pad(
+                key="sig_interpreter",
+                label=t(lang, "patient.interpreter.pad_label"),
+                clear=t(lang, "patient.sign.clear"),
+                height=160,
+            )
+        _nav(
+            ctx,
+            token,
+            lang,
+            submit,
+            next_key="patient.decline.sign" if declining else "patient.sign.button",
+            on_back=back,
+        )
+    if not declining:
+        st.button(
+            t(lang, "patient.decline.instead"),
+            key="sign:decline",
+            on_click=lambda: st.session_state.update(decision="decline"),
+        )
 
 
 def thank_you(ctx: AppContext, until: dt.datetime) -> None:
@@ -663,6 +728,4 @@ def thank_you(ctx: AppContext, until: dt.datetime) -> None:
             st.rerun()
 
     back_to_start()
-    if st.button(t(lang, "patient.thanks.done"), key="thanks:done"):
-        st.session_state.clear()
-        st.rerun()
+    st.button(t(lang, "patient.thanks.done"), key="thanks:done", on_click=st.session_state.clear)

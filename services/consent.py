@@ -212,7 +212,7 @@ def _update(
         state = DraftState.from_dict(data)
         pack = pack_of(ctx, state)
         try:
-            new = change(state.model_copy(deep=True), pack, now)
+            new = change(state, pack, now)  # freshly parsed: nobody else holds it
         except FlowError as exc:
             raise DomainError(t(_lang(state), exc.key, count=len(exc.missing))) from exc
         new.last_activity = now

@@ -24,6 +24,7 @@ class Patient:
         self.page, self.base_url, self.shots, self.lang = page, base_url, shots, lang
         self.shots.mkdir(parents=True, exist_ok=True)
         self.seen: list[str] = []
+        self.axe_findings: dict[str, list[str]] = {}  # screen -> serious or critical axe findings
 
     def tr(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)
@@ -38,8 +39,22 @@ class Patient:
             timeout=20_000,
         )
 
+    def axe(self, name: str) -> None:
+        """axe-core on this screen; serious and critical findings are kept for the test to assert."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(self.page)
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if bad:
+            self.axe_findings[name] = bad
+
     def shot(self, name: str) -> None:
         self.settle()
+        self.axe(name)
         self.seen.append(name)
         path = self.shots / f"{name}.png"
         self.page.screenshot(path=str(path), scale="css")

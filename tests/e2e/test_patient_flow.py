@@ -70,6 +70,7 @@ def test_whole_flow_with_a_finger_signature(app_server, tablet, tmp_path: Path) 
     patient.shot("patient-09-thanks-en")
     assert "resume=" not in tablet.url
     assert NAME not in tablet.content()
+    assert len(patient.seen) >= 14 and patient.axe_findings == {}
 
     consent, doc = _stored(app_server, NAME)
     assert consent.status.value == "submitted" and consent.decision == "consent"
@@ -151,3 +152,54 @@ def test_decline_records_a_signed_informed_refusal(app_server, tablet, tmp_path:
     assert consent.status.value == "declined" and consent.decision == "decline"
     assert doc.kind == "refusal"
     assert verify(app_server, doc.pdf).valid
+
+
+def test_spanish_with_an_interpreter(app_server, tablet, tmp_path: Path) -> None:
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es")
+    pack = _pack("es")
+    patient.start("Español")
+    assert tablet.evaluate("document.documentElement.lang") == "es"
+    patient.details("José Ángel Peña", 1948, 11, 2, site="both_legs")
+    patient.screening(answer="not_sure")
+    patient.sections()
+    patient.photos(yes=True)
+    patient.interpreter("INT-2231", "Español", mode="phone")
+    patient.review(pack.certification)
+    assert patient.draw(0) > 500
+    assert patient.draw(1) > 500  # the interpreter signs on the tablet too
+    patient.sign("josé ángel peña")
+    expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
+    patient.shot("patient-09-thanks-es")
+    assert patient.axe_findings == {}
+    consent, doc = _stored(app_server, "José Ángel Peña")
+    assert consent.pack.language == "es" and consent.site == "Both legs"
+    assert consent.interpreter and consent.interpreter.mode == "phone"
+    assert consent.interpreter.signature and consent.interpreter.signature.strokes
+    assert all(a.answer.value == "not_sure" for a in consent.screening)
+    assert verify(app_server, doc.pdf).valid
+
+
+def test_large_text_is_half_as_big_again_and_still_fits(app_server, tablet, tmp_path: Path) -> None:
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
+    patient.start("English")
+    label = tablet.get_by_text(patient.tr("patient.details.intro"), exact=True)
+    before = float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    tablet.get_by_text(patient.tr("patient.large_text"), exact=True).tap()
+    patient.settle()
+    tablet.wait_for_function(
+        f"() => parseFloat(getComputedStyle([...document.querySelectorAll('p')].find("
+        f"p => p.textContent === {patient.tr('patient.details.intro')!r})).fontSize) > {before}"
+    )
+    after = float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    assert after >= 1.5 * before, (before, after)
+    assert tablet.evaluate("document.documentElement.scrollWidth") <= 820  # no sideways scrolling
+    patient.shot("patient-02-details-large-text-en")
+    assert patient.axe_findings == {}
+    tablet.reload()  # the choice is part of the draft
+    patient.expect_step(2)
+    again = float(
+        tablet.get_by_text(patient.tr("patient.details.intro"), exact=True).evaluate(
+            "e => parseFloat(getComputedStyle(e).fontSize)"
+        )
+    )
+    assert again == after

@@ -86,10 +86,11 @@ class Staff:
         self.settle()
 
     def menu(self, title_key: str) -> None:
-        self.page.get_by_test_id("stSidebarNav").get_by_text(tr(title_key), exact=True).click()
+        self.page.get_by_test_id("stSidebar").get_by_role("link", name=tr(title_key)).click()
         self.settle()
 
     def sign_out(self) -> None:
+        self.shot("staff-sign-out-before")
         self.menu("staff.page.sign_out")
         expect(self.page.get_by_text(tr("staff.sign_out.done"))).to_be_visible()
 
@@ -133,7 +134,8 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     pc = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = pc.new_page()
     page.set_default_timeout(30_000)
-    staff = Staff(page, app_server.url, tmp_path / "staff-shots")
+    shots = Path(os.environ.get("STAFF_E2E_SHOTS", tmp_path / "staff-shots"))
+    staff = Staff(page, app_server.url, shots)
     staff.sign_in(STAFF["nurse"][0])
     expect(page.get_by_role("heading", name=tr("staff.queue.title"))).to_be_visible()
     expect(page.get_by_text(NAME)).to_be_visible()
@@ -141,8 +143,11 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     page.get_by_role("button", name=tr("staff.queue.open")).first.click()
     staff.settle()
     expect(page.get_by_role("heading", name=tr("staff.verify.checklist"))).to_be_visible()
-    for group in page.get_by_test_id("stRadio").all():
+    groups = page.get_by_test_id("stRadio")
+    expect(groups).to_have_count(len(pack.nurse_checklist))
+    for group in groups.all():
         group.get_by_text(tr("staff.check.yes"), exact=True).click()
+        expect(group.get_by_role("radio", name=tr("staff.check.yes"))).to_be_checked()
     page.get_by_label(tr("staff.verify.password"), exact=True).fill(PASSWORD)
     staff.shot("staff-02-verify")
     staff.button("staff.verify.button")

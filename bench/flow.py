@@ -1,0 +1,414 @@
+"""How fast is a tap on the patient's tablet? And what does runner.postScriptGC cost?
+
+Part 1 (in process, AppTest): the server-side script time of every tap through the whole patient
+flow (language, details, screening, sections, photos, interpreter, review, sign), against a bare
+Streamlit page with the same widgets on each screen and no drafts, database or content, measured
+in the same run the same way. Prints the median per tap for both and the ratio (target: at most
+1.5x the bare page and under 50 ms). The sign tap (PDF render + seal + store) is reported apart.
+
+Part 2 (a real server on loopback): N simulated tablets (websocket clients speaking Streamlit's
+protocol) re-run a mid-flow screen for a few seconds, once with runner.postScriptGC on and once
+off; prints runs per second, p50/p95 latency, the server's CPU seconds per run and its memory.
+
+    python bench/flow.py [--patients 5] [--clients 20] [--seconds 8] [--skip-load]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from checklist import flow  # noqa: E402
+from checklist.flow import StepKind  # noqa: E402
+
+PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9Q"
+    "DwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+NAME = "Ana María Núñez"
+
+
+def _scribble() -> list[list[dict[str, float]]]:
+    import math
+
+    pts = [
+        {
+            "x": 40 + 520 * i / 119,
+            "y": 100 + 40 * math.sin(i / 20) + 15 * math.cos(i / 7),
+            "t": i * 8,
+        }
+        for i in range(120)
+    ]
+    return [pts[:60], pts[60:]]
+
+
+# --- the bare page: same widgets per screen, nothing behind them ------------------------------
+
+BARE = textwrap.dedent(
+    """
+    import json, os
+    import streamlit as st
+
+    SCREENS = json.loads(os.environ["BENCH_SCREENS"])
+    i = st.session_state.setdefault("i", 0)
+    if i >= len(SCREENS):
+        st.title("Thank you")
+        st.stop()
+    kind, n = SCREENS[i]
+    def go():  # a callback, as the real page uses: one script run per tap
+        st.session_state.i += 1
+
+    if kind == "language":
+        st.title("Clinic")
+        for code in ("en", "es"):
+            st.button(code, key="lang_" + code, on_click=go)
+        st.stop()
+    c1, c2, c3 = st.columns(3)
+    c1.markdown("**Step %d of %d**" % (i + 1, len(SCREENS)))
+    c2.segmented_control("Language", ["en", "es"], default="en", key="lang_switch")
+    c3.toggle("Large text", key="large_text")
+    st.progress((i + 1) / len(SCREENS))
+    st.header(kind)
+    with st.form("f%d" % i):
+        for k in range(n):
+            if kind == "section":
+                with st.container(border=True):
+                    st.markdown("item text %d" % k)
+                    st.checkbox("I understand", key="ack%d_%d" % (i, k))
+            elif kind in ("screening", "photos", "interpreter", "details"):
+                st.radio("question %d" % k, ["yes", "no", "not_sure"], index=None, horizontal=True,
+                         key="q%d_%d" % (i, k))
+            else:
+                st.checkbox("tick %d" % k, key="c%d_%d" % (i, k))
+        b, nxt = st.columns([1, 2])
+        b.form_submit_button("Back")
+        nxt.form_submit_button("Next", type="primary", on_click=go)
+    """
+)
+
+
+def _screens(pack) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    """Each step of the real flow as (kind, number of inputs on it)."""
+    out: list[tuple[str, int]] = []
+    for step in flow.steps_for(pack):
+        if step.kind is StepKind.SCREENING:
+            out.append(("screening", len(step.question_ids)))
+        elif step.kind is StepKind.SECTION:
+            out.append(("section", sum(len(pack.section(s).items) for s in step.section_ids) + 2))
+        elif step.kind is StepKind.DETAILS:
+            out.append(("details", 6))
+        elif step.kind is StepKind.INTERPRETER:
+            out.append(("interpreter", 4))
+        elif step.kind is StepKind.PHOTOS:
+            out.append(("photos", 1))
+        elif step.kind is StepKind.REVIEW:
+            out.append(("review", 1))
+        elif step.kind is StepKind.SIGN:
+            out.append(("sign", 2))
+        else:
+            out.append(("language", 0))
+    return out
+
+
+def _timed(at: AppTest) -> float:
+    t0 = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - t0
+    if at.exception:
+        raise RuntimeError(at.exception[0].value)
+    return elapsed
+
+
+def _press_primary(at: AppTest) -> None:
+    [b for b in at.button if b.proto.is_form_submitter and b.proto.type == "primary"][-1].click()
+
+
+def bare_patient(screens: list[tuple[str, int]], path: Path) -> list[float]:
+    at = AppTest.from_file(str(path), default_timeout=60)
+    at.run()
+    taps = []
+    for kind, n in screens:
+        if kind == "language":
+            at.button(key="lang_en").click()
+        else:
+            for r in at.radio:
+                r.set_value("no")
+            for c in at.checkbox:
+                c.check()
+            _press_primary(at)
+        taps.append(_timed(at))
+    return taps
+
+
+def real_patient(ctx) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
+    """One patient through the real page; the tap times (sign apart) and the sign tap."""
+    from services import consent as svc
+
+    at = AppTest.from_file(str(ROOT / "app_pages" / "patient.py"), default_timeout=60)
+    at.run()
+    at.button(key="lang_en").click()
+    taps = [_timed(at)]
+    token = at.query_params["resume"]
+    sign = 0.0
+    while True:
+        state = svc.load_draft(ctx, token)
+        if state is None:
+            break
+        step = state.step
+        if step == "details":
+            at.text_input(key="details:name").input(NAME)
+            at.selectbox(key="details:month").select(3)
+            at.selectbox(key="details:day").select(14)
+            at.selectbox(key="details:year").select(1958)
+            at.radio(key="details:site").set_value("left_leg")
+            at.checkbox(key="details:confirm").check()
+        elif step.startswith("screening"):
+            for r in at.radio:
+                if r.key.startswith("q:"):
+                    r.set_value("no")
+        elif step.startswith("section"):
+            for c in at.checkbox:
+                if c.key.startswith("ack:"):
+                    c.check()
+        elif step == "photos":
+            at.radio(key="photos:choice").set_value("yes")
+        elif step == "interpreter":
+            at.radio(key="interp:used").set_value("no")
+        elif step == "review":
+            at.checkbox(key="review:certify").check()
+        elif step == "sign":
+            at.session_state["sig_patient"] = {
+                "signature": {"strokes": _scribble(), "png": PNG, "width": 600, "height": 240}
+            }
+            at.text_input(key="sign:name").input(NAME)
+        _press_primary(at)
+        elapsed = _timed(at)
+        if step == "sign":
+            sign = elapsed
+        else:
+            taps.append(elapsed)
+        if svc.load_draft(ctx, token) is not None and svc.load_draft(ctx, token).step == step:
+            raise RuntimeError(f"stuck on {step}: {[e.value for e in at.error]}")
+    return taps, sign
+
+
+def part_one(patients: int) -> dict[str, float]:
+    from app_pages import resources
+    from services.context import build_context
+    from settings import get_settings
+
+    data = Path(tempfile.mkdtemp(prefix="bench-flow-"))
+    os.environ["CONSENT_DATA_DIR"] = str(data)
+    ctx = build_context(get_settings())
+    resources.app_context = lambda: ctx  # the page's cached context, built once as in the server
+    pack = ctx.active_pack("en")
+    screens = _screens(pack)
+    bare_path = data / "bare_page.py"
+    bare_path.write_text(BARE, encoding="utf-8")
+    import json
+
+    os.environ["BENCH_SCREENS"] = json.dumps(screens[:-1])  # the sign tap is measured apart
+    real_patient(ctx)  # warm-up: imports, fonts, first PDF
+    bare_patient(screens[:-1], bare_path)
+    real: list[float] = []
+    bare: list[float] = []
+    signs: list[float] = []
+    for _ in range(patients):  # interleaved, so both see the same machine
+        taps, sign = real_patient(ctx)
+        real += taps
+        signs.append(sign)
+        bare += bare_patient(screens[:-1], bare_path)
+    ms = 1000.0
+    result = {
+        "taps_per_patient": len(real) / patients,
+        "real_median_ms": statistics.median(real) * ms,
+        "bare_median_ms": statistics.median(bare) * ms,
+        "real_p90_ms": statistics.quantiles(real, n=10)[-1] * ms,
+        "bare_p90_ms": statistics.quantiles(bare, n=10)[-1] * ms,
+        "sign_median_ms": statistics.median(signs) * ms,
+    }
+    result["ratio"] = result["real_median_ms"] / result["bare_median_ms"]
+    ctx.database.dispose()
+    return result
+
+
+# --- part 2: a real server under loopback load, postScriptGC on and off -----------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(data: Path, gc_on: bool) -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSENT_", "BENCH_"))}
+    env["CONSENT_DATA_DIR"] = str(data)
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--runner.postScriptGC", "true" if gc_on else "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _tablet(port: int, query: str, until: float, latencies: list[float]) -> None:
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+        while time.perf_counter() < until:
+            msg = BackMsg()
+            msg.rerun_script.query_string = query
+            t0 = time.perf_counter()
+            await ws.send(msg.SerializeToString())
+            while True:
+                fwd = ForwardMsg()
+                fwd.ParseFromString(await ws.recv())
+                if fwd.WhichOneof("type") == "script_finished":
+                    break
+            latencies.append(time.perf_counter() - t0)
+
+
+def _drafts(data: Path, n: int) -> list[str]:
+    """n tablets half-way through (on the risks screen), made through the real services."""
+    from services import consent as svc
+    from services.context import build_context
+    from settings import get_settings
+
+    ctx = build_context(get_settings(data_dir=data))
+    tokens = []
+    for _ in range(n):
+        token = svc.start_consent(ctx, language="en")
+        svc.confirm_details(
+            ctx,
+            token,
+            legal_name=NAME,
+            date_of_birth=dt.date(1958, 3, 14),
+            mrn=None,
+            site="left_leg",
+        )
+        state = svc.load_draft(ctx, token)
+        pack = svc.pack_of(ctx, state)
+        while state.step.startswith("screening") or state.step in (
+            "section-about",
+            "section-options",
+        ):
+            step = flow.step_by_id(pack, state.step)
+            if step.question_ids:
+                state = svc.answer_screening(ctx, token, dict.fromkeys(step.question_ids, "no"))
+            else:
+                ticks = {i.id: True for s in step.section_ids for i in pack.section(s).items}
+                state = svc.acknowledge_section(ctx, token, ticked=ticks, questions={})
+        tokens.append(token)
+    ctx.database.dispose()
+    return tokens
+
+
+def part_two(clients: int, seconds: float) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for gc_on in (True, False):
+        data = Path(tempfile.mkdtemp(prefix="bench-load-"))
+        tokens = _drafts(data, clients)  # also creates the schema and the seal key
+        proc, port = _start(data, gc_on)
+        try:
+            warm: list[float] = []
+            asyncio.run(_tablet(port, f"resume={tokens[0]}", time.perf_counter() + 2, warm))
+            cpu0, latencies = _cpu_seconds(proc.pid), []
+            until = time.perf_counter() + seconds
+
+            async def load(until: float = until, latencies: list[float] = latencies) -> None:
+                await asyncio.gather(
+                    *(_tablet(port, f"resume={t}", until, latencies) for t in tokens)
+                )
+
+            asyncio.run(load())
+            cpu = _cpu_seconds(proc.pid) - cpu0
+            runs = len(latencies)
+            q = statistics.quantiles(latencies, n=20)
+            out["on" if gc_on else "off"] = {
+                "runs_per_s": runs / seconds,
+                "p50_ms": statistics.median(latencies) * 1000,
+                "p95_ms": q[-1] * 1000,
+                "cpu_ms_per_run": cpu / max(runs, 1) * 1000,
+                "rss_mb": _rss_mb(proc.pid),
+            }
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--patients", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--skip-load", action="store_true", help="part 1 only")
+    args = parser.parse_args(argv)
+
+    one = part_one(args.patients)
+    print(
+        f"Per tap through the whole patient flow ({one['taps_per_patient']:.0f} taps, {args.patients} patients):"
+    )
+    print(f"  app : median {one['real_median_ms']:.1f} ms, p90 {one['real_p90_ms']:.1f} ms")
+    print(f"  bare: median {one['bare_median_ms']:.1f} ms, p90 {one['bare_p90_ms']:.1f} ms")
+    ok = one["ratio"] <= 1.5 and one["real_median_ms"] < 50
+    print(f"  ratio {one['ratio']:.2f}x (target <= 1.5x and < 50 ms: {'met' if ok else 'NOT met'})")
+    print(f"  sign tap (render + seal + store the PDF): median {one['sign_median_ms']:.0f} ms")
+    if not args.skip_load:
+        two = part_two(args.clients, args.seconds)
+        print(
+            f"Loopback load, {args.clients} tablets re-running the risks screen for {args.seconds:.0f} s:"
+        )
+        for name, r in two.items():
+            print(
+                f"  postScriptGC {name:>3}: {r['runs_per_s']:.0f} runs/s, p50 {r['p50_ms']:.0f} ms, "
+                f"p95 {r['p95_ms']:.0f} ms, server CPU {r['cpu_ms_per_run']:.1f} ms/run, RSS {r['rss_mb']:.0f} MB"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
