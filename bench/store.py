@@ -121,7 +121,8 @@ def bench(label: str, url: str, count: int, threads: list[int]) -> None:
         settings = get_settings(encryption_key=generate_key() if encrypted else None)
         db = open_database(url, settings=settings)
         try:
-            submit(db, -1)  # warm up: connections, statement caches
+            for i in range(30):  # warm up: connections, statement caches, WAL/file growth
+                submit(db, -1 - i)
             for n in threads:
                 rate = run(db, count, n)
                 mode = "encrypted" if encrypted else "plain    "
