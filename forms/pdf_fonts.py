@@ -248,13 +248,13 @@ def faces(extra: frozenset[int] = frozenset()) -> dict[str, _Face]:
         return _faces(extra)
 
 
-def install_fonts(pdf: FPDF, text_codepoints: Iterable[int] = ()) -> frozenset[int]:
-    """Add the regular and bold faces to ``pdf``; returns the codepoints they can draw."""
+def install_fonts(pdf: FPDF, text_codepoints: Iterable[int] = ()) -> dict[str, frozenset[int]]:
+    """Add the regular and bold faces to ``pdf``; returns, per style, the codepoints it can draw."""
     missing = frozenset(c for c in text_codepoints if c not in WORKING_SET and c >= 0x20)
     chosen = faces(missing)
     for face in chosen.values():
         face.install(pdf)
-    return chosen[""].codepoints
+    return {style: face.codepoints for style, face in chosen.items()}
 
 
 def warm_up() -> None:

@@ -44,7 +44,8 @@ class Layout(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(18, 16, 18)
         self.c_margin = 0
-        self.drawable = install_fonts(self, extra_codepoints)
+        self.cmaps = install_fonts(self, extra_codepoints)  # style -> codepoints it can draw
+        self.drawable = frozenset().union(*self.cmaps.values())
         self.unknown: set[int] = set()  # characters the faces could not draw
         self.top = 30.0  # content starts below the header
         self.bottom = self.h - 18.0  # content ends above the footer
@@ -134,9 +135,31 @@ class Layout(FPDF):
 
         fpdf2 re-encodes every character of every string; a form repeats the same few hundred
         characters, so each font's code for each character is looked up once per document.
+        A character the current face lacks but the other face has (bold DejaVu has fewer
+        glyphs) is drawn in that face rather than as a replacement mark.
         """
         if not text:
             return
+        own = self.cmaps[self._style]
+        if all(ord(ch) in own for ch in text):
+            self._put_run(x, baseline, text)
+            return
+        other = "" if self._style == "B" else "B"
+        runs: list[tuple[str, str]] = []
+        for ch in text:
+            style = other if ord(ch) not in own and ord(ch) in self.cmaps[other] else self._style
+            if runs and runs[-1][0] == style:
+                runs[-1] = (style, runs[-1][1] + ch)
+            else:
+                runs.append((style, ch))
+        size, home, color = self._size, self._style, self._color
+        for style, run in runs:
+            self.font(size, style == "B", color)
+            self._put_run(x, baseline, run)
+            x += self.measure(run)
+        self.font(size, home == "B", color)
+
+    def _put_run(self, x: float, baseline: float, text: str) -> None:
         font = self.current_font
         assert font is not None
         table = self._codes.get(font.i)
@@ -157,7 +180,7 @@ class Layout(FPDF):
         self._out(op)
 
     def _encode(self, font: Any, ch: str) -> str:
-        mapped = font.subset.pick(ord(ch)) if ord(ch) in self.drawable else None
+        mapped = font.subset.pick(ord(ch)) if ord(ch) in self.cmaps[self._style] else None
         if mapped is None:
             if ch.isspace() or not ch.isprintable():
                 return ""
