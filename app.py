@@ -18,7 +18,7 @@ if staff is None:
     st.navigation(pages, position="hidden").run()
 else:
     sections, home = staff_session.pages_for(staff)
-    page = st.navigation(sections, position="sidebar", expanded=True)
+    page = st.navigation(sections, position="hidden")  # the menu is staff_session.sidebar
     if page.url_path == "":  # the patient flow is never shown beside a staff menu
         st.switch_page(home)
     staff_session.sidebar(staff)

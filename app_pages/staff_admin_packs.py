@@ -27,7 +27,7 @@ st.dataframe(
             tr("staff.packs.col.pack"): r.pack_id,
             tr("staff.packs.col.version"): r.version,
             tr("staff.packs.col.language"): r.language,
-            tr("staff.packs.col.active"): "✅" if r.active else "",
+            tr("staff.packs.col.active"): "active" if r.active else "",
             tr("staff.packs.col.effective"): r.effective_date.isoformat(),
             tr("staff.packs.col.approved"): r.approved_by,
             tr("staff.packs.col.reading"): r.hardest_section,

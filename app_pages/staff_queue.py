@@ -58,13 +58,19 @@ def queue(choice: str | None) -> None:
             )
             facts = []
             if row.stop_flags:
-                facts.append(f":red-badge[🛑 {tr('staff.queue.stop', count=row.stop_flags)}]")
+                facts.append(
+                    f":red-badge[:material/block: {tr('staff.queue.stop', count=row.stop_flags)}]"
+                )
             if row.review_flags:
-                facts.append(f":orange-badge[⚠️ {tr('staff.queue.review', count=row.review_flags)}]")
+                facts.append(
+                    f":orange-badge[:material/warning: {tr('staff.queue.review', count=row.review_flags)}]"
+                )
             if row.questions:
-                facts.append(f":blue-badge[❓ {tr('staff.queue.questions', count=row.questions)}]")
+                facts.append(
+                    f":blue-badge[:material/help: {tr('staff.queue.questions', count=row.questions)}]"
+                )
             if row.on_hold:
-                facts.append(f":violet-badge[⏸ {tr('staff.queue.on_hold')}]")
+                facts.append(f":violet-badge[:material/pause: {tr('staff.queue.on_hold')}]")
             if row.timeout_done:
                 facts.append(f":green-badge[{tr('staff.queue.timeout_done')}]")
             if row.minutes_waiting is not None:

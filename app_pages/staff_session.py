@@ -209,8 +209,18 @@ def guard(ctx: AppContext, *roles: Role) -> StaffSession:
 
 
 def sidebar(staff: StaffSession) -> None:
+    """Who is signed in, and the role's menu (page links, so it does not depend on the
+    client.showSidebarNavigation setting the kiosk turns off)."""
     with st.sidebar:
         st.markdown(f"**{staff.display_name}**  \n{staff.role_names}")
+        section = None
+        for p in PAGES:
+            if not any(staff.has(r) for r in p.roles):
+                continue
+            if p.section_key != section:
+                section = p.section_key
+                st.caption(tr(section))
+            st.page_link(p.path, label=tr(p.title_key), icon=p.icon)
 
 
 # --- navigation -------------------------------------------------------------------------------

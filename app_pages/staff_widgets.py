@@ -15,23 +15,24 @@ from services.staff import ConsentView, QueueRow
 
 SELECTED = "selected_consent"  # session key: the consent id chosen on the queue
 
-STATUS_ICON = {
-    Status.DRAFT: "✏️",
-    Status.SUBMITTED: "🖊️",
-    Status.VERIFIED: "✅",
-    Status.ATTESTED: "🩺",
-    Status.FILED: "📁",
-    Status.DECLINED: "🚫",
-    Status.ENTERED_IN_ERROR: "❌",
+STATUS_COLOR = {
+    Status.DRAFT: "gray",
+    Status.SUBMITTED: "blue",
+    Status.VERIFIED: "orange",
+    Status.ATTESTED: "violet",
+    Status.FILED: "green",
+    Status.DECLINED: "gray",
+    Status.ENTERED_IN_ERROR: "red",
 }
 
 
 def status_text(status: Status) -> str:
-    return f"{STATUS_ICON[status]} {staff_svc.STATUS_LABELS[status]}"
+    """A coloured badge (no emoji: clinic PCs may lack an emoji font)."""
+    return f":{STATUS_COLOR[status]}-badge[{staff_svc.STATUS_LABELS[status]}]"
 
 
 def row_label(row: QueueRow) -> str:
-    flags = f" · 🛑 {row.stop_flags}" if row.stop_flags else ""
+    flags = f" · STOP flags: {row.stop_flags}" if row.stop_flags else ""
     return (
         f"{row.patient_name} · born {row.date_of_birth:%Y-%m-%d} · "
         f"{staff_svc.STATUS_LABELS[row.status]}{flags}"
@@ -142,7 +143,7 @@ def questions(view: ConsentView) -> None:
     if not view.questions:
         return
     with st.container(border=True):
-        st.markdown(f"**❓ {tr('staff.questions.title', count=len(view.questions))}**")
+        st.markdown(f"**:material/help: {tr('staff.questions.title', count=len(view.questions))}**")
         for title, note in view.questions:
             st.markdown(f"- **{title}**" + (f": {note}" if note else ""))
 
