@@ -11,6 +11,7 @@ A DomainError's message is kept for that run and shown just above the buttons.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,8 @@ from services import consent as svc
 from services.context import AppContext
 
 RESUME = "resume"
+LANG = "screen_lang"  # the language on screen, for messages raised in callbacks
+_LOG = logging.getLogger(__name__)
 IDLE_CHECK_SECONDS = 20
 FLASH = "flash"
 
@@ -95,6 +98,11 @@ def _act(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         result = fn(*args, **kwargs)
     except DomainError as exc:
         _flash(str(exc))
+        return None
+    except Exception as exc:  # a bug must not show a traceback (or personal data) to the patient
+        # The type only: an exception's message may quote what the patient typed.
+        _LOG.error("patient step %s failed: %s", getattr(fn, "__name__", "?"), type(exc).__name__)
+        _flash(t(st.session_state.get(LANG, "en"), "patient.error.generic"))
         return None
     if isinstance(result, DraftState):
         st.session_state[FRESH] = result
@@ -184,6 +192,7 @@ def run(ctx: AppContext) -> None:
         return
     pack = svc.pack_of(ctx, state)
     lang = state.language
+    st.session_state[LANG] = lang
     _style(state.large_text)
     _set_lang(lang)
     _idle_watch(ctx, token, state)

@@ -143,7 +143,7 @@ def bare_patient(screens: list[tuple[str, int]], path: Path) -> list[float]:
     at = AppTest.from_file(str(path), default_timeout=60)
     at.run()
     taps = []
-    for kind, n in screens:
+    for kind, _n in screens:
         if kind == "language":
             at.button(key="lang_en").click()
         else:
@@ -311,6 +311,10 @@ async def _tablet(port: int, query: str, until: float, latencies: list[float]) -
             latencies.append(time.perf_counter() - t0)
 
 
+async def _load(port: int, tokens: list[str], until: float, latencies: list[float]) -> None:
+    await asyncio.gather(*(_tablet(port, f"resume={t}", until, latencies) for t in tokens))
+
+
 def _drafts(data: Path, n: int) -> list[str]:
     """n tablets half-way through (on the risks screen), made through the real services."""
     from services import consent as svc
@@ -358,12 +362,7 @@ def part_two(clients: int, seconds: float) -> dict[str, dict[str, float]]:
             cpu0, latencies = _cpu_seconds(proc.pid), []
             until = time.perf_counter() + seconds
 
-            async def load(until: float = until, latencies: list[float] = latencies) -> None:
-                await asyncio.gather(
-                    *(_tablet(port, f"resume={t}", until, latencies) for t in tokens)
-                )
-
-            asyncio.run(load())
+            asyncio.run(_load(port, tokens, until, latencies))
             cpu = _cpu_seconds(proc.pid) - cpu0
             runs = len(latencies)
             q = statistics.quantiles(latencies, n=20)
