@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,7 @@ class AppContext:
 
 def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
     """Open (and upgrade) the database, load content, load or create the seal key."""
+    from forms.pdf_fonts import warm_up
     from forms.seal import load_or_create_sealer
     from store.db import open_database
 
@@ -48,4 +50,6 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
     library = load_library(settings.placeholder_values, [settings.content_dir])
     database = open_database(settings.resolved_database_url, settings=settings)
     sealer = load_or_create_sealer(settings)
+    # Preparing the fonts takes 1.5-2 s once per process: do it now, off the first patient's tap.
+    threading.Thread(target=warm_up, name="pdf-font-warm-up", daemon=True).start()
     return AppContext(settings, library, database, sealer, clock or SystemClock())
