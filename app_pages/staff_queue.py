@@ -51,7 +51,7 @@ def queue(choice: str | None) -> None:
         return
     for row in rows:
         with st.container(border=True):
-            top, button = st.columns([5, 1], vertical_alignment="center")
+            top, button = st.columns([3, 1], vertical_alignment="center")
             top.markdown(
                 f"**{row.patient_name}** · {tr('staff.consent.dob')} {row.date_of_birth:%Y-%m-%d}"
                 f" · {status_text(row.status)}"

@@ -63,7 +63,7 @@ if consent.status is Status.SUBMITTED:
         answers: dict[str, tuple[str | None, str]] = {}
         for item in view.staff_pack.nurse_checklist:
             st.markdown(f"**{item.text}**")
-            left, right = st.columns([2, 3])
+            left, right = st.columns([3, 2])
             choice = left.radio(
                 item.text,
                 list(ANSWERS),

@@ -85,13 +85,17 @@ class Staff:
         self.page.get_by_role("button", name=tr("staff.sign_in.button")).click()
         self.settle()
 
-    def menu(self, title_key: str) -> None:
-        self.page.get_by_test_id("stSidebar").get_by_role("link", name=tr(title_key)).click()
+    def menu(self, title_key: str, heading_key: str | None = None) -> None:
+        """Open a page from the sidebar menu and wait for its heading."""
+        link = self.page.get_by_test_id("stSidebar").get_by_role("link", name=tr(title_key))
+        link.click()
+        if heading_key:
+            expect(self.page.get_by_role("heading", name=tr(heading_key))).to_be_visible()
         self.settle()
 
     def sign_out(self) -> None:
         self.shot("staff-sign-out-before")
-        self.menu("staff.page.sign_out")
+        self.menu("staff.page.sign_out", "staff.sign_in.title")
         expect(self.page.get_by_text(tr("staff.sign_out.done"))).to_be_visible()
 
     def button(self, key: str) -> None:
@@ -161,7 +165,7 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
 
     # The clinician.
     staff.sign_in(STAFF["clinician"][0])
-    staff.menu("staff.page.review")
+    staff.menu("staff.page.review", "staff.review.title")
     expect(page.get_by_text(NAME).first).to_be_visible()
     page.get_by_label(tr("staff.verify.password"), exact=True).fill(PASSWORD)
     staff.shot("staff-04-attest")
