@@ -298,8 +298,9 @@ def touch(ctx: AppContext, staff: StaffSession) -> StaffSession:
     """Mark activity now; SessionExpired (and an audited sign-out) if the session sat idle."""
     if is_expired(ctx, staff):
         sign_out(ctx, staff, reason="idle")
+        minutes = ctx.settings.staff_idle_minutes
         raise SessionExpired(
-            f"You were signed out after {ctx.settings.staff_idle_minutes} minutes without "
+            f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} without "
             "activity. Sign in again."
         )
     return replace(staff, last_seen=ctx.clock.now())
