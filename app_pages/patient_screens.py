@@ -67,10 +67,17 @@ def _style(large: bool) -> None:
     st.html(BASE_CSS + (LARGE_CSS if large else ""))
 
 
-def _set_lang(lang: str) -> None:
-    # The page's lang attribute follows the patient's language (screen readers, hyphenation).
+def _set_lang(lang: str, step_id: str = "") -> None:
+    """The page's lang follows the patient's language (screen readers, hyphenation), and a new
+    screen starts at its top: after Next at the foot of a long screen, the next one must not open
+    at its foot. The script re-runs only when the language or the step changes."""
     st.html(
-        f"<script>document.documentElement.lang = {lang!r};</script>",
+        "<script>"
+        f"document.documentElement.lang = {lang!r};"
+        f"if (window.__consentStep !== {step_id!r}) {{ window.__consentStep = {step_id!r};"
+        " for (const el of document.querySelectorAll('[data-testid=stMain], "
+        "[data-testid=stAppViewContainer]')) el.scrollTop = 0; window.scrollTo(0, 0); }"
+        "</script>",
         unsafe_allow_javascript=True,
     )
 
@@ -121,7 +128,7 @@ def _header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: St
     lang = state.language or "en"
     langs = svc.languages(ctx)
     n, total = flow.progress(pack, step.id)
-    left, mid, right = st.columns([2, 2, 2], vertical_alignment="center")
+    left, mid, right = st.columns([2, 2.6, 2], vertical_alignment="center")
     left.markdown(f"**{t(lang, 'patient.progress', n=n, total=total)}**")
     if len(langs) > 1:
 
@@ -194,7 +201,6 @@ def run(ctx: AppContext) -> None:
     lang = state.language
     st.session_state[LANG] = lang
     _style(state.large_text)
-    _set_lang(lang)
     _idle_watch(ctx, token, state)
     ids = {s.id for s in flow.steps_for(pack)}
     step = (
@@ -202,6 +208,7 @@ def run(ctx: AppContext) -> None:
         if state.step in ids
         else flow.first_incomplete(state, pack)
     )
+    _set_lang(lang, step.id + (":decline" if _ss("decision") else ""))
     _header(ctx, token, state, pack, step)
     if step.kind is StepKind.LANGUAGE:
         language_screen(ctx, token)
@@ -328,7 +335,7 @@ def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -
             autocomplete="off",
         )
         st.markdown(f"**{t(lang, 'patient.details.dob')}**")
-        c1, c2, c3 = st.columns([2, 1, 1.4])
+        c1, c2, c3 = st.columns([1.8, 1.3, 1.5])
         c1.selectbox(
             t(lang, "patient.details.month"),
             list(range(1, 13)),

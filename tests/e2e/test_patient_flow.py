@@ -203,3 +203,21 @@ def test_large_text_is_half_as_big_again_and_still_fits(app_server, tablet, tmp_
         )
     )
     assert again == after
+
+
+def test_server_restart_resumes_at_the_same_step(app_server, tablet, tmp_path: Path) -> None:
+    from e2e_server import start_server, stop_server
+
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es")
+    patient.start("Español")
+    patient.details("Inés Carvalho", 1980, 6, 9)
+    step = patient.step_number()
+    query = tablet.url.split("?", 1)[1]
+    stop_server(app_server)  # the fixture's stop afterwards is harmless
+    again = start_server(app_server.data_dir)
+    try:
+        tablet.goto(f"{again.url}/?{query}")
+        patient.expect_step(step)
+        expect(tablet.get_by_role("heading", name=_pack("es").screening.title)).to_be_visible()
+    finally:
+        stop_server(again)
