@@ -8,9 +8,14 @@ from app_pages import staff_session
 from app_pages.resources import app_context
 
 ctx = app_context()
-st.set_page_config(page_title=ctx.settings.clinic_name, page_icon="🩺", layout="centered")
-
 staff = staff_session.refresh(ctx)  # None when nobody is signed in or the session sat idle
+st.set_page_config(
+    page_title=ctx.settings.clinic_name,
+    page_icon="🩺",
+    layout="centered",
+    # After a sign-out or a hand-over the staff menu's panel must not stay open on the kiosk.
+    initial_sidebar_state="collapsed" if staff is None else "auto",
+)
 if staff is None:
     # The tablet is a kiosk: the patient flow, and at every staff address only the sign-in form;
     # no menu.

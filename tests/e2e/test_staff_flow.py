@@ -214,3 +214,23 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
         "consent.filed",
     ):
         assert action in actions
+
+
+def test_hand_tablet_to_patient_leaves_only_the_patient_flow(app_server, tablet, tmp_path):
+    add_staff(app_server)
+    staff = Staff(tablet, app_server.url, tmp_path / "shots")
+    staff.sign_in(STAFF["nurse"][0])
+    staff.menu("staff.page.handoff", "staff.handoff.title")
+    tablet.get_by_label(tr("staff.handoff.name"), exact=True).fill("Zoë Handoffson")
+    tablet.get_by_role("spinbutton", name="year, Date of birth").click()
+    tablet.keyboard.type("19800203")
+    tablet.keyboard.press("Escape")
+    staff.button("staff.handoff.button")
+    expect(tablet.get_by_role("button", name="English", exact=True)).to_be_visible()
+    assert "resume=" in tablet.url and "Handoffson" not in tablet.url
+    body = tablet.locator("body").inner_text()
+    assert STAFF["nurse"][1] not in body and tr("staff.page.queue") not in body
+    expect(tablet.get_by_test_id("stSidebar").get_by_role("link")).to_have_count(0)
+    # The staff address now needs a sign-in again.
+    tablet.goto(app_server.url + "/queue")
+    expect(tablet.get_by_role("heading", name=tr("staff.sign_in.title"))).to_be_visible()
