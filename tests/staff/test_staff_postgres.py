@@ -1,0 +1,112 @@
+"""The whole staff path once more on PostgreSQL (a fresh schema), including the conflict rule."""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from staff_helpers import PASSWORD, all_yes, timeout_ids
+
+from forms.records import ConflictError, Status
+from forms.staff import Role
+from services import admin, auth, demo, export
+from services import staff as staff_svc
+from services.context import build_context
+from settings import get_settings
+
+pytestmark = pytest.mark.postgres
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _postgres_url_or_skip() -> str:
+    spec = importlib.util.spec_from_file_location(
+        "tests_top_conftest_staff", ROOT / "tests" / "conftest.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.postgres_url_or_skip()
+
+
+@pytest.fixture
+def pg_ctx(clock):
+    base = _postgres_url_or_skip()
+    schema = "t_" + uuid.uuid4().hex[:16]
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    ctx = build_context(
+        get_settings(database_url=url.render_as_string(hide_password=False)), clock=clock
+    )
+    try:
+        yield ctx
+    finally:
+        ctx.database.dispose()
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def test_staff_path_on_postgresql(pg_ctx, clock):
+    ctx = pg_ctx
+    sessions = {}
+    for role, name in ((Role.NURSE, "nina"), (Role.CLINICIAN, "carl"), (Role.FRONT_DESK, "fran")):
+        admin.add_user(
+            ctx,
+            None,
+            username=name,
+            display_name=name.title(),
+            roles=[role],
+            password=PASSWORD,
+            via_cli=True,
+        )
+        sessions[role] = auth.sign_in(ctx, name, PASSWORD)
+    admin.add_user(
+        ctx,
+        None,
+        username="olga",
+        display_name="Olga",
+        roles=["nurse"],
+        password=PASSWORD,
+        via_cli=True,
+    )
+    olga = auth.sign_in(ctx, "olga", PASSWORD)
+    c = demo.patient_completes(
+        ctx, legal_name="Zoë Postgres", date_of_birth=__import__("datetime").date(1966, 6, 6)
+    )
+    shown = c.version
+    c = staff_svc.verify(
+        ctx,
+        sessions[Role.NURSE],
+        c.id,
+        answers=all_yes(ctx),
+        password=PASSWORD,
+        expected_version=shown,
+    )
+    with pytest.raises(ConflictError, match="Changed by Nina"):
+        staff_svc.verify(
+            ctx, olga, c.id, answers=all_yes(ctx), password=PASSWORD, expected_version=shown
+        )
+    clock.advance(minutes=30)
+    c = staff_svc.record_timeout(
+        ctx, sessions[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
+    )
+    c = staff_svc.attest(
+        ctx, sessions[Role.CLINICIAN], c.id, password=PASSWORD, expected_version=c.version
+    )
+    doc = staff_svc.download_pdf(ctx, sessions[Role.FRONT_DESK], c.id)
+    assert doc.kind == "final" and doc.pdf.startswith(b"%PDF")
+    c = staff_svc.file_consent(
+        ctx, sessions[Role.FRONT_DESK], c.id, chart_reference="PG-1", expected_version=c.version
+    )
+    assert c.status is Status.FILED
+    day_zip = export.day_export(ctx, sessions[Role.FRONT_DESK], staff_svc.today(ctx))
+    assert day_zip.documents == 1
+    assert [
+        r.patient_name for r in staff_svc.search(ctx, sessions[Role.FRONT_DESK], name="zoe")
+    ] == ["Zoë Postgres"]
