@@ -21,12 +21,12 @@ HTML = """
 """
 
 CSS = """
-.pad { width: 100%; font-family: inherit; }
+.pad { width: 100%; font-family: var(--st-font, "Source Sans", sans-serif); }
 canvas { display: block; width: 100%; height: 220px; background: #fff; border: 2px solid #1f3b57;
   border-radius: 10px; touch-action: none; -webkit-user-select: none; user-select: none; cursor: crosshair; }
 .row { display: flex; justify-content: space-between; align-items: center; margin-top: 6px; gap: 8px; }
 .hint { color: #333; font-size: 1rem; }
-.clear { min-height: 48px; min-width: 120px; font-size: 1.1rem; border-radius: 8px;
+.clear { min-height: 48px; min-width: 120px; font: inherit; font-size: 1.1rem; border-radius: 8px;
   border: 2px solid #1f3b57; background: #fff; color: #1f3b57; cursor: pointer; }
 .clear:focus-visible { outline: 3px solid #0b62d6; outline-offset: 2px; }
 """
