@@ -191,7 +191,7 @@ def load_draft(ctx: AppContext, token: str | None) -> DraftState | None:
 
 def save_draft(ctx: AppContext, token: str, state: DraftState) -> None:
     now = _now(ctx)
-    with ctx.database.uow() as uow:
+    with ctx.database.uow(durable=False) as uow:  # a draft step, never a consent
         uow.drafts.save(token, state.to_dict(), now, _ttl(ctx))
         uow.commit()
 
@@ -205,7 +205,7 @@ def _update(
 ) -> DraftState:
     """Load the draft, apply one change, save it: one step of the flow, one transaction."""
     now = _now(ctx)
-    with ctx.database.uow() as uow:
+    with ctx.database.uow(durable=False) as uow:  # a draft step, never a consent
         data = uow.drafts.load(token, now) if valid_token(token) else None
         if data is None:
             raise _expired("en")

@@ -44,10 +44,11 @@ class Database:
     cipher: BlobCipher
     tz: ZoneInfo  # clinic time zone, for messages and day boundaries
 
-    def uow(self) -> UnitOfWork:
+    def uow(self, *, durable: bool = True) -> UnitOfWork:
+        """A transaction. ``durable=False`` is for patient draft steps only (see UnitOfWork)."""
         from store.uow import UnitOfWork
 
-        return UnitOfWork(self)
+        return UnitOfWork(self, durable=durable)
 
     def dispose(self) -> None:
         self.engine.dispose()
