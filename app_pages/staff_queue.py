@@ -12,6 +12,7 @@ from app_pages.staff_session import format_time, tr
 from app_pages.staff_widgets import SELECTED, status_text
 from forms.records import DomainError, Status
 from forms.staff import Role
+from services import auth
 from services import staff as staff_svc
 
 REFRESH = dt.timedelta(seconds=15)
@@ -39,6 +40,9 @@ def open_consent(consent_id: str) -> None:
 
 @st.fragment(run_every=REFRESH)
 def queue(choice: str | None) -> None:
+    current = staff_session.current()
+    if current is None or auth.is_expired(ctx, current):
+        st.rerun(scope="app")  # the full run signs an idle session out; no refresh of PHI
     try:
         rows = staff_svc.nurse_queue(ctx, staff, statuses=FILTERS.get(choice or ""))
     except DomainError as exc:
