@@ -56,6 +56,7 @@ def act(fn, message_key: str, **kwargs) -> None:
 staff_widgets.questions(view)
 st.subheader(tr("staff.review.flags"))
 staff_widgets.flags(view)
+staff_widgets.all_answers(ctx, view)
 may_review = consent.status in (Status.SUBMITTED, Status.VERIFIED)
 for flag in view.flags if may_review else ():
     with st.form(f"flag-{consent.id}-{flag.question_id}"):

@@ -38,6 +38,7 @@ staff_widgets.reload_button("verify")
 st.subheader(tr("staff.verify.flags"))
 staff_widgets.flags(view)
 staff_widgets.questions(view)
+staff_widgets.all_answers(ctx, view)
 
 done = st.session_state.pop("verify_done", None)
 if done:

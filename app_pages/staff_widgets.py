@@ -192,3 +192,40 @@ def patient_copy(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) 
             key=f"copy-dl-{key}",
             icon=":material/print:",
         )
+
+
+def all_answers(ctx: AppContext, view: ConsentView) -> None:
+    """Everything else the patient answered, folded away below the flags."""
+    c = view.consent
+    with st.expander(tr("staff.answers.title"), icon=":material/checklist:"):
+        rows = []
+        for a in c.screening:
+            try:
+                question = view.staff_pack.question(a.question_id).text
+            except KeyError:
+                question = a.question_id
+            rows.append(
+                {
+                    tr("staff.answers.col.question"): question,
+                    tr("staff.answers.col.answer"): a.answer.value.replace("_", " "),
+                    tr("staff.answers.col.flag"): a.flag.value.upper() if a.flag else "",
+                }
+            )
+        if rows:
+            st.dataframe(rows, hide_index=True, width="stretch")
+        photo = {True: "staff.answers.yes", False: "staff.answers.no", None: "staff.answers.none"}
+        st.markdown(
+            tr(
+                "staff.answers.summary",
+                acknowledged=len(c.acknowledgements),
+                items=len(view.pack.item_ids()),
+                photos=tr(photo[c.photo_consent]),
+                interpreter=(
+                    f"{c.interpreter.name_or_id} ({c.interpreter.language}, {c.interpreter.mode})"
+                    if c.interpreter
+                    else tr("staff.answers.none")
+                ),
+            )
+        )
+        if c.certified_at:
+            st.caption(tr("staff.answers.certified", time=format_datetime(ctx, c.certified_at)))

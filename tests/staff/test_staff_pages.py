@@ -214,6 +214,9 @@ def test_queue_shows_flags_and_opens_the_verification(app_ctx):
     body = texts(at)
     assert "STOP: a clinician must clear this" in body
     assert "A stop flag is open" in body
+    n = len(app_ctx.active_pack("en").item_ids())
+    assert f"Items acknowledged: **{n} of {n}**" in body
+    assert "STOP" in list(at.dataframe[0].value["Flag"])
     assert stored(app_ctx, c.id).status is Status.SUBMITTED
 
 
