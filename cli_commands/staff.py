@@ -165,6 +165,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
             ctx, args.count, seed=args.seed, progress=lambda line: print("  " + line, flush=True)
         )
         print(f"Made {sum(result.consents.values())} synthetic consents:")
+        if args.count < len(demo.SCENARIOS):
+            print(f"  (use --count {len(demo.SCENARIOS)} or more to see every state)")
         for scenario, n in sorted(result.consents.items()):
             print(f"  {scenario:<18} {n}")
         print("\nDemo accounts (passwords are new on every run; keep them for this session):")
