@@ -471,3 +471,26 @@ def test_admin_packs_audit_and_settings_pages(app_ctx):
     settings = dict(at.dataframe[0].value.values.tolist())
     assert settings["encryption_key"] == "not set"
     assert settings["clinic_name"] == app_ctx.settings.clinic_name
+
+
+def test_a_tampered_pdf_is_not_offered_for_download(app_ctx):
+    from sqlalchemy import text
+
+    c = _attested(app_ctx)
+    with app_ctx.database.engine.begin() as conn:
+        for doc_id, blob in conn.execute(
+            text("SELECT id, blob FROM documents WHERE consent_id = :c"), {"c": str(c.id)}
+        ).all():
+            middle = len(blob) // 2
+            changed = blob[:middle] + bytes([blob[middle] ^ 0x01]) + blob[middle + 1 :]
+            conn.execute(
+                text("UPDATE documents SET blob = :b WHERE id = :i"), {"b": changed, "i": doc_id}
+            )
+    at = signed_in(app_ctx, Role.FRONT_DESK)
+    click(at, "Get the sealed PDF")
+    assert_no_exception(at)
+    assert not list(at.get("download_button"))
+    assert "may have been altered" in " ".join(str(e.value) for e in at.error)
+    with app_ctx.database.uow() as uow:
+        [event] = uow.audit.query(action="document.downloaded")
+    assert event.new["served"] is False
