@@ -593,10 +593,12 @@ def submit(
     decision: Decision,
     interpreter_strokes: Any = None,
     interpreter_png: str | None = None,
+    demo: bool = False,
 ) -> Consent:
     """Sign: one transaction builds the record, stores it with its sealed PDF, closes the draft.
 
     A second tap (or a reload that submits again) returns the consent the first one made.
+    ``demo`` marks synthetic consents made by ``cli.py demo-data`` (part of the sealed record).
     """
     from services.documents import issue_document
     from store.errors import DuplicateSubmission
@@ -626,6 +628,7 @@ def submit(
                 interpreter_strokes,
                 interpreter_png,
             )
+            consent.demo = demo
             consent.move_to(Status.SUBMITTED if decision == "consent" else Status.DECLINED, now)
             uow.consents.add(consent, draft_token=token)
             uow.audit.append(

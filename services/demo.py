@@ -176,6 +176,7 @@ def patient_completes(
     decision: str = "consent",
     rng: random.Random | None = None,
     token: str | None = None,
+    demo: bool = False,
 ) -> Consent:
     """Take one synthetic patient through every screen and sign (or refuse) at the end.
 
@@ -237,22 +238,13 @@ def patient_completes(
         png=png_data_url(strokes_png(strokes)),
         pad_size=PAD,
         decision=decision,  # type: ignore[arg-type]
+        demo=demo,
     )
 
 
 # --- staff steps, through services.staff ------------------------------------------------------
 def all_yes(view: staff.ConsentView) -> dict[str, tuple[str, str]]:
     return {i.id: ("yes", "") for i in view.staff_pack.nurse_checklist}
-
-
-def _mark_demo(ctx: AppContext, c: Consent) -> Consent:
-    """Flag the record as demo data (so a later run knows it may add to this database)."""
-    with ctx.database.uow() as uow:
-        fresh = uow.consents.get(c.id)
-        fresh.demo = True
-        uow.consents.update(fresh, expected_version=fresh.version, actor_name="demo-data")
-        uow.commit()
-        return fresh
 
 
 @dataclasses.dataclass
@@ -349,8 +341,8 @@ def fill(
             questions=questions,
             decision="decline" if scenario == "declined" else "consent",
             rng=rng,
+            demo=True,
         )
-        c = _mark_demo(demo_ctx, c)
         c = _advance(demo_ctx, c, scenario, sessions, passwords)
         made[scenario] = made.get(scenario, 0) + 1
         if progress:
