@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -601,7 +602,7 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         titles = " / ".join(pack.section(sid).title for sid in step.section_ids)
         lines = [t(lang, "patient.review.understood", done=done, total=len(items))]
         lines += [
-            t(lang, "patient.review.asked") + (f": {q.note}" if q.note else "")
+            t(lang, "patient.review.asked") + (f": {_plain(q.note)}" if q.note else "")
             for sid, q in state.questions.items()
             if sid in step.section_ids
         ]
@@ -745,3 +746,8 @@ def thank_you(ctx: AppContext, until: dt.datetime) -> None:
 
     back_to_start()
     st.button(t(lang, "patient.thanks.done"), key="thanks:done", on_click=st.session_state.clear)
+
+
+def _plain(text: str) -> str:
+    """A patient's own words shown as typed: Markdown and HTML characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text)
