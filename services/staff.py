@@ -408,14 +408,7 @@ def verify(
             nurse_id=user.id,
             nurse_name=user.display_name,
             verified_at=now,
-            signature=Signature(
-                role=SignerRole.NURSE,
-                printed_name=user.display_name,
-                meaning=NURSE_MEANING,
-                signed_at=now,
-                device_id=staff.session_id,
-                staff_user_id=user.id,
-            ),
+            signature=_staff_signature(user, staff, SignerRole.NURSE, NURSE_MEANING, now),
         )
         consent.move_to(Status.VERIFIED, now)
         return _save(
@@ -579,14 +572,7 @@ def attest(
             clinician_id=user.id,
             clinician_name=user.display_name,
             attested_at=now,
-            signature=Signature(
-                role=SignerRole.CLINICIAN,
-                printed_name=user.display_name,
-                meaning=CLINICIAN_MEANING,
-                signed_at=now,
-                device_id=staff.session_id,
-                staff_user_id=user.id,
-            ),
+            signature=_staff_signature(user, staff, SignerRole.CLINICIAN, CLINICIAN_MEANING, now),
         )
         consent.move_to(Status.ATTESTED, now)
         return _save(
@@ -785,3 +771,17 @@ def patient_copy(ctx: AppContext, staff: StaffSession | None, consent_id) -> byt
 
     view = open_consent(ctx, staff, consent_id)
     return render_patient_copy(view.pack, ctx.clinic, view.consent.pack.placeholder_values)
+
+
+def _staff_signature(
+    user: StaffUser, staff: StaffSession, role: SignerRole, meaning: str, now: dt.datetime
+) -> Signature:
+    """A staff e-signature: the password was re-entered just before (21 CFR 11.200)."""
+    return Signature(
+        role=role,
+        printed_name=user.display_name,
+        meaning=meaning,
+        signed_at=now,
+        device_id=staff.session_id,
+        staff_user_id=user.id,
+    )
