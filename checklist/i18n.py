@@ -43,13 +43,22 @@ def catalog(lang: str, *, patient_only: bool = False) -> dict[str, str]:
     return merged
 
 
+@cache
+def _languages() -> tuple[str, ...]:
+    # Cached like the catalogs: both ship with the app and change only with a new release, and
+    # t() runs a few dozen times per tap (a directory scan each time was a quarter of a tap).
+    return tuple(
+        sorted(p.name for p in MESSAGES_DIR.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+    )
+
+
 def languages() -> list[str]:
-    return sorted(p.name for p in MESSAGES_DIR.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+    return list(_languages())
 
 
 def t(lang: str, key: str, **values: object) -> str:
     """The text for ``key`` in ``lang`` (English if the language has no catalog)."""
-    messages = catalog(lang) if lang in languages() else catalog(REFERENCE)
+    messages = catalog(lang) if lang in _languages() else catalog(REFERENCE)
     text = messages.get(key)
     if text is None:
         text = catalog(REFERENCE)[key]  # KeyError here is a programming error: add the key
