@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from checklist import text as text_rules
 from checklist.models import Answer, Pack
 
 # --- the draft ---------------------------------------------------------------------------
@@ -285,7 +286,7 @@ IdleStatus = Literal["active", "ask", "expired"]
 
 
 def idle_status(
-    state: DraftState, now: dt.datetime, idle_minutes: int, grace_seconds: int = 60
+    state: DraftState, now: dt.datetime, idle_minutes: float, grace_seconds: float = 60
 ) -> IdleStatus:
     """After ``idle_minutes`` ask "still there?"; after a further grace period, clear the screen."""
     idle = now - state.last_activity
@@ -311,23 +312,12 @@ def name_matches(typed: str, legal: str) -> bool:
     return bool(a) and a == b
 
 
-MAX_NAME = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+MAX_NAME = text_rules.MAX_NAME
 
 
 def name_problem(name: str) -> str | None:
-    """A message key when a name cannot be a person's legal name, else None."""
-    stripped = name.strip()
-    if not stripped:
-        return "patient.details.name_empty"
-    if _CONTROL.search(name):
-        return "patient.details.name_invalid"
-    if len(stripped) > MAX_NAME:
-        return "patient.details.name_too_long"
-    letters = [c for c in stripped if unicodedata.category(c).startswith("L")]
-    if len(letters) < 2:
-        return "patient.details.name_too_short"
-    return None
+    """A message key when a name cannot be a person's legal name, else None (see checklist.text)."""
+    return text_rules.name_problem(name, legal=True)
 
 
 MAX_AGE_YEARS = 120
@@ -350,7 +340,7 @@ def patient_detail_problems(
         problems.append("patient.details.dob_missing")
     elif date_of_birth > today:
         problems.append("patient.details.dob_future")
-    elif date_of_birth < _years_before(today, MAX_AGE_YEARS):
+    elif date_of_birth < oldest_birth_date(today):
         problems.append("patient.details.dob_too_old")
     mrn = (mrn or "").strip()
     if not mrn:
@@ -359,6 +349,20 @@ def patient_detail_problems(
     elif not re.fullmatch(mrn_pattern, mrn):
         problems.append("patient.details.mrn_invalid")
     return problems
+
+
+def oldest_birth_date(today: dt.date) -> dt.date:
+    """The earliest date of birth accepted: today, ``MAX_AGE_YEARS`` years ago."""
+    return _years_before(today, MAX_AGE_YEARS)
+
+
+def birth_years(today: dt.date) -> list[int]:
+    """The year-of-birth list, newest first: this year back to the oldest acceptable date's year.
+
+    Built from the same rule that checks the date, so the list never offers a year the rule
+    refuses outright (the oldest year holds only the days from that date on).
+    """
+    return list(range(today.year, oldest_birth_date(today).year - 1, -1))
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -411,6 +415,33 @@ def ink_problem(strokes: StrokeData | None, pad_width: float) -> str | None:
     if ink_length(strokes or []) < MIN_INK_WIDTHS * max(pad_width, 1.0):
         return "patient.sign.ink_too_little"
     return None
+
+
+def typed_name_problem(typed: str, legal: str) -> str | None:
+    """The name typed at signing: empty, holding a hidden character, or not the legal name."""
+    if not (typed or "").strip():
+        return "patient.sign.name_empty"
+    if text_rules.name_problem(typed, legal=False) is not None:  # hidden characters, too long
+        return "patient.sign.name_invalid"
+    if not name_matches(typed, legal):
+        return "patient.sign.name_mismatch"
+    return None
+
+
+def sign_problems(
+    typed: str, legal: str, strokes: StrokeData | None, pad_width: float
+) -> list[str]:
+    """Everything wrong at once when the patient taps Sign: the typed name and the drawing.
+
+    A patient who typed nothing and drew nothing is told both ("type your name", "sign in the
+    box"), not one and then, after fixing it, the other.
+    """
+    problems = []
+    if key := typed_name_problem(typed, legal):
+        problems.append(key)
+    if key := ink_problem(strokes, pad_width):
+        problems.append(key)
+    return problems
 
 
 def ink_in_widths(strokes: StrokeData, pad_width: float) -> float:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from checklist import flow
+from checklist import text as text_rules
 from checklist.flow import DraftInterpreter, DraftQuestion, DraftState, FlowError
 from checklist.i18n import t
 from checklist.models import Answer, Pack
@@ -143,7 +144,7 @@ def prefill_draft(
         if problems:
             raise DomainError(" ".join(t(language or "en", k) for k in problems))
     state = _new_state(ctx, now, language)
-    state.legal_name = " ".join((legal_name or "").split())
+    state.legal_name = text_rules.clean_name(legal_name or "")
     state.date_of_birth = date_of_birth
     state.mrn = (mrn or "").strip() or None
     state.site = (site or "").strip()
@@ -286,7 +287,7 @@ def confirm_details(
             problems.append("patient.missing.site")
         if problems:
             raise DomainError(" ".join(t(_lang(state), k) for k in problems))
-        state.legal_name = " ".join(legal_name.split())
+        state.legal_name = text_rules.clean_name(legal_name)
         state.date_of_birth = date_of_birth
         state.mrn = (mrn or "").strip() or None
         state.site = site.strip()
@@ -333,10 +334,15 @@ def acknowledge_section(
                     state.acknowledged.pop(item.id, None)
             asked, note = questions.get(sid, (False, ""))
             if asked:
+                # Hidden characters (bidi controls, zero-width) are removed, never refused: the
+                # patient's words are kept, and they read the same on every screen and the PDF.
+                clean = text_rules.clean_note(note)
+                if len(clean) > text_rules.MAX_NOTE:
+                    raise DomainError(
+                        t(_lang(state), "patient.section.note_too_long", max=text_rules.MAX_NOTE)
+                    )
                 old = state.questions.get(sid)
-                state.questions[sid] = DraftQuestion(
-                    at=old.at if old else now, note=note.strip()[:2000]
-                )
+                state.questions[sid] = DraftQuestion(at=old.at if old else now, note=clean)
             else:
                 state.questions.pop(sid, None)
         return flow.go_next(state, pack, now)
@@ -374,9 +380,11 @@ def record_interpreter(
                 raise DomainError(t(_lang(state), "patient.missing.interpreter_details"))
             if len(name_or_id.strip()) > 200 or len(language.strip()) > 40:
                 raise DomainError(t(_lang(state), "patient.interpreter.too_long"))
+            if any(text_rules.name_problem(v, legal=False) for v in (name_or_id, language)):
+                raise DomainError(t(_lang(state), "patient.interpreter.name_invalid"))
             state.interpreter = DraftInterpreter(
-                name_or_id=" ".join(name_or_id.split()),
-                language=language.strip(),
+                name_or_id=text_rules.clean_name(name_or_id),
+                language=text_rules.clean_name(language),
                 mode=mode,
                 at=now,
             )
@@ -423,8 +431,36 @@ def go_to_decline(ctx: AppContext, token: str) -> DraftState:
     return _update(ctx, token, change)
 
 
+IDLE_GRACE = dt.timedelta(seconds=60)  # how long "still there?" waits before the screen clears
+
+
+def idle_after(ctx: AppContext) -> dt.timedelta:
+    """How long without a tap before the patient is asked "still there?" (settings)."""
+    return dt.timedelta(minutes=ctx.settings.patient_idle_minutes)
+
+
+def idle_grace(ctx: AppContext) -> dt.timedelta:
+    """The prompt's time on screen: a minute, or the idle time itself when that is shorter."""
+    return min(IDLE_GRACE, idle_after(ctx))
+
+
+def _idle_at(ctx: AppContext, state: DraftState, now: dt.datetime) -> flow.IdleStatus:
+    return flow.idle_status(
+        state, now, ctx.settings.patient_idle_minutes, idle_grace(ctx).total_seconds()
+    )
+
+
+def idle_status(ctx: AppContext, state: DraftState) -> flow.IdleStatus:
+    return _idle_at(ctx, state, _now(ctx))
+
+
 def close_idle(ctx: AppContext, token: str) -> bool:
-    """Idle timeout: close the draft so nobody else sees it; True if it was open."""
+    """Idle timeout: close the draft so nobody else sees it; True if this call closed it.
+
+    Judged on the stored draft, not the screen's copy: a tap saved since (another tab, a
+    "still here" that raced the timer) keeps it open. Audited as ``consent.abandoned`` in the
+    same transaction, with the step reached and nothing about the patient.
+    """
     if not valid_token(token):
         return False
     now = _now(ctx)
@@ -432,13 +468,24 @@ def close_idle(ctx: AppContext, token: str) -> bool:
         data = uow.drafts.load(token, now)
         if data is None:
             return False
+        try:
+            state: DraftState | None = DraftState.from_dict(data)
+        except ValueError:
+            state = None  # unreadable: close it all the same, and say what little is known
+        if state is not None and _idle_at(ctx, state, now) != "expired":
+            return False
         uow.drafts.close(token, now)
+        uow.audit.append(
+            at=now,
+            actor_id=PATIENT,
+            actor_role=PATIENT,
+            action="consent.abandoned",
+            consent_id=state.consent_id if state else None,
+            new={"reason": "idle", "step": state.step if state else None},
+            session_id=state.session_id if state else None,
+        )
         uow.commit()
     return True
-
-
-def idle_status(ctx: AppContext, state: DraftState) -> flow.IdleStatus:
-    return flow.idle_status(state, _now(ctx), ctx.settings.patient_idle_minutes)
 
 
 # --- submitting --------------------------------------------------------------------------
@@ -676,15 +723,26 @@ def _build(
         or not state.details_confirmed
     ):
         raise DomainError(t(lang, "patient.decline.too_early"))
-    if not flow.name_matches(typed_name or "", state.legal_name):
-        raise DomainError(t(lang, "patient.sign.name_mismatch"))
     pad_width = float(pad_size[0]) if pad_size else 0.0
     clean = parse_strokes(strokes)
-    if problem := flow.ink_problem(clean, pad_width):
-        raise DomainError(t(lang, problem))
     image = decode_png(png)
-    if image is None:
-        raise DomainError(t(lang, "patient.sign.ink_empty"))
+    # Every problem at once (empty name and no signature: both said), one per line.
+    problems = flow.sign_problems(typed_name or "", state.legal_name, clean, pad_width)
+    if image is None and not any(k.startswith("patient.sign.ink_") for k in problems):
+        problems.append("patient.sign.ink_empty")
+    messages = [t(lang, key) for key in problems]
+    with_interpreter = state.interpreter if state.interpreter_used else None
+    i_strokes = parse_strokes(interpreter_strokes) if with_interpreter else []
+    i_png = decode_png(interpreter_png) if with_interpreter else None
+    if with_interpreter:
+        i_problem = flow.ink_problem(i_strokes, pad_width)
+        if i_problem or i_png is None:
+            messages.append(
+                t(lang, "patient.interpreter.sign_problem")
+                + (" " + t(lang, i_problem) if i_problem else "")
+            )
+    if messages or image is None:
+        raise DomainError("\n\n".join(messages))
     signature = _signature(
         role=SignerRole.PATIENT,
         name=state.legal_name,
@@ -696,16 +754,10 @@ def _build(
         device_id=state.session_id,
     )
     interpreter_sig = None
-    if state.interpreter_used and state.interpreter:
-        i_strokes = parse_strokes(interpreter_strokes)
-        if problem := flow.ink_problem(i_strokes, pad_width):
-            raise DomainError(t(lang, "patient.interpreter.sign_problem") + " " + t(lang, problem))
-        i_png = decode_png(interpreter_png)
-        if i_png is None:
-            raise DomainError(t(lang, "patient.interpreter.sign_problem"))
+    if with_interpreter and i_png is not None:
         interpreter_sig = _signature(
             role=SignerRole.INTERPRETER,
-            name=state.interpreter.name_or_id,
+            name=with_interpreter.name_or_id,
             meaning=t(lang, "patient.interpreter.meaning"),
             strokes=i_strokes,
             png=i_png,

@@ -67,7 +67,8 @@ def test_good_details_have_no_problems() -> None:
         ({"name": ""}, "patient.details.name_empty"),
         ({"name": "   "}, "patient.details.name_empty"),
         ({"name": "A"}, "patient.details.name_too_short"),
-        ({"name": "12 34"}, "patient.details.name_too_short"),
+        ({"name": "12 34"}, "patient.details.name_symbols"),  # digits are not a name
+        ({"name": "Ana 2"}, "patient.details.name_symbols"),
         ({"name": "Ana\x00Núñez"}, "patient.details.name_invalid"),
         ({"name": "Ana\u202eNúñez"}, "patient.details.name_invalid"),
         ({"name": "A" * 201}, "patient.details.name_too_long"),
