@@ -10,6 +10,7 @@ from flow_helpers import scribble
 
 from checklist import flow
 from checklist.flow import DraftState
+from checklist.i18n import t
 from forms.records import DomainError, Status
 from forms.staff import Role, StaffUser
 from services import consent as svc
@@ -280,3 +281,75 @@ def test_interpreter_signs_too(ctx: AppContext) -> None:
     consent = _submit(ctx, token, interpreter_strokes=scribble(600, loops=2), interpreter_png=PNG)
     assert consent.interpreter.name_or_id == "INT-4471" and consent.interpreter.mode == "phone"
     assert consent.interpreter.signature.role.value == "interpreter"
+
+
+def test_an_empty_name_and_no_signature_are_both_told_in_the_patients_language(
+    ctx: AppContext,
+) -> None:
+    for lang in ("en", "es"):
+        token = svc.start_consent(ctx, language=lang)
+        walk_to(ctx, token, "sign")
+        with pytest.raises(DomainError) as err:
+            _submit(ctx, token, typed_name="  ", strokes=[], png=None)
+        assert str(err.value).split("\n\n") == [
+            t(lang, "patient.sign.name_empty"),
+            t(lang, "patient.sign.ink_empty"),
+        ]
+        assert svc.load_draft(ctx, token).step == "sign"
+
+
+def test_the_stored_signing_time_is_the_moment_of_submitting(
+    ctx: AppContext, clock: FixedClock
+) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "sign")
+    clock.advance(minutes=10)  # the patient lingers on the sign screen
+    consent = _submit(ctx, token)
+    assert consent.patient_signature.signed_at == clock.now()
+
+
+def test_a_question_note_keeps_the_words_without_bidi_or_hidden_characters(
+    ctx: AppContext,
+) -> None:
+    token = svc.start_consent(ctx, language="en")
+    state = walk_to(ctx, token, "section-about")
+    ticks = {i.id: True for i in svc.pack_of(ctx, state).section("about").items}
+    note = "Is the \u202edrug\u202c \u2066safe\u2069 for me?\u200b\x00\u061c"
+    state = svc.acknowledge_section(ctx, token, ticked=ticks, questions={"about": (True, note)})
+    assert state.questions["about"].note == "Is the drug safe for me?"
+    walk_to(ctx, token, "sign")
+    consent = _submit(ctx, token)
+    assert consent.questions[0].note == "Is the drug safe for me?"
+
+
+def test_a_question_note_over_the_limit_gets_a_length_message(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="es")
+    state = walk_to(ctx, token, "section-about")
+    ticks = {i.id: True for i in svc.pack_of(ctx, state).section("about").items}
+    with pytest.raises(DomainError) as err:
+        svc.acknowledge_section(ctx, token, ticked=ticks, questions={"about": (True, "a" * 2001)})
+    assert str(err.value) == t("es", "patient.section.note_too_long", max=2000)
+
+
+@pytest.mark.parametrize("name", ["Ana\u2066 María Núñez", "Ana María\u061c Núñez", "Ana 😀 Núñez"])
+def test_names_with_bidi_controls_or_emoji_are_refused(ctx: AppContext, name: str) -> None:
+    token = svc.start_consent(ctx, language="en")
+    with pytest.raises(DomainError):
+        svc.confirm_details(
+            ctx,
+            token,
+            legal_name=name,
+            date_of_birth=dt.date(1958, 3, 14),
+            mrn=None,
+            site="left_leg",
+        )
+    assert svc.load_draft(ctx, token).step == "details"
+
+
+def test_an_interpreter_name_with_a_bidi_control_is_refused(ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "interpreter")
+    with pytest.raises(DomainError, match="character we cannot use"):
+        svc.record_interpreter(
+            ctx, token, used=True, name_or_id="INT\u202e-4471", language="Español", mode="phone"
+        )
