@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from checklist.models import FlagLevel, Pack
@@ -208,39 +208,72 @@ def _load(ctx: AppContext, uow, consent_id, expected_version: int | None) -> Con
     return consent
 
 
-def _save(
-    ctx: AppContext,
-    uow,
-    consent: Consent,
-    *,
-    staff: StaffSession,
-    user: StaffUser,
-    role: Role,
-    expected_version: int,
-    action: str,
-    old: dict | None,
-    new: dict | None,
-    now: dt.datetime,
-    issue_final: bool,
-) -> Consent:
-    uow.consents.update(consent, expected_version=expected_version, actor_name=user.display_name)
-    uow.audit.append(
-        at=now,
-        actor_id=str(user.id),
-        actor_role=role.value,
-        action=action,
-        consent_id=consent.id,
-        old=old,
-        new=new,
-        session_id=staff.session_id,
-    )
-    saved = uow.consents.get(consent.id)
-    if issue_final:
-        from services.documents import issue_document
+@dataclass(frozen=True)
+class _Change:
+    """What one staff step changed, for its audit event; and whether a new final PDF is due."""
 
-        issue_document(ctx, uow, saved, "final", now)
-    uow.commit()
-    return saved
+    old: dict | None
+    new: dict | None
+    issue_final: bool = False
+
+
+Apply = Callable[[Consent, StaffUser, StaffSession, dt.datetime], _Change]
+
+
+def _change_consent(
+    ctx: AppContext,
+    staff: StaffSession | None,
+    consent_id,
+    expected_version: int,
+    roles: tuple[Role, ...],
+    action: str,
+    apply: Apply,
+    *,
+    password: str | None = None,
+    check: Callable[[Consent], None] | None = None,
+) -> Consent:
+    """One staff step: role check, load at the version shown, ``apply`` the change (it raises a
+    DomainError to refuse), save with optimistic concurrency, audit, and seal a new final PDF
+    when the change asks for one, all in one transaction.
+
+    A step signed with a re-entered password runs ``check`` first, so a refused step never
+    costs an argon2 hash, then checks again after (someone may have acted in between).
+    """
+    if password is not None:
+        with ctx.database.uow() as uow:
+            load_actor(uow, staff, *roles)
+            if check is not None:
+                check(_load(ctx, uow, consent_id, expected_version))
+        assert staff is not None
+        reauthenticate(ctx, staff, password)
+    now = ctx.clock.now()
+    with ctx.database.uow() as uow:
+        user, role = load_actor(uow, staff, *roles)
+        consent = _load(ctx, uow, consent_id, expected_version)
+        if check is not None:
+            check(consent)
+        assert user.id is not None and staff is not None
+        change = apply(consent, user, staff, now)
+        uow.consents.update(
+            consent, expected_version=expected_version, actor_name=user.display_name
+        )
+        uow.audit.append(
+            at=now,
+            actor_id=str(user.id),
+            actor_role=role.value,
+            action=action,
+            consent_id=consent.id,
+            old=change.old,
+            new=change.new,
+            session_id=staff.session_id,
+        )
+        saved = uow.consents.get(consent.id)
+        if change.issue_final:
+            from services.documents import issue_document
+
+            issue_document(ctx, uow, saved, "final", now)
+        uow.commit()
+        return saved
 
 
 def _not_held(consent: Consent) -> None:
@@ -380,17 +413,8 @@ def verify(
     expected_version: int,
 ) -> Consent:
     """Nurse checklist + witness signature (password re-entered); seals a new final PDF."""
-    with ctx.database.uow() as uow:
-        load_actor(uow, staff, Role.NURSE)
-        _check_verifiable(_view(ctx, _load(ctx, uow, consent_id, expected_version)), answers)
-    assert staff is not None
-    reauthenticate(ctx, staff, password)
-    now = ctx.clock.now()
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.NURSE)
-        consent = _load(ctx, uow, consent_id, expected_version)
-        view = _view(ctx, consent)
-        _check_verifiable(view, answers)
+
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         assert user.id is not None
         checklist = [
             ChecklistAnswer(
@@ -401,7 +425,7 @@ def verify(
                 answered_by_id=user.id,
                 answered_at=now,
             )
-            for item in view.staff_pack.nurse_checklist
+            for item in _view(ctx, consent).staff_pack.nurse_checklist
         ]
         consent.nurse_verification = NurseVerification(
             answers=checklist,
@@ -411,23 +435,23 @@ def verify(
             signature=_staff_signature(user, staff, SignerRole.NURSE, NURSE_MEANING, now),
         )
         consent.move_to(Status.VERIFIED, now)
-        return _save(
-            ctx,
-            uow,
-            consent,
-            staff=staff,
-            user=user,
-            role=role,
-            expected_version=expected_version,
-            action="consent.verified",
-            old={"status": Status.SUBMITTED.value},
-            new={
-                "status": Status.VERIFIED.value,
-                "checklist": {a.item_id: a.answer for a in checklist},
-            },
-            now=now,
-            issue_final=True,
-        )
+        new = {
+            "status": Status.VERIFIED.value,
+            "checklist": {a.item_id: a.answer for a in checklist},
+        }
+        return _Change({"status": Status.SUBMITTED.value}, new, issue_final=True)
+
+    return _change_consent(
+        ctx,
+        staff,
+        consent_id,
+        expected_version,
+        (Role.NURSE,),
+        "consent.verified",
+        apply,
+        password=password,
+        check=lambda consent: _check_verifiable(_view(ctx, consent), answers),
+    )
 
 
 def record_timeout(
@@ -439,11 +463,9 @@ def record_timeout(
     expected_version: int,
 ) -> Consent:
     """The Universal Protocol time-out: its own step, with its own time, before the procedure."""
-    now = ctx.clock.now()
     confirmed = set(confirmed)
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, *CARE_TEAM)
-        consent = _load(ctx, uow, consent_id, expected_version)
+
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         view = _view(ctx, consent)
         if consent.status not in (Status.VERIFIED, Status.ATTESTED):
             raise DomainError("The time-out comes after the nurse has verified the consent.")
@@ -457,7 +479,7 @@ def record_timeout(
             raise DomainError(
                 "Confirm every time-out item aloud first. Not confirmed: " + "; ".join(missing)
             )
-        assert user.id is not None and staff is not None
+        assert user.id is not None
         consent.timeout = TimeOut(
             items=[i.id for i in view.staff_pack.timeout],
             performed_at=now,
@@ -465,20 +487,11 @@ def record_timeout(
             by_name=user.display_name,
         )
         consent.updated_at = now
-        return _save(
-            ctx,
-            uow,
-            consent,
-            staff=staff,
-            user=user,
-            role=role,
-            expected_version=expected_version,
-            action="consent.timeout",
-            old=None,
-            new={"items": consent.timeout.items, "at": now.isoformat()},
-            now=now,
-            issue_final=True,
-        )
+        return _Change(None, {"items": consent.timeout.items, "at": now.isoformat()}, True)
+
+    return _change_consent(
+        ctx, staff, consent_id, expected_version, CARE_TEAM, "consent.timeout", apply
+    )
 
 
 # --- clinician ----------------------------------------------------------------------------
@@ -493,11 +506,9 @@ def review_flag(
     expected_version: int,
 ) -> Consent:
     """Clear or uphold one screening flag, with a note. A later review replaces an earlier one."""
-    now = ctx.clock.now()
     note = (note or "").strip()
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.CLINICIAN)
-        consent = _load(ctx, uow, consent_id, expected_version)
+
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         if decision not in ("cleared", "upheld"):
             raise DomainError("Choose whether to clear or uphold the flag.")
         if not note:
@@ -508,7 +519,7 @@ def review_flag(
             )
         if question_id not in {a.question_id for a in consent.flags()}:
             raise DomainError("That answer raised no flag on this consent.")
-        assert user.id is not None and staff is not None
+        assert user.id is not None
         old = next((r for r in consent.flag_reviews if r.question_id == question_id), None)
         consent.flag_reviews = [r for r in consent.flag_reviews if r.question_id != question_id] + [
             FlagReview(
@@ -521,20 +532,15 @@ def review_flag(
             )
         ]
         consent.updated_at = now
-        return _save(
-            ctx,
-            uow,
-            consent,
-            staff=staff,
-            user=user,
-            role=role,
-            expected_version=expected_version,
-            action="flag.reviewed",
-            old={"question_id": question_id, "decision": old.decision} if old else None,
-            new={"question_id": question_id, "decision": decision, "note": note},
-            now=now,
+        return _Change(
+            {"question_id": question_id, "decision": old.decision} if old else None,
+            {"question_id": question_id, "decision": decision, "note": note},
             issue_final=consent.status is not Status.SUBMITTED,
         )
+
+    return _change_consent(
+        ctx, staff, consent_id, expected_version, (Role.CLINICIAN,), "flag.reviewed", apply
+    )
 
 
 def _check_attestable(view: ConsentView) -> None:
@@ -556,16 +562,7 @@ def attest(
     password: str,
     expected_version: int,
 ) -> Consent:
-    with ctx.database.uow() as uow:
-        load_actor(uow, staff, Role.CLINICIAN)
-        _check_attestable(_view(ctx, _load(ctx, uow, consent_id, expected_version)))
-    assert staff is not None
-    reauthenticate(ctx, staff, password)
-    now = ctx.clock.now()
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.CLINICIAN)
-        consent = _load(ctx, uow, consent_id, expected_version)
-        _check_attestable(_view(ctx, consent))
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         assert user.id is not None
         consent.attestation = ClinicianAttestation(
             statement=ATTESTATION_STATEMENT,
@@ -575,20 +572,20 @@ def attest(
             signature=_staff_signature(user, staff, SignerRole.CLINICIAN, CLINICIAN_MEANING, now),
         )
         consent.move_to(Status.ATTESTED, now)
-        return _save(
-            ctx,
-            uow,
-            consent,
-            staff=staff,
-            user=user,
-            role=role,
-            expected_version=expected_version,
-            action="consent.attested",
-            old={"status": Status.VERIFIED.value},
-            new={"status": Status.ATTESTED.value, "statement": ATTESTATION_STATEMENT},
-            now=now,
-            issue_final=True,
-        )
+        new = {"status": Status.ATTESTED.value, "statement": ATTESTATION_STATEMENT}
+        return _Change({"status": Status.VERIFIED.value}, new, issue_final=True)
+
+    return _change_consent(
+        ctx,
+        staff,
+        consent_id,
+        expected_version,
+        (Role.CLINICIAN,),
+        "consent.attested",
+        apply,
+        password=password,
+        check=lambda consent: _check_attestable(_view(ctx, consent)),
+    )
 
 
 def _reason(reason: str, what: str) -> str:
@@ -601,11 +598,9 @@ def _reason(reason: str, what: str) -> str:
 def hold(
     ctx: AppContext, staff: StaffSession | None, consent_id, *, reason: str, expected_version: int
 ) -> Consent:
-    now = ctx.clock.now()
     reason = _reason(reason, "the hold")
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.CLINICIAN)
-        consent = _load(ctx, uow, consent_id, expected_version)
+
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         if consent.status not in (Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED):
             raise DomainError(
                 f"This consent is {_status_name(consent.status)}; it cannot be put on hold."
@@ -614,79 +609,51 @@ def hold(
             raise DomainError("This consent is already on hold.")
         consent.on_hold = reason
         consent.updated_at = now
-        assert staff is not None
-        return _save(
-            ctx,
-            uow,
-            consent,
-            staff=staff,
-            user=user,
-            role=role,
-            expected_version=expected_version,
-            action="consent.held",
-            old=None,
-            new={"reason": reason},
-            now=now,
-            issue_final=False,
-        )
+        return _Change(None, {"reason": reason})
+
+    return _change_consent(
+        ctx, staff, consent_id, expected_version, (Role.CLINICIAN,), "consent.held", apply
+    )
 
 
 def release(
     ctx: AppContext, staff: StaffSession | None, consent_id, *, expected_version: int
 ) -> Consent:
-    now = ctx.clock.now()
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.CLINICIAN)
-        consent = _load(ctx, uow, consent_id, expected_version)
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         if not consent.on_hold:
             raise DomainError("This consent is not on hold.")
         old = consent.on_hold
         consent.on_hold = None
         consent.updated_at = now
-        assert staff is not None
-        return _save(
-            ctx,
-            uow,
-            consent,
-            staff=staff,
-            user=user,
-            role=role,
-            expected_version=expected_version,
-            action="consent.released",
-            old={"reason": old},
-            new=None,
-            now=now,
-            issue_final=False,
-        )
+        return _Change({"reason": old}, None)
+
+    return _change_consent(
+        ctx, staff, consent_id, expected_version, (Role.CLINICIAN,), "consent.released", apply
+    )
 
 
 def enter_in_error(
     ctx: AppContext, staff: StaffSession | None, consent_id, *, reason: str, expected_version: int
 ) -> Consent:
     """Withdraw a consent made by mistake (wrong patient, duplicate). It stays on record."""
-    now = ctx.clock.now()
     reason = _reason(reason, "marking it entered in error")
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.CLINICIAN)
-        consent = _load(ctx, uow, consent_id, expected_version)
+
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         old_status = consent.status
         consent.move_to(Status.ENTERED_IN_ERROR, now)
         consent.error_reason = reason
-        assert staff is not None
-        return _save(
-            ctx,
-            uow,
-            consent,
-            staff=staff,
-            user=user,
-            role=role,
-            expected_version=expected_version,
-            action="consent.entered_in_error",
-            old={"status": old_status.value},
-            new={"status": Status.ENTERED_IN_ERROR.value, "reason": reason},
-            now=now,
-            issue_final=False,
-        )
+        new = {"status": Status.ENTERED_IN_ERROR.value, "reason": reason}
+        return _Change({"status": old_status.value}, new)
+
+    return _change_consent(
+        ctx,
+        staff,
+        consent_id,
+        expected_version,
+        (Role.CLINICIAN,),
+        "consent.entered_in_error",
+        apply,
+    )
 
 
 # --- front desk ---------------------------------------------------------------------------
@@ -698,11 +665,9 @@ def file_consent(
     chart_reference: str,
     expected_version: int,
 ) -> Consent:
-    now = ctx.clock.now()
     chart_reference = (chart_reference or "").strip()
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.FRONT_DESK)
-        consent = _load(ctx, uow, consent_id, expected_version)
+
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         if consent.status is Status.FILED and consent.filing is not None:
             raise DomainError(
                 f"This consent is already filed (chart {consent.filing.chart_reference}) and "
@@ -720,26 +685,18 @@ def file_consent(
             raise DomainError("Enter the chart reference the PDF was filed under.")
         if len(chart_reference) > 80:
             raise DomainError("The chart reference is too long (80 characters at most).")
-        assert user.id is not None and staff is not None
+        assert user.id is not None
         old_status = consent.status
         consent.filing = Filing(
             by_id=user.id, by_name=user.display_name, chart_reference=chart_reference, filed_at=now
         )
         consent.move_to(Status.FILED, now)
-        return _save(
-            ctx,
-            uow,
-            consent,
-            staff=staff,
-            user=user,
-            role=role,
-            expected_version=expected_version,
-            action="consent.filed",
-            old={"status": old_status.value},
-            new={"status": Status.FILED.value, "chart_reference": chart_reference},
-            now=now,
-            issue_final=False,
-        )
+        new = {"status": Status.FILED.value, "chart_reference": chart_reference}
+        return _Change({"status": old_status.value}, new)
+
+    return _change_consent(
+        ctx, staff, consent_id, expected_version, (Role.FRONT_DESK,), "consent.filed", apply
+    )
 
 
 def download_pdf(ctx: AppContext, staff: StaffSession | None, consent_id):
