@@ -11,6 +11,7 @@ A DomainError's message is kept for that run and shown just above the buttons.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 from collections.abc import Callable
@@ -20,7 +21,7 @@ import streamlit as st
 
 from app_pages.patient_style import style as _style
 from app_pages.signature_pad import signature_pad
-from checklist import flow
+from checklist import dates, flow
 from checklist.flow import DraftState, Step, StepKind
 from checklist.i18n import t
 from checklist.models import Answer, Pack, fill
@@ -225,9 +226,33 @@ def _ss(key: str, default: Any = None) -> Any:
 # --- screens -----------------------------------------------------------------------------
 
 
+def _in_every_language(langs: list[str], key: str, tag: str, style: str = "", **values: Any) -> str:
+    """One text in every language, stacked, each marked with its ``lang`` (screen readers)."""
+    seen: dict[str, str] = {}  # a text two languages share (the clinic's name) is shown once
+    for code in langs:
+        seen.setdefault(t(code, key, **values), code)
+    return "".join(
+        f"<{tag} lang='{code}' style='{style}'>{html.escape(text)}</{tag}>"
+        for text, code in seen.items()
+    )
+
+
 def language_screen(ctx: AppContext, token: str | None) -> None:
     langs = svc.languages(ctx)
-    st.title(t("en", "app.title", clinic_name=ctx.settings.clinic_name))
+    # No language is chosen yet: the welcome is in every language, each in its own words.
+    st.markdown(
+        "<h1 style='margin-bottom:0.2rem'>"
+        + _in_every_language(langs, "patient.language.welcome", "span", "display:block")
+        + "</h1>"
+        + _in_every_language(
+            langs,
+            "app.title",
+            "p",
+            "font-size:1.5rem;font-weight:600;margin:0 0 1rem",
+            clinic_name=ctx.settings.clinic_name,
+        ),
+        unsafe_allow_html=True,
+    )
     for code in langs:
         st.markdown(
             f"<p lang='{code}' style='font-size:1.4rem;margin:0'>"
@@ -270,7 +295,7 @@ def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -
     st.header(t(lang, "patient.details.title"))
     st.write(t(lang, "patient.details.intro"))
     today = ctx.clock.now().astimezone(ctx.settings.tz).date()
-    years = list(range(today.year, today.year - flow.MAX_AGE_YEARS - 1, -1))
+    years = flow.birth_years(today)  # from the 120-year rule itself: no year it refuses
     dob = state.date_of_birth
     sites = list(flow.SITE_CHOICES)
     if state.site and state.site not in sites:  # staff typed the site when handing over
@@ -460,6 +485,7 @@ def photos_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
 
 
 MODES = ["in_person", "phone", "video"]
+YES_NO = ["yes", "no"]  # Yes first, as on every yes/no question of the app
 
 
 def interpreter_screen(ctx: AppContext, token: str, state: DraftState) -> None:
@@ -481,35 +507,37 @@ def interpreter_screen(ctx: AppContext, token: str, state: DraftState) -> None:
             mode=_ss("interp:mode"),
         )
 
+    # Outside the form: answering Yes shows the interpreter's fields at once; after No (or no
+    # answer yet) there is nothing about an interpreter to fill in, and no language is filled.
+    choice = st.radio(
+        t(lang, "patient.interpreter.question"),
+        YES_NO,
+        index=YES_NO.index(used) if used else None,
+        format_func=lambda a: t(lang, f"patient.interpreter.{a}"),
+        key="interp:used",
+    )
     with st.form("interpreter"):
-        st.radio(
-            t(lang, "patient.interpreter.question"),
-            ["no", "yes"],
-            index=["no", "yes"].index(used) if used else None,
-            format_func=lambda a: t(lang, f"patient.interpreter.{a}"),
-            key="interp:used",
-        )
-        st.write(t(lang, "patient.interpreter.if_yes"))
-        st.text_input(
-            t(lang, "patient.interpreter.name"),
-            value=it.name_or_id if it else "",
-            key="interp:name",
-            max_chars=200,
-        )
-        st.text_input(
-            t(lang, "patient.interpreter.language"),
-            value=it.language if it else t(lang, f"lang.{lang}"),
-            key="interp:lang",
-            max_chars=40,
-        )
-        st.radio(
-            t(lang, "patient.interpreter.mode"),
-            MODES,
-            index=MODES.index(it.mode) if it else None,
-            horizontal=True,
-            format_func=lambda m: t(lang, f"patient.interpreter.mode.{m}"),
-            key="interp:mode",
-        )
+        if choice == "yes":
+            st.text_input(
+                t(lang, "patient.interpreter.name"),
+                value=it.name_or_id if it else "",
+                key="interp:name",
+                max_chars=200,
+            )
+            st.text_input(
+                t(lang, "patient.interpreter.language"),
+                value=it.language if it else t(lang, f"lang.{lang}"),  # the usual case
+                key="interp:lang",
+                max_chars=40,
+            )
+            st.radio(
+                t(lang, "patient.interpreter.mode"),
+                MODES,
+                index=MODES.index(it.mode) if it else None,
+                horizontal=True,
+                format_func=lambda m: t(lang, f"patient.interpreter.mode.{m}"),
+                key="interp:mode",
+            )
         _nav(ctx, token, lang, submit)
 
 
@@ -531,10 +559,12 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         state.model_copy(update={"certified_at": ctx.clock.now()}), pack
     )
 
-    def part(title: str, lines: list[str], step_id: str) -> None:
+    def part(title: str, lines: list[str], step_id: str, *, listed: bool = False) -> None:
+        """One part of the form, once, with what was answered under it and its Change button."""
         with st.container(border=True):
-            c1, c2 = st.columns([4, 1.3], vertical_alignment="center")
-            c1.markdown(f"**{title}**  \n" + "  \n".join(lines))
+            c1, c2 = st.columns([4, 1.3], vertical_alignment="top")
+            c1.markdown(f"**{title}**")
+            c1.markdown("\n".join(f"- {line}" for line in lines) if listed else "  \n".join(lines))
             c2.button(
                 t(lang, "patient.review.change"),
                 key=f"change:{step_id}",
@@ -542,7 +572,7 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
                 on_click=lambda: _act(svc.go_to, ctx, token, step_id),
             )
 
-    dob = state.date_of_birth.strftime("%Y-%m-%d") if state.date_of_birth else ""
+    dob = dates.format_date(lang, state.date_of_birth) if state.date_of_birth else ""
     part(
         t(lang, "patient.review.details"),
         [
@@ -554,17 +584,20 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         "details",
     )
     steps = flow.steps_for(pack)
-    for step in (s for s in steps if s.kind is StepKind.SCREENING):
-        lines = []
-        for q in step.question_ids:
-            answer = state.screening.get(q)
-            word = (
-                f"**{t(lang, 'patient.answer.' + answer.answer.value)}**"
-                if answer
-                else t(lang, "patient.review.not_answered")
-            )
-            lines.append(f"{pack.question(q).text} — {word}")
-        part(pack.screening.title, lines, step.id)
+    # The health questions are asked over several screens but are one part of the form: one
+    # heading, every answer under it, Change goes back to the first of them.
+    screening = [s for s in steps if s.kind is StepKind.SCREENING]
+    lines = []
+    for q in (q for step in screening for q in step.question_ids):
+        answer = state.screening.get(q)
+        word = (
+            f"**{t(lang, 'patient.answer.' + answer.answer.value)}**"
+            if answer
+            else t(lang, "patient.review.not_answered")
+        )
+        lines.append(f"{pack.question(q).text} — {word}")
+    if screening:
+        part(pack.screening.title, lines, screening[0].id, listed=True)
     for step in (s for s in steps if s.kind is StepKind.SECTION):
         items = [i for sid in step.section_ids for i in pack.section(sid).items]
         done = sum(1 for i in items if i.id in state.acknowledged)
@@ -614,24 +647,34 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
     )
 
 
+SIGN_CLOCK_SECONDS = 30
+
+
+@st.fragment(run_every=SIGN_CLOCK_SECONDS)
+def _sign_clock(ctx: AppContext, lang: str) -> None:
+    """The date and time now, in the patient's words; it keeps up while the patient reads (a
+    tiny rerun of this line only). The record's signing time is taken when Sign is tapped."""
+    local = ctx.clock.now().astimezone(ctx.settings.tz)
+    st.markdown(
+        t(
+            lang,
+            "patient.sign.when",
+            date=dates.format_date(lang, local.date()),
+            time=dates.format_time(lang, local),
+            zone=local.tzname() or "",
+        )
+    )
+
+
 def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
     lang = state.language or "en"
     declining = _ss("decision") == "decline" or not flow.may_sign(state, pack)
-    local = ctx.clock.now().astimezone(ctx.settings.tz)
     st.header(t(lang, "patient.decline.title" if declining else "patient.sign.title"))
     if declining:
         st.write(fill(pack.refusal_statement, ctx.settings.placeholder_values))
     else:
         st.write(t(lang, "patient.sign.intro"))
-    st.markdown(
-        t(
-            lang,
-            "patient.sign.when",
-            date=local.strftime("%Y-%m-%d"),
-            time=local.strftime("%H:%M"),
-            zone=local.tzname() or "",
-        )
-    )
+    _sign_clock(ctx, lang)
     with_interpreter = bool(state.interpreter_used and state.interpreter)
 
     def drawn(key: str) -> dict[str, Any]:

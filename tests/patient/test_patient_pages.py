@@ -418,3 +418,112 @@ def test_a_closed_or_made_up_token_shows_the_start(app: AppTest, ctx: AppContext
         "English",
         "Español",
     ] and "resume" not in app.query_params
+
+
+# --- the new-user review's findings --------------------------------------------------------
+
+
+def test_the_opening_screen_greets_in_every_language_before_one_is_chosen(
+    app: AppTest, ctx: AppContext
+) -> None:
+    app.run()
+    shown = "\n".join(texts(app))
+    for code in svc.languages(ctx):
+        welcome = t(code, "patient.language.welcome")
+        assert f"lang='{code}'" in shown and welcome in shown
+    assert t("en", "patient.language.welcome") != t("es", "patient.language.welcome")
+
+
+def test_the_year_list_runs_from_this_year_to_the_oldest_acceptable_one(
+    app: AppTest, ctx: AppContext, clock: FixedClock
+) -> None:
+    token = svc.start_consent(ctx, language="en")
+    at = open_at(app, token)
+    years = at.selectbox(key="details:year").options
+    today = clock.now().astimezone(ctx.settings.tz).date()
+    assert years[0] == str(today.year) and years[-1] == str(today.year - 120)
+    assert [int(y) for y in years] == list(range(today.year, today.year - 121, -1))
+    clock.advance(days=400)  # a year on, the list moves with the injected clock
+    at = open_at(app, svc.start_consent(ctx, language="en"))
+    assert at.selectbox(key="details:year").options[0] == str(today.year + 1)
+    assert at.selectbox(key="details:year").options[-1] == str(today.year - 119)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_interpreter_question_is_yes_then_no_and_asks_details_only_after_yes(
+    app: AppTest, ctx: AppContext, lang: str
+) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "interpreter")
+    at = open_at(app, token)
+    assert at.radio(key="interp:used").options == [
+        t(lang, "patient.interpreter.yes"),
+        t(lang, "patient.interpreter.no"),
+    ]
+    language_label = t(lang, "patient.interpreter.language")
+    assert language_label not in texts(at)  # nothing to fill before anyone said Yes
+    at.radio(key="interp:used").set_value("no").run()
+    assert language_label not in texts(at)
+    at.radio(key="interp:used").set_value("yes").run()
+    assert language_label in texts(at)
+    at.radio(key="interp:used").set_value("no").run()
+    submit(at)
+    state = svc.load_draft(ctx, token)
+    assert state.step == "review" and state.interpreter_used is False and state.interpreter is None
+    assert language_label not in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("lang", "born"), [("en", "Born March 14, 1958"), ("es", "14 de marzo de 1958")]
+)
+def test_review_shows_each_part_once_with_its_answers_and_the_date_in_words(
+    app: AppTest, ctx: AppContext, lang: str, born: str
+) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    state = walk_to(ctx, token, "review")
+    pack = svc.pack_of(ctx, state)
+    at = open_at(app, token)
+    shown = [str(m.value) for m in at.markdown]
+    title = f"**{pack.screening.title}**"
+    assert shown.count(title) == 1
+    answers = "\n".join(shown)
+    for q in pack.screening.questions:  # every answer listed under the one heading
+        assert f"- {q.text} — **{t(lang, 'patient.answer.no')}**" in answers
+    assert born in answers and "1958-03-14" not in answers
+    assert len([b for b in at.button if b.key == "change:screening-1"]) == 1
+    assert not [b for b in at.button if b.key == "change:screening-2"]
+    at.button(key="change:screening-1").click().run()
+    assert step_of(ctx, token) == "screening-1"
+
+
+@pytest.mark.parametrize(
+    ("lang", "date", "time"),
+    [("en", "November 23, 2026", "9:00\u00a0AM"), ("es", "23 de noviembre de 2026", "9:00")],
+)
+def test_sign_screen_time_is_in_the_patients_words_and_current(
+    app: AppTest, ctx: AppContext, clock: FixedClock, lang: str, date: str, time: str
+) -> None:
+    assert str(ctx.settings.tz) == "America/New_York"  # the fixture clock is 14:00 UTC
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "sign")
+    at = open_at(app, token)
+    shown = "\n".join(texts(at))
+    assert f"{date}, {time}" in shown and "2026-11-23" not in shown
+    clock.advance(minutes=4)  # the patient lingers; a tap (or the clock's own rerun) updates it
+    at.run()
+    assert f"{date}, 9:04" in "\n".join(texts(at))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sign_with_no_name_and_no_signature_names_both_problems(
+    app: AppTest, ctx: AppContext, lang: str
+) -> None:
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, "sign")
+    at = open_at(app, token)
+    submit(at)
+    message = at.error[0].value
+    assert t(lang, "patient.sign.name_empty") in message
+    assert t(lang, "patient.sign.ink_empty") in message
+    assert t(lang, "patient.sign.name_mismatch") not in message
+    assert step_of(ctx, token) == "sign"
