@@ -18,6 +18,7 @@ import weakref
 from html import escape
 from zoneinfo import ZoneInfo
 
+from checklist.dates import format_date_with_iso, format_datetime
 from checklist.i18n import languages, t
 from checklist.models import FlagLevel, Item, Pack, Section, fill
 from forms.clinic import ClinicInfo
@@ -293,7 +294,8 @@ class _ConsentDocument:
         pdf.label_value("Legal name", p.legal_name)
         if p.preferred_name:
             pdf.label_value("Preferred name", p.preferred_name)
-        pdf.label_value("Date of birth", p.date_of_birth.isoformat())
+        # In the patient's words, with the ISO date for anyone matching records.
+        pdf.label_value("Date of birth", format_date_with_iso(self.lang, p.date_of_birth))
         pdf.label_value("MRN", p.mrn or "not recorded")
         pdf.label_value("Procedure", self.c.procedure)
         pdf.label_value("Limb / site", self.c.site)
@@ -447,6 +449,7 @@ class _ConsentDocument:
             c.patient_signature,
             self.t("pdf.patient_signature"),
             (self.t("pdf.printed_name"), self.t("pdf.signed_at"), self.t("pdf.meaning")),
+            in_patient_words=True,
         )
 
     def _interpreter(self) -> None:
@@ -539,6 +542,8 @@ class _ConsentDocument:
         sig: Signature,
         title: str,
         labels: tuple[str, str, str] = ("Printed name", "Date and time", "Meaning"),
+        *,
+        in_patient_words: bool = False,
     ) -> None:
         pdf = self.pdf
         box_w, box_h = 78.0, 26.0
@@ -560,7 +565,7 @@ class _ConsentDocument:
         col_w = pdf.width - box_w - 6
         rows = [
             (labels[0], sig.printed_name),
-            (labels[1], self.when(sig.signed_at)),
+            (labels[1], self._signed_when(sig.signed_at, in_patient_words)),
             (labels[2], sig.meaning),
         ]
         if sig.staff_user_id is not None:
@@ -576,6 +581,13 @@ class _ConsentDocument:
                 y += 4.2
             y += 0.8
         pdf.y = max(top + box_h, y) + 3
+
+    def _signed_when(self, at: dt.datetime, in_patient_words: bool) -> str:
+        """The patient's signing time as they write dates ("23 de noviembre de 2026, 9:00 EST"),
+        then the exact time to the second; staff signatures keep the exact time only."""
+        if not in_patient_words:
+            return self.when(at)
+        return f"{format_datetime(self.lang, at, self.tz)} ({self.when(at)})"
 
     # --- evidence ----------------------------------------------------------------------------
     def _evidence(self) -> None:

@@ -291,3 +291,31 @@ def test_patient_copy_is_pdfa_and_deterministic(pack, tmp_path: Path) -> None:
     assert sheet == render_patient_copy(pack, CLINIC, VALUES)
     assert pdfa_id(sheet) == ("2", "B")
     assert qpdf_check(sheet, tmp_path).returncode == 0
+
+
+def _spaced(text: str) -> str:
+    """pypdf's text with line wraps and no-break spaces read as plain spaces."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "born", "signed"),
+    [
+        ("en", "March 7, 1984 (1984-03-07)", "November 23, 2026, {h}:{m} AM EST"),
+        ("es", "7 de marzo de 1984 (1984-03-07)", "23 de noviembre de 2026, {h}:{m} EST"),
+    ],
+)
+def test_birth_date_and_signing_time_read_in_the_patients_language(
+    shipped_library, lang: str, born: str, signed: str
+) -> None:
+    from settings import get_settings
+
+    pack = shipped_library.active("sclerotherapy", lang)
+    consent, audit = sample_consent(pack, get_settings().placeholder_values, T0)
+    text = _spaced(pdf_text(render(consent, pack, audit)))
+    assert consent.patient.date_of_birth == dt.date(1984, 3, 7)
+    assert f"Date of birth {born}" in text
+    local = consent.patient_signature.signed_at.astimezone(CLINIC.tz)
+    exact = when(consent.patient_signature.signed_at, CLINIC.tz)
+    assert f"{signed.format(h=local.hour, m=f'{local.minute:02d}')} ({exact})" in text
+    assert exact in text  # the exact time to the second is kept for auditors
