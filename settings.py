@@ -72,7 +72,10 @@ class Settings(BaseSettings):
     require_mrn: bool = False
     mrn_pattern: str = r"[A-Za-z0-9-]{4,20}"
 
-    patient_idle_minutes: int = Field(default=5, ge=1, le=120)
+    # Minutes may be fractional (0.5 = 30 s): a clinic may want less than a minute, and the
+    # browser test runs the real timer in seconds. At least 3 s (0.05): less would clear the
+    # tablet while the patient reads; NaN and infinity are refused.
+    patient_idle_minutes: float = Field(default=5, ge=0.05, le=120, allow_inf_nan=False)
     staff_idle_minutes: int = Field(default=15, ge=1, le=480)
     draft_ttl_minutes: int = Field(default=120, ge=5, le=24 * 60)
     thank_you_seconds: int = Field(default=15, ge=3, le=300)

@@ -32,7 +32,7 @@ from services.context import AppContext
 RESUME = "resume"
 LANG = "screen_lang"  # the language on screen, for messages raised in callbacks
 _LOG = logging.getLogger(__name__)
-IDLE_CHECK_SECONDS = 20
+IDLE_CHECK_SECONDS = 20  # the longest wait between two idle checks
 FLASH = "flash"
 
 # --- chrome ------------------------------------------------------------------------------
@@ -128,25 +128,54 @@ def _header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: St
     st.progress(n / total)
 
 
-@st.fragment(run_every=IDLE_CHECK_SECONDS)
+# The prompt floats over the middle of the screen on a dimmed page: a patient who scrolled to
+# the foot of a long section still sees it (a box at the top of the page would be off screen).
+IDLE_PROMPT_CSS = """<style>
+.st-key-idle_prompt { position: fixed; z-index: 999990; left: 50%; top: 40%;
+  transform: translate(-50%, -50%); width: min(92vw, 36rem); background: #fff;
+  border-radius: 0.75rem; padding: 1.5rem; box-shadow: 0 0 0 100vmax rgba(0, 0, 0, 0.5); }
+</style>"""
+
+
+def _idle_check_seconds(ctx: AppContext) -> float:
+    """Look four times per idle period, at most every 20 s and at least every second: the
+    default 5 minutes keeps the 20 s timer, a short setting (a test's 0.1 min) still asks and
+    clears on time."""
+    quarter = ctx.settings.patient_idle_minutes * 60 / 4
+    return max(1.0, min(float(IDLE_CHECK_SECONDS), quarter))
+
+
+def _idle_body(ctx: AppContext, token: str, state: DraftState) -> None:
+    status = svc.idle_status(ctx, state)
+    if status == "expired":
+        # Closed now, or already closed elsewhere: clear. Still open means a newer tap was
+        # saved (another tab): the full run below reads it and the timer starts again.
+        if svc.close_idle(ctx, token) or svc.load_draft(ctx, token) is None:
+            _forget_patient()
+        st.rerun(scope="app")
+    if status == "ask":
+        lang = state.language or "en"
+        st.html(IDLE_PROMPT_CSS)
+        with st.container(border=True, key="idle_prompt"):
+            st.warning(t(lang, "patient.idle.ask"))
+            if st.button(
+                t(lang, "patient.idle.still_here"),
+                type="primary",
+                width="stretch",
+                key="still_here",
+            ):
+                _act(svc.still_here, ctx, token)
+                st.rerun(scope="app")
+
+
 def _idle_watch(ctx: AppContext, token: str, state: DraftState) -> None:
-    """After N idle minutes ask "still there?"; a minute later clear the screen, close the draft.
+    """After N idle minutes ask "still there?"; after a grace period (a minute, or N when
+    shorter) clear the screen and close the draft.
 
     ``state`` is the draft as of the last full run: the tablet's last activity, with no extra
     database read; the timer's own reruns reuse it, and any tap reruns the whole page.
     """
-    status = svc.idle_status(ctx, state)
-    if status == "expired":
-        svc.close_idle(ctx, token)
-        _forget_patient()
-        st.rerun()
-    if status == "ask":
-        lang = state.language or "en"
-        with st.container(border=True):
-            st.warning(t(lang, "patient.idle.ask"))
-            if st.button(t(lang, "patient.idle.still_here"), type="primary", key="still_here"):
-                _act(svc.still_here, ctx, token)
-                st.rerun()
+    st.fragment(run_every=_idle_check_seconds(ctx))(_idle_body)(ctx, token, state)
 
 
 # --- the page ----------------------------------------------------------------------------
