@@ -17,6 +17,7 @@ ACTIONS = (
     "consent.started",
     "consent.submitted",
     "consent.declined",
+    "consent.abandoned",
     "flag.reviewed",
     "consent.verified",
     "consent.timeout",

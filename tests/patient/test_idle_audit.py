@@ -1,0 +1,159 @@
+"""Closing an idle draft is audited as consent.abandoned, in the closing transaction, and tells
+apart from a decline: a signed refusal is consent.declined and is never "abandoned"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from flow_helpers import scribble
+from test_consent_service import PNG, walk_to
+
+from forms.records import DomainError, Status
+from services import admin, auth
+from services import consent as svc
+from services.clock import FixedClock
+from services.context import AppContext
+from store.audit import AuditRepository
+
+NAME_PARTS = ("Ana", "María", "Núñez", "1958")  # what walk_to types; none may reach the audit
+
+
+def _events(ctx: AppContext, action: str | None = None) -> list:  # type: ignore[type-arg]
+    with ctx.database.uow() as uow:
+        return uow.audit.query(action=action)
+
+
+def _until_expired(ctx: AppContext, clock: FixedClock) -> None:
+    clock.advance(seconds=(svc.idle_after(ctx) + svc.idle_grace(ctx)).total_seconds())
+
+
+def test_idle_close_writes_consent_abandoned_without_personal_data(
+    ctx: AppContext, clock: FixedClock
+) -> None:
+    token = svc.start_consent(ctx, language="es")
+    walk_to(ctx, token, "section-risks")
+    _until_expired(ctx, clock)
+    assert svc.close_idle(ctx, token) is True
+    assert svc.load_draft(ctx, token) is None
+
+    [started] = _events(ctx, "consent.started")
+    [event] = _events(ctx, "consent.abandoned")
+    assert (event.actor_id, event.actor_role) == ("patient", "patient")
+    assert event.at == clock.now()
+    assert event.session_id == started.session_id and len(event.session_id) == 32
+    assert event.consent_id == started.consent_id
+    assert event.old is None and event.new == {"reason": "idle", "step": "section-risks"}
+    stored = json.dumps([event.old, event.new, event.session_id], ensure_ascii=False)
+    assert not any(part in stored for part in NAME_PARTS)
+    with ctx.database.uow() as uow:
+        assert uow.audit.check_chain().ok
+    # Closing twice (a second tab's timer) writes nothing more.
+    assert svc.close_idle(ctx, token) is False
+    assert len(_events(ctx, "consent.abandoned")) == 1
+
+
+def test_close_and_audit_are_one_transaction(
+    ctx: AppContext, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "section-about")
+    _until_expired(ctx, clock)
+
+    def broken(self, **kw):  # type: ignore[no-untyped-def]
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(AuditRepository, "append", broken)
+    with pytest.raises(RuntimeError):
+        svc.close_idle(ctx, token)
+    monkeypatch.undo()
+    assert svc.load_draft(ctx, token) is not None  # not closed without its audit event
+    assert _events(ctx, "consent.abandoned") == []
+
+
+def test_a_draft_with_a_newer_tap_is_not_closed(ctx: AppContext, clock: FixedClock) -> None:
+    """The screen's copy may be stale (the timer reuses the last full run's state)."""
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "section-about")
+    clock.advance(seconds=svc.idle_after(ctx).total_seconds())
+    assert svc.idle_status(ctx, svc.load_draft(ctx, token)) == "ask"
+    assert svc.close_idle(ctx, token) is False  # asked, not yet expired
+    svc.still_here(ctx, token)
+    clock.advance(seconds=svc.idle_grace(ctx).total_seconds() + 1)
+    assert svc.close_idle(ctx, token) is False  # the tap restarted the clock
+    assert svc.load_draft(ctx, token).step == "section-about"
+    assert _events(ctx, "consent.abandoned") == []
+
+
+def test_decline_is_a_signed_refusal_not_an_abandoned_draft(
+    ctx: AppContext, clock: FixedClock
+) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "review")
+    svc.go_to_decline(ctx, token)
+    consent = svc.submit(
+        ctx,
+        token,
+        typed_name="Ana María Núñez",
+        strokes=scribble(600),
+        png=PNG,
+        pad_size=(600, 240),
+        decision="decline",
+    )
+    assert consent.status is Status.DECLINED
+    _until_expired(ctx, clock)
+    assert svc.close_idle(ctx, token) is False  # already closed by the refusal
+    actions = [e.action for e in _events(ctx)]
+    assert "consent.declined" in actions and "consent.abandoned" not in actions
+
+
+def test_walking_away_from_the_refusal_screen_records_no_refusal(
+    ctx: AppContext, clock: FixedClock
+) -> None:
+    """An unsigned refusal is not a refusal: the draft is abandoned, no consent is stored."""
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "review")
+    svc.go_to_decline(ctx, token)
+    _until_expired(ctx, clock)
+    assert svc.close_idle(ctx, token) is True
+    [event] = _events(ctx, "consent.abandoned")
+    assert event.new == {"reason": "idle", "step": "sign"}
+    with ctx.database.uow() as uow:
+        assert uow.consents.search(name="Ana María Núñez") == []
+    with pytest.raises(DomainError):
+        svc.submit(
+            ctx,
+            token,
+            typed_name="Ana María Núñez",
+            strokes=scribble(600),
+            png=PNG,
+            pad_size=(600, 240),
+            decision="decline",
+        )
+    assert "consent.declined" not in [e.action for e in _events(ctx)]
+
+
+def test_admin_trail_and_csv_show_the_abandoned_draft(ctx: AppContext, clock: FixedClock) -> None:
+    admin.add_user(
+        ctx,
+        None,
+        username="admin.lee",
+        display_name="Lee Admin",
+        roles=["admin"],
+        password="correct horse battery staple 42",
+        via_cli=True,
+    )
+    boss = auth.sign_in(ctx, "admin.lee", "correct horse battery staple 42")
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "section-about")
+    _until_expired(ctx, clock)
+    assert svc.close_idle(ctx, token)
+    day = clock.now().astimezone(ctx.settings.tz).date()
+    [row] = admin.audit_trail(
+        ctx, boss, date_from=day - dt.timedelta(days=1), date_to=day, action="consent.abandoned"
+    )
+    assert (row.actor, row.role, row.action) == ("patient", "patient", "consent.abandoned")
+    assert json.loads(row.new) == {"reason": "idle", "step": "section-about"}
+    csv_text = admin.audit_csv([row]).decode()
+    assert "consent.abandoned" in csv_text and "Núñez" not in csv_text
