@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages.patient_style import style as _style
+from app_pages.patient_style import words_script
 from app_pages.signature_pad import signature_pad
 from checklist import dates, flow
 from checklist.flow import DraftState, Step, StepKind
@@ -48,7 +49,7 @@ def _set_lang(lang: str, step_id: str = "") -> None:
         f"if (window.__consentStep !== {step_id!r}) {{ window.__consentStep = {step_id!r};"
         " for (const el of document.querySelectorAll('[data-testid=stMain], "
         "[data-testid=stAppViewContainer]')) el.scrollTop = 0; window.scrollTo(0, 0); }"
-        "</script>",
+        "</script>" + words_script(lang),  # Streamlit's own English, in the patient's language
         unsafe_allow_javascript=True,
     )
 
@@ -99,7 +100,11 @@ def _header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: St
     lang = state.language or "en"
     langs = svc.languages(ctx)
     n, total = flow.progress(pack, step.id)
-    left, mid, right = st.columns([2, 2.6, 2], vertical_alignment="center")
+    if state.large_text:  # at 1.5x the three do not fit one row: the step gets a line of its own
+        mid, right = st.columns([1.25, 1], vertical_alignment="center")
+        left = st.container()
+    else:
+        left, mid, right = st.columns([2, 2.6, 2], vertical_alignment="center")
     left.markdown(f"**{t(lang, 'patient.progress', n=n, total=total)}**")
     if len(langs) > 1:
 
@@ -591,7 +596,10 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
     def part(title: str, lines: list[str], step_id: str, *, listed: bool = False) -> None:
         """One part of the form, once, with what was answered under it and its Change button."""
         with st.container(border=True):
-            c1, c2 = st.columns([4, 1.3], vertical_alignment="top")
+            # Large text: the Change button needs more room, or its word breaks in two.
+            c1, c2 = st.columns(
+                [3, 1.6] if state.large_text else [4, 1.3], vertical_alignment="top"
+            )
             c1.markdown(f"**{title}**")
             c1.markdown("\n".join(f"- {line}" for line in lines) if listed else "  \n".join(lines))
             c2.button(
