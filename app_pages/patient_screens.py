@@ -275,16 +275,16 @@ def language_screen(ctx: AppContext, token: str | None) -> None:
     langs = svc.languages(ctx)
     # No language is chosen yet: the welcome is in every language, each in its own words.
     st.markdown(
-        "<h1 style='margin-bottom:0.2rem'>"
-        + _in_every_language(langs, "patient.language.welcome", "span", "display:block")
-        + "</h1>"
-        + _in_every_language(
+        _in_every_language(
             langs,
             "app.title",
             "p",
-            "font-size:1.5rem;font-weight:600;margin:0 0 1rem",
+            "font-size:1.3rem;font-weight:600;margin:0",
             clinic_name=ctx.settings.clinic_name,
-        ),
+        )
+        + "<h1 style='padding:0.25rem 0 0;margin:0'>"
+        + _in_every_language(langs, "patient.language.welcome", "span", "display:block")
+        + "</h1>",
         unsafe_allow_html=True,
     )
     for code in langs:
@@ -627,8 +627,8 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
     lines = []
     for q in (q for step in screening for q in step.question_ids):
         answer = state.screening.get(q)
-        word = (
-            f"**{t(lang, 'patient.answer.' + answer.answer.value)}**"
+        word = (  # no-break spaces: "No lo sé" never splits over two lines
+            f"**{t(lang, 'patient.answer.' + answer.answer.value).replace(' ', chr(0xA0))}**"
             if answer
             else t(lang, "patient.review.not_answered")
         )
