@@ -330,7 +330,8 @@ def _judge(pdf: bytes, sig: Any, status: Any, roots: list, report: Any) -> Verif
     when = status.signer_reported_dt
     padding_clean = _padding_is_clean(pdf, sig)
     kw = dict(
-        intact=bool(status.intact) and padding_clean,
+        # Intact: the digest matches AND the seal's own signature verifies; trust is apart.
+        intact=bool(status.intact) and bool(status.valid) and padding_clean,
         covers_whole_file=whole,
         trusted=bool(status.trusted),
         signer=signer,
