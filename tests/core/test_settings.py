@@ -54,6 +54,10 @@ def test_secrets_toml_is_read_and_environment_wins(
     [
         ("CONSENT_CLINIC_TIMEZONE", "Mars/Olympus_Mons"),
         ("CONSENT_PATIENT_IDLE_MINUTES", "0"),
+        ("CONSENT_PATIENT_IDLE_MINUTES", "0.01"),  # under 3 s: the tablet would clear mid-read
+        ("CONSENT_PATIENT_IDLE_MINUTES", "nan"),
+        ("CONSENT_PATIENT_IDLE_MINUTES", "inf"),
+        ("CONSENT_PATIENT_IDLE_MINUTES", "five"),
         ("CONSENT_MRN_PATTERN", "([unclosed"),
     ],
 )
@@ -61,6 +65,11 @@ def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, valu
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError):
         get_settings()
+
+
+def test_patient_idle_minutes_may_be_fractional(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSENT_PATIENT_IDLE_MINUTES", "0.5")
+    assert get_settings().patient_idle_minutes == 0.5
 
 
 def test_production_refuses_insecure_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

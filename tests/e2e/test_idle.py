@@ -163,6 +163,8 @@ def test_the_prompt_speaks_the_patients_language(
     expect(_prompt(patient)).to_be_visible(timeout=WAIT_MS)
     assert tablet.evaluate("document.documentElement.lang") == "es"
     tablet.screenshot(path=str(tmp_path / "idle-ask-es.png"), scale="css")
+    patient.axe("idle-ask-es")
+    assert patient.axe_findings == {}
     tablet.get_by_role("button", name=patient.tr("patient.idle.still_here"), exact=True).tap()
     expect(_prompt(patient)).to_have_count(0)
     patient.expect_step(step)

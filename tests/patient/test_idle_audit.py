@@ -157,3 +157,26 @@ def test_admin_trail_and_csv_show_the_abandoned_draft(ctx: AppContext, clock: Fi
     assert json.loads(row.new) == {"reason": "idle", "step": "section-about"}
     csv_text = admin.audit_csv([row]).decode()
     assert "consent.abandoned" in csv_text and "Núñez" not in csv_text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "ask_after", "grace", "check_every"),
+    [
+        (5, 300, 60, 20),  # the default: asked after 5 min, cleared a minute later, 20 s timer
+        (0.5, 30, 30, 7.5),
+        (0.2, 12, 12, 3),  # the browser test's setting
+        (0.05, 3, 3, 1),  # the shortest allowed; the timer never runs more than once a second
+    ],
+)
+def test_idle_timing_follows_the_setting(
+    minutes: float, ask_after: float, grace: float, check_every: float
+) -> None:
+    from types import SimpleNamespace
+
+    from app_pages.patient_screens import _idle_check_seconds
+    from settings import get_settings
+
+    ctx = SimpleNamespace(settings=get_settings(patient_idle_minutes=minutes))
+    assert svc.idle_after(ctx).total_seconds() == ask_after
+    assert svc.idle_grace(ctx).total_seconds() == grace
+    assert _idle_check_seconds(ctx) == check_every
