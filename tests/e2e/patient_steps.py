@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -34,6 +35,86 @@ SCROLLED = (
 )
 
 
+# Every visible text on the page (open shadow roots too: the signature pad), with its font size
+# and whatever would stop a patient reading it whole: scrolled or clipped by an ancestor, cut
+# with an ellipsis, a word broken over two lines, or sticking out of its column, card or form.
+TEXTS_JS = """
+() => {
+  const items = [];
+  const BOXES = ['stColumn', 'stVerticalBlockBorderWrapper', 'stForm', 'stMainBlockContainer'];
+  const visit = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) visit(el.shadowRoot);
+      if (el.closest('style,script,noscript,title,[data-live-announcer]')) continue;
+      let text = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim())
+        .map((n) => n.textContent.trim()).join(' ');
+      if (!text && el.tagName === 'INPUT' && ['text', ''].includes(el.type || ''))
+        text = 'input:' + (el.value || el.placeholder);
+      if (!text || text === 'input:') continue;
+      const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+      if (r.width < 2 || r.height < 2 || cs.visibility === 'hidden') continue;
+      const problems = [];
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+        problems.push(`scrolls ${el.scrollWidth}>${el.clientWidth}`);
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        const as = getComputedStyle(a), ar = a.getBoundingClientRect();
+        const out = r.right > ar.right + 1 || r.left < ar.left - 1;
+        if (out && (as.overflowX !== 'visible' || BOXES.includes(a.dataset.testid)))
+          { problems.push('outside ' + (a.dataset.testid || a.tagName)); break; }
+        if (as.textOverflow === 'ellipsis' && a.scrollWidth > a.clientWidth)
+          { problems.push('ellipsis'); break; }
+      }
+      if (cs.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth) problems.push('ellipsis');
+      for (const n of el.childNodes) {
+        if (n.nodeType !== 3) continue;
+        for (const m of n.textContent.matchAll(/\\S+/g)) {
+          const range = document.createRange();
+          range.setStart(n, m.index); range.setEnd(n, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((q) => q.width > 0)
+            .map((q) => Math.round(q.top)));
+          if (lines.size > 1) problems.push('word broken: ' + m[0]);
+        }
+      }
+      items.push({ key: el.tagName + '|' + text.slice(0, 80), size: parseFloat(cs.fontSize),
+        problems, lines: Math.round(r.height / (parseFloat(cs.lineHeight) || 1.5 * parseFloat(cs.fontSize))) });
+    }
+  };
+  visit(document);
+  const main = document.querySelector('[data-testid=stMain]');
+  return { items, pageWidth: document.documentElement.scrollWidth,
+    mainOverflow: main ? main.scrollWidth - main.clientWidth : 0,
+    root: parseFloat(getComputedStyle(document.documentElement).fontSize) };
+}
+"""
+
+# Every text node and every aria-label, title, placeholder and alt a patient could see or hear
+# (hidden live regions included: a screen reader reads them), and the page title.
+WORDS_JS = """
+() => {
+  const out = [];
+  const visit = (root) => {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.nodeType === 3) {
+        if (!n.parentElement || n.parentElement.closest('script,style,noscript')) continue;
+        if (n.textContent.trim()) out.push(n.textContent.trim());
+        continue;
+      }
+      if (n.shadowRoot) visit(n.shadowRoot);
+      for (const a of ['aria-label', 'aria-description', 'aria-roledescription', 'title',
+                       'placeholder', 'alt']) {
+        const v = n.getAttribute(a);
+        if (v && v.trim()) out.push(`${a}=${v.trim()}`);
+      }
+    }
+  };
+  visit(document.body);
+  out.push('title=' + document.title);
+  return out;
+}
+"""
+
+
 class Patient:
     """Drives the kiosk the way a patient would: taps, typing, a finger on the pad."""
 
@@ -42,6 +123,8 @@ class Patient:
         self.shots.mkdir(parents=True, exist_ok=True)
         self.seen: list[str] = []
         self.axe_findings: dict[str, list[str]] = {}  # screen -> serious or critical axe findings
+        # Called with the screen's name on every screen, before its axe run and screenshot.
+        self.on_screen: Callable[[str], None] | None = None
 
     def tr(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)
@@ -76,6 +159,8 @@ class Patient:
             "'[data-testid=stMain], [data-testid=stAppViewContainer]')) el.scrollTop = 0;"
             " window.scrollTo(0, 0); }"
         )
+        if self.on_screen:
+            self.on_screen(name)
         self.axe(name)
         self.seen.append(name)
         path = self.shots / f"{name}.png"
@@ -96,7 +181,28 @@ class Patient:
         progress = re.compile(self.tr("patient.progress", n=n, total=r"\d+"))
         expect(self.page.get_by_text(progress).first).to_be_visible()
 
+    def texts(self) -> dict:
+        """TEXTS_JS on this screen: each visible text's font size and what spoils it."""
+        return self.page.evaluate(TEXTS_JS)
+
+    def words(self) -> list[str]:
+        """WORDS_JS on this screen: every text and label a patient could see or hear."""
+        return self.page.evaluate(WORDS_JS)
+
     # --- doing ---------------------------------------------------------------------------
+    def large_text(self, on: bool) -> None:
+        """Turn the large-text switch on or off, and wait until the page's root font follows."""
+        switch = self.page.get_by_role("switch", name=self.tr("patient.large_text"))
+        if switch.is_checked() == on:
+            return
+        root = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+        before = float(self.page.evaluate(root))
+        self.page.get_by_text(self.tr("patient.large_text"), exact=True).first.tap()
+        self.page.wait_for_function(f"() => {root} {'>' if on else '<'} {before}")
+        self.settle()
+        expect(switch).to_have_count(1)  # the header is redrawn in its other layout
+        expect(switch).to_be_checked(checked=on)
+
     def tap_button(self, name: str) -> None:
         self.page.get_by_role("button", name=name, exact=True).first.tap()
 
