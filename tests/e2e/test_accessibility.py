@@ -29,6 +29,7 @@ from settings import get_settings
 pytestmark = pytest.mark.browser
 
 RATIO = 1.5
+ROOT_FONT = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
 WIDTH = 820
 SMALLEST_BOX = 24  # px, tick boxes and radio circles
 SMALLEST_TARGET = 44  # px, WCAG 2.5.5 / issue #7
@@ -130,6 +131,7 @@ def test_large_text_on_every_spanish_screen(app_server, tablet, tmp_path: Path) 
 
     patient.on_screen = check
     patient.start("Español")
+    base = float(tablet.evaluate(ROOT_FONT))  # Streamlit's base font size (normal text)
     _walk_spanish(patient)
     print("smallest large/normal font-size ratio per screen:", smallest)
     assert problems == {}
@@ -137,6 +139,19 @@ def test_large_text_on_every_spanish_screen(app_server, tablet, tmp_path: Path) 
     # Every screen after the language choice has the switch and was measured in both sizes.
     assert set(smallest) == set(patient.seen) - {"patient-01-language-es"}
     assert len(smallest) >= 12 and min(smallest.values()) >= RATIO - 0.005
+
+    # Signed in large text, the thank-you page stays large (it has no switch of its own).
+    patient.on_screen = None
+    patient.large_text(True)
+    patient.draw(0)
+    patient.draw(1)
+    patient.sign("José Ángel Peña-Valdés", decline=True, shot=False)
+    expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
+    patient.shot("patient-09-thanks-large-es")
+    thanks = patient.texts()
+    assert thanks["root"] == pytest.approx(RATIO * base)
+    assert _spoilt(thanks, "large") == []
+    assert patient.axe_findings == {}
 
 
 def _contrast(rgb: tuple[float, float, float], back: tuple[float, float, float]) -> float:
