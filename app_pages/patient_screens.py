@@ -91,7 +91,7 @@ def _act(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def _forget_patient() -> None:
     """Nothing of this patient stays on the tablet: session and URL are cleared."""
     for key in list(st.session_state.keys()):
-        if key not in ("thanks_until", "thanks_lang"):
+        if key not in ("thanks_until", "thanks_lang", "thanks_large"):
             del st.session_state[key]
     st.query_params.clear()
 
@@ -739,6 +739,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
                 seconds=ctx.settings.thank_you_seconds
             )
             st.session_state["thanks_lang"] = lang
+            st.session_state["thanks_large"] = state.large_text  # the thank-you page keeps it
 
     def back() -> None:
         st.session_state.pop("decision", None)
@@ -779,7 +780,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
 
 def thank_you(ctx: AppContext, until: dt.datetime) -> None:
     lang = st.session_state.get("thanks_lang", "en")
-    _style(False)
+    _style(bool(st.session_state.get("thanks_large")))
     _set_lang(lang)
     st.title(t(lang, "patient.thanks.title"))
     st.markdown(
