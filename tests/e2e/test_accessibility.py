@@ -143,8 +143,8 @@ def test_large_text_on_every_spanish_screen(app_server, tablet, tmp_path: Path) 
     # Signed in large text, the thank-you page stays large (it has no switch of its own).
     patient.on_screen = None
     patient.large_text(True)
-    patient.draw(0)
-    patient.draw(1)
+    # The pad still takes a finger without scrolling the page (touch-action none) in large text.
+    assert patient.draw(0) > 500 and patient.draw(1) > 500
     patient.sign("José Ángel Peña-Valdés", decline=True, shot=False)
     expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
     patient.shot("patient-09-thanks-large-es")
@@ -193,6 +193,11 @@ def test_tick_boxes_and_round_choices_are_big_with_a_dark_edge(
     patient.tap_text(patient.tr("patient.site.left_leg"))  # one chosen, two not
     for large in (False, True):
         patient.large_text(large)
+        track = tablet.evaluate(
+            "() => getComputedStyle(document.querySelector("
+            "'[data-testid=stCheckbox]:has(input[role=switch]) label > span + div')).backgroundColor"
+        )
+        assert _contrast(_rgb(track), (255, 255, 255)) >= EDGE_CONTRAST, (large, track)
         boxes = tablet.evaluate(BOXES_JS)
         assert len(boxes) >= 4 and any(b["checked"] for b in boxes)
         for box in boxes:
