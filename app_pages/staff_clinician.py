@@ -30,15 +30,10 @@ try:
 except DomainError as exc:
     st.error(str(exc))
     st.stop()
-row = staff_widgets.pick_consent(rows, key="review_pick", label=tr("staff.review.pick"))
-if row is None:
-    st.info(tr("staff.review.none"), icon=":material/inbox:")
-    st.stop()
-
-view = staff_widgets.current_view(ctx, staff, row.consent_id, "review")
+view = staff_widgets.open_picked(
+    ctx, staff, rows, page="review", label=tr("staff.review.pick"), none=tr("staff.review.none")
+)
 consent = view.consent
-staff_widgets.header(ctx, view)
-staff_widgets.reload_button("review")
 
 
 def act(fn, message_key: str, **kwargs) -> None:
@@ -49,7 +44,7 @@ def act(fn, message_key: str, **kwargs) -> None:
         staff_widgets.show_error(exc, "review")
     else:
         staff_widgets.forget_view("review")
-        st.session_state["review_done"] = tr(message_key)
+        st.session_state["review_done"] = staff_widgets.done_message(view, tr(message_key))
         st.rerun()
 
 

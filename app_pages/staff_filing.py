@@ -25,15 +25,18 @@ except DomainError as exc:
     st.error(str(exc))
     st.stop()
 st.caption(tr("staff.filing.count", count=len(rows)))
-row = staff_widgets.pick_consent(rows, key="filing_pick", label=tr("staff.filing.pick"))
-if row is None:
-    st.info(tr("staff.filing.none"), icon=":material/inbox:")
-    st.stop()
-
-view = staff_widgets.current_view(ctx, staff, row.consent_id, "filing")
+view = staff_widgets.open_picked(
+    ctx,
+    staff,
+    rows,
+    page="filing",
+    label=tr("staff.filing.pick"),
+    none=tr("staff.filing.none"),
+    reload=False,
+)
 consent = view.consent
-staff_widgets.header(ctx, view)
-if not consent.timeout and not consent.declined:
+fileable = bool(consent.timeout or consent.declined)
+if not fileable:
     st.warning(tr("staff.filing.no_timeout"), icon=":material/timer_off:")
 
 st.subheader(tr("staff.filing.step_download"))
@@ -45,7 +48,11 @@ with st.form(f"file-{consent.id}", clear_on_submit=False):
         tr("staff.filing.chart"), max_chars=80, placeholder=tr("staff.filing.chart_hint")
     )
     go = st.form_submit_button(
-        tr("staff.filing.button"), type="primary", icon=":material/inventory:"
+        tr("staff.filing.button"),
+        type="primary",
+        icon=":material/inventory:",
+        disabled=not fileable,  # the service refuses it too; do not invite a click
+        help=None if fileable else tr("staff.filing.not_yet"),
     )
 if go:
     try:

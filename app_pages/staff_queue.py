@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import staff_session
 from app_pages.resources import app_context
 from app_pages.staff_session import format_time, tr
-from app_pages.staff_widgets import SELECTED, status_text
+from app_pages.staff_widgets import remember, status_text
 from forms.records import DomainError, Status
 from forms.staff import Role
 from services import auth
@@ -25,13 +25,15 @@ FILTERS = {
     "staff.queue.filter.declined": [Status.DECLINED, Status.ENTERED_IN_ERROR],
 }
 
+WAITING = (Status.SUBMITTED, Status.VERIFIED)  # minutes since signing matter while care waits
+
 ctx = app_context()
 staff = staff_session.guard(ctx, Role.NURSE, Role.CLINICIAN)
 st.title(tr("staff.queue.title"))
 
 
-def open_consent(consent_id: str) -> None:
-    st.session_state[SELECTED] = consent_id
+def open_consent(row: staff_svc.QueueRow) -> None:
+    remember(row)
     target = (
         "app_pages/staff_verify.py" if staff.has(Role.NURSE) else "app_pages/staff_clinician.py"
     )
@@ -77,11 +79,11 @@ def queue(choice: str | None) -> None:
                 facts.append(f":violet-badge[:material/pause: {tr('staff.queue.on_hold')}]")
             if row.timeout_done:
                 facts.append(f":green-badge[{tr('staff.queue.timeout_done')}]")
-            if row.minutes_waiting is not None:
+            if row.minutes_waiting is not None and row.status in WAITING:
                 facts.append(tr("staff.queue.minutes", minutes=row.minutes_waiting))
             top.markdown(" ".join(facts))
             if button.button(tr("staff.queue.open"), key=f"open-{row.consent_id}", width="stretch"):
-                open_consent(str(row.consent_id))
+                open_consent(row)
 
 
 queue(

@@ -25,15 +25,10 @@ try:
 except DomainError as exc:
     st.error(str(exc))
     st.stop()
-row = staff_widgets.pick_consent(rows, key="verify_pick", label=tr("staff.verify.pick"))
-if row is None:
-    st.info(tr("staff.verify.none"), icon=":material/inbox:")
-    st.stop()
-
-view = staff_widgets.current_view(ctx, staff, row.consent_id, "verify")
+view = staff_widgets.open_picked(
+    ctx, staff, rows, page="verify", label=tr("staff.verify.pick"), none=tr("staff.verify.none")
+)
 consent = view.consent
-staff_widgets.header(ctx, view)
-staff_widgets.reload_button("verify")
 
 st.subheader(tr("staff.verify.flags"))
 staff_widgets.flags(view)
@@ -49,9 +44,19 @@ def show_error(exc: DomainError) -> None:
     staff_widgets.show_error(exc, "verify")
 
 
+def not_done(message_key: str, items: list[str]) -> None:
+    """What is still open, one item a line (a run-on sentence of twelve items is not read)."""
+    st.error(
+        tr(message_key, count=len(items))
+        + "\n"
+        + "\n".join(f"- {staff_widgets.escape_markdown(i)}" for i in items),
+        icon=":material/error:",
+    )
+
+
 def succeeded(message_key: str) -> None:
     staff_widgets.forget_view("verify")
-    st.session_state["verify_done"] = tr(message_key)
+    st.session_state["verify_done"] = staff_widgets.done_message(view, tr(message_key))
     st.rerun()
 
 
@@ -92,7 +97,10 @@ if consent.status is Status.SUBMITTED:
         submitted = st.form_submit_button(
             tr("staff.verify.button"), type="primary", disabled=blocked, icon=":material/draw:"
         )
-    if submitted:
+    missing = [i.text for i in view.staff_pack.nurse_checklist if not answers[i.id][0]]
+    if submitted and missing:
+        not_done("staff.verify.missing", missing)
+    elif submitted:
         try:
             staff_svc.verify(
                 ctx,
@@ -139,7 +147,10 @@ if consent.status in (Status.VERIFIED, Status.ATTESTED):
             go = st.form_submit_button(
                 tr("staff.timeout.button"), type="primary", icon=":material/timer:"
             )
-        if go:
+        unconfirmed = [i.text for i in view.staff_pack.timeout if i.id not in confirmed]
+        if go and unconfirmed:
+            not_done("staff.timeout.missing", unconfirmed)
+        elif go:
             try:
                 staff_svc.record_timeout(
                     ctx, staff, consent.id, confirmed=confirmed, expected_version=consent.version

@@ -3,6 +3,8 @@ and the PDF download. Display only; every action goes through services."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from app_pages.staff_session import format_datetime, tr
@@ -13,7 +15,15 @@ from services.auth import StaffSession
 from services.context import AppContext
 from services.staff import ConsentView, QueueRow
 
+
+def escape_markdown(text: str) -> str:
+    """Words typed by a patient or staff shown as typed: a note such as ![](http://...) must not
+    load a remote image on a clinic PC (the patient screens escape the same way)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", text)
+
+
 SELECTED = "selected_consent"  # session key: the consent id chosen on the queue
+SELECTED_WHO = "selected_who"  # and who that patient is, to name them if not listed
 
 STATUS_COLOR = {
     Status.DRAFT: "gray",
@@ -39,18 +49,59 @@ def row_label(row: QueueRow) -> str:
     )
 
 
+def who(row: QueueRow) -> str:
+    """The patient as staff name them aloud: name and date of birth (two identifiers)."""
+    return f"{row.patient_name} (born {row.date_of_birth:%Y-%m-%d})"
+
+
+def remember(row: QueueRow) -> None:
+    """The consent this person chose (on the queue or a picker), for the next page."""
+    st.session_state[SELECTED] = str(row.consent_id)
+    st.session_state[SELECTED_WHO] = who(row)
+
+
 def pick_consent(rows: list[QueueRow], *, key: str, label: str) -> QueueRow | None:
-    """A select box of consents; preselects the one chosen on the queue."""
+    """A select box of consents; preselects the one chosen on the queue.
+
+    A consent chosen elsewhere that is not on this list (filed, refused, or its step done) is
+    never silently swapped for another patient: nothing is shown until a patient is chosen.
+    """
     if not rows:
         return None
     ids = [str(r.consent_id) for r in rows]
     wanted = st.session_state.get(SELECTED)
-    index = ids.index(wanted) if wanted in ids else 0
+    if wanted is None:
+        index: int | None = 0
+    elif wanted in ids:
+        index = ids.index(wanted)
+    else:
+        index = None
+        st.info(
+            tr("staff.pick.not_here", who=st.session_state.get(SELECTED_WHO) or "—"),
+            icon=":material/info:",
+        )
+    if st.session_state.get(key) not in (None, wanted) or index is None:
+        st.session_state.pop(key, None)  # the box shows what was chosen, not a stale patient
+
+    def chosen() -> None:
+        picked = st.session_state.get(key)
+        if picked in ids:
+            remember(rows[ids.index(picked)])
+
     choice = st.selectbox(
-        label, ids, index=index, key=key, format_func=lambda i: row_label(rows[ids.index(i)])
+        label,
+        ids,
+        index=index,
+        key=key,
+        format_func=lambda i: row_label(rows[ids.index(i)]),
+        placeholder=tr("staff.pick.placeholder"),
+        on_change=chosen,
     )
-    st.session_state[SELECTED] = choice
-    return rows[ids.index(choice)]
+    if choice is None:
+        return None
+    row = rows[ids.index(choice)]
+    remember(row)
+    return row
 
 
 def current_view(ctx: AppContext, staff: StaffSession, consent_id, page: str) -> ConsentView:
@@ -66,6 +117,38 @@ def current_view(ctx: AppContext, staff: StaffSession, consent_id, page: str) ->
         view = staff_svc.open_consent(ctx, staff, consent_id)
         st.session_state[key] = view
     return view
+
+
+def open_picked(
+    ctx: AppContext,
+    staff: StaffSession,
+    rows: list[QueueRow],
+    *,
+    page: str,
+    label: str,
+    none: str,
+    reload: bool = True,
+) -> ConsentView:
+    """The top of a page that works on one consent: the patient picker, then that consent's
+    header (and a Reload button). Stops the page when nothing is chosen."""
+    row = pick_consent(rows, key=f"{page}_pick", label=label)
+    if row is None:
+        if not rows:
+            st.info(none, icon=":material/inbox:")
+        st.stop()
+    view = current_view(ctx, staff, row.consent_id, page)
+    header(ctx, view)
+    if reload:
+        reload_button(page)
+    return view
+
+
+def done_message(view: ConsentView, message: str) -> str:
+    """A confirmation that names the patient it was for."""
+    p = view.consent.patient
+    return tr(
+        "staff.done_for", who=f"{p.legal_name} (born {p.date_of_birth:%Y-%m-%d})", message=message
+    )
 
 
 def forget_view(page: str) -> None:
@@ -90,6 +173,12 @@ def show_error(exc: DomainError, page: str) -> None:
         )
 
 
+def language_name(code: str) -> str:
+    """'Español (es)': staff read the name; the code is what the record stores."""
+    name = tr(f"lang.{code}")
+    return f"{name} ({code})" if name != f"lang.{code}" else code
+
+
 def header(ctx: AppContext, view: ConsentView) -> None:
     c = view.consent
     with st.container(border=True):
@@ -104,7 +193,7 @@ def header(ctx: AppContext, view: ConsentView) -> None:
         signed = c.patient_signature.signed_at if c.patient_signature else None
         right.caption(
             f"{tr('staff.consent.signed_at')}: {format_datetime(ctx, signed)}  \n"
-            f"{tr('staff.consent.language')}: {c.pack.language} · "
+            f"{tr('staff.consent.language')}: {language_name(c.pack.language)} · "
             f"{tr('staff.consent.pack')} {c.pack.version}"
         )
         if c.interpreter:
@@ -121,7 +210,8 @@ def flags(view: ConsentView) -> None:
         st.success(tr("staff.flags.none"), icon=":material/check_circle:")
         return
     for f in view.flags:
-        text = f"**{f.question}** — {tr('staff.flags.answer')}: {f.answer.replace('_', ' ')}"
+        answer = tr(f"staff.answers.{f.answer}")
+        text = f"**{f.question}** — {tr('staff.flags.answer')}: **{answer}**"
         if f.reasons:
             text += "  \n" + "; ".join(f.reasons)
         if f.review is not None:
@@ -129,7 +219,7 @@ def flags(view: ConsentView) -> None:
                 "staff.flags.reviewed",
                 decision=f.review.decision,
                 name=f.review.by_name,
-                note=f.review.note,
+                note=escape_markdown(f.review.note),
             )
         if f.level is FlagLevel.STOP and f.open:
             st.error(tr("staff.flags.stop") + "  \n" + text, icon=":material/block:")
@@ -145,7 +235,7 @@ def questions(view: ConsentView) -> None:
     with st.container(border=True):
         st.markdown(f"**:material/help: {tr('staff.questions.title', count=len(view.questions))}**")
         for title, note in view.questions:
-            st.markdown(f"- **{title}**" + (f": {note}" if note else ""))
+            st.markdown(f"- **{title}**" + (f": {escape_markdown(note)}" if note else ""))
 
 
 def download(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) -> None:
@@ -198,21 +288,18 @@ def all_answers(ctx: AppContext, view: ConsentView) -> None:
     """Everything else the patient answered, folded away below the flags."""
     c = view.consent
     with st.expander(tr("staff.answers.title"), icon=":material/checklist:"):
-        rows = []
+        lines = []
         for a in c.screening:
             try:
                 question = view.staff_pack.question(a.question_id).text
             except KeyError:
                 question = a.question_id
-            rows.append(
-                {
-                    tr("staff.answers.col.question"): question,
-                    tr("staff.answers.col.answer"): a.answer.value.replace("_", " "),
-                    tr("staff.answers.col.flag"): a.flag.value.upper() if a.flag else "",
-                }
-            )
-        if rows:
-            st.dataframe(rows, hide_index=True, width="stretch")
+            answer = tr(f"staff.answers.{a.answer.value}")
+            flag = f" :red-badge[{a.flag.value.upper()}]" if a.flag else ""
+            # Whole questions, never clipped: a grid cut "Do you take a blood thinner..." short.
+            lines.append(f"- {escape_markdown(question)} — **{answer}**{flag}")
+        if lines:
+            st.markdown("\n".join(lines))
         photo = {True: "staff.answers.yes", False: "staff.answers.no", None: "staff.answers.none"}
         st.markdown(
             tr(
