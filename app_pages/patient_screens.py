@@ -364,7 +364,10 @@ def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -
             autocomplete="off",
         )
         st.markdown(f"**{t(lang, 'patient.details.dob')}**")
-        c1, c2, c3 = st.columns([1.8, 1.3, 1.5])
+        if state.large_text:  # 1.5x words need the room: the month gets a line of its own
+            c1, (c2, c3) = st.container(), st.columns(2)
+        else:
+            c1, c2, c3 = st.columns([1.8, 1.3, 1.5])
         c1.selectbox(
             t(lang, "patient.details.month"),
             list(range(1, 13)),
