@@ -40,7 +40,7 @@ SCROLLED = (
 # with an ellipsis, a word broken over two lines, or sticking out of its column, card or form.
 TEXTS_JS = """
 () => {
-  const items = [];
+  const items = [], measure = {};
   const BOXES = ['stColumn', 'stVerticalBlockBorderWrapper', 'stForm', 'stMainBlockContainer'];
   const visit = (root) => {
     for (const el of root.querySelectorAll('*')) {
@@ -56,6 +56,13 @@ TEXTS_JS = """
       const problems = [];
       if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
         problems.push(`scrolls ${el.scrollWidth}>${el.clientWidth}`);
+      if (el.tagName === 'INPUT') {  // an input's value or placeholder does not show in scrollWidth
+        const pen = (measure.ctx ||= document.createElement('canvas').getContext('2d'));
+        pen.font = cs.font;
+        const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        const need = pen.measureText(text.slice('input:'.length)).width;
+        if (need > room + 1) problems.push(`cut: needs ${Math.round(need)} px, has ${Math.round(room)}`);
+      }
       for (let a = el.parentElement; a; a = a.parentElement) {
         const as = getComputedStyle(a), ar = a.getBoundingClientRect();
         const out = r.right > ar.right + 1 || r.left < ar.left - 1;

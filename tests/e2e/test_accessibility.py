@@ -132,12 +132,17 @@ def test_large_text_on_every_spanish_screen(app_server, tablet, tmp_path: Path) 
     patient.on_screen = check
     patient.start("Español")
     base = float(tablet.evaluate(ROOT_FONT))  # Streamlit's base font size (normal text)
+    tablet.get_by_label(patient.tr("patient.details.year"), exact=True).wait_for()
+    patient.settle()
+    check("patient-02-details-empty-es")  # the lists' placeholders, before anything is chosen
     _walk_spanish(patient)
     print("smallest large/normal font-size ratio per screen:", smallest)
     assert problems == {}
     assert patient.axe_findings == {}
     # Every screen after the language choice has the switch and was measured in both sizes.
-    assert set(smallest) == set(patient.seen) - {"patient-01-language-es"}
+    assert set(smallest) - {"patient-02-details-empty-es"} == set(patient.seen) - {
+        "patient-01-language-es"
+    }
     assert len(smallest) >= 12 and min(smallest.values()) >= RATIO - 0.005
 
     # Signed in large text, the thank-you page stays large (it has no switch of its own).
@@ -152,6 +157,35 @@ def test_large_text_on_every_spanish_screen(app_server, tablet, tmp_path: Path) 
     assert thanks["root"] == pytest.approx(RATIO * base)
     assert _spoilt(thanks, "large") == []
     assert patient.axe_findings == {}
+
+
+FONT_OF = (
+    "text => parseFloat(getComputedStyle([...document.querySelectorAll('p')]"
+    ".find((p) => p.textContent === text)).fontSize)"
+)
+
+
+def test_large_text_is_half_as_big_again_and_kept_on_reload(
+    app_server, tablet, tmp_path: Path
+) -> None:
+    """Moved here from test_patient_flow.py: in English, the choice is part of the draft."""
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
+    patient.start("English")
+    intro = patient.tr("patient.details.intro")
+    before = float(tablet.evaluate(FONT_OF, intro))
+    assert _spoilt(patient.texts(), "normal") == []  # English "Choose" is longer than "Elija"
+    patient.large_text(True)
+    after = float(tablet.evaluate(FONT_OF, intro))
+    assert after >= RATIO * before, (before, after)
+    assert tablet.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    assert _spoilt(patient.texts(), "large") == []
+    patient.shot("patient-02-details-large-text-en")
+    assert patient.axe_findings == {}
+    tablet.reload()
+    patient.expect_step(2)
+    patient.settle()
+    expect(tablet.get_by_role("switch", name=patient.tr("patient.large_text"))).to_be_checked()
+    assert float(tablet.evaluate(FONT_OF, intro)) == after
 
 
 def _contrast(rgb: tuple[float, float, float], back: tuple[float, float, float]) -> float:

@@ -179,32 +179,6 @@ def test_spanish_with_an_interpreter(app_server, tablet, tmp_path: Path) -> None
     assert verify(app_server, doc.pdf).valid
 
 
-def test_large_text_is_half_as_big_again_and_still_fits(app_server, tablet, tmp_path: Path) -> None:
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
-    patient.start("English")
-    label = tablet.get_by_text(patient.tr("patient.details.intro"), exact=True)
-    before = float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
-    tablet.get_by_text(patient.tr("patient.large_text"), exact=True).tap()
-    patient.settle()
-    tablet.wait_for_function(
-        f"() => parseFloat(getComputedStyle([...document.querySelectorAll('p')].find("
-        f"p => p.textContent === {patient.tr('patient.details.intro')!r})).fontSize) > {before}"
-    )
-    after = float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
-    assert after >= 1.5 * before, (before, after)
-    assert tablet.evaluate("document.documentElement.scrollWidth") <= 820  # no sideways scrolling
-    patient.shot("patient-02-details-large-text-en")
-    assert patient.axe_findings == {}
-    tablet.reload()  # the choice is part of the draft
-    patient.expect_step(2)
-    again = float(
-        tablet.get_by_text(patient.tr("patient.details.intro"), exact=True).evaluate(
-            "e => parseFloat(getComputedStyle(e).fontSize)"
-        )
-    )
-    assert again == after
-
-
 def test_server_restart_resumes_at_the_same_step(app_server, tablet, tmp_path: Path) -> None:
     from e2e_server import start_server, stop_server
 
