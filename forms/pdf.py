@@ -416,8 +416,12 @@ class _ConsentDocument:
 
     def _photographs(self) -> None:
         pdf, photo = self.pdf, self.pack.photo_consent
-        pdf.heading(fill(photo.title, self.values))
-        pdf.paragraph(fill(photo.text, self.values), size=9.5)
+        text = fill(photo.text, self.values)
+        # The question and the patient's answer stay on one page with their heading.
+        pdf.heading(
+            fill(photo.title, self.values), keep=pdf.lines_height(text, 9.5, pdf.width) + 10
+        )
+        pdf.paragraph(text, size=9.5)
         if self.c.photo_consent is None:
             answer, color = self.t("pdf.not_answered"), STOP_RED
         else:
@@ -495,9 +499,15 @@ class _ConsentDocument:
 
     def _timeout(self) -> None:
         to = self.c.timeout
-        if to is None:
-            return
         pdf = self.pdf
+        if to is None:
+            if self.c.nurse_verification is not None:
+                # A verified record without a time-out says so, rather than leaving it out.
+                pdf.heading("Time-out before the first injection")
+                pdf.paragraph(
+                    "Not recorded when this document was made.", size=9, bold=True, color=STOP_RED
+                )
+            return
         pdf.heading("Time-out before the first injection")
         pdf.paragraph(
             f"Performed at {self.when(to.performed_at)} by {to.by_name} (ID {to.by_id})",

@@ -195,9 +195,13 @@ class Layout(FPDF):
             self.new_page()
 
     def new_page(self) -> None:
+        # The page header draws in its own fonts; text that continues onto the new page (a
+        # paragraph's next line, the answer under a question) must keep the font it had.
+        size, bold, color = self._size, self._style == "B", self._color
         self.add_page()
         self.y = self.top
         self.on_new_page()
+        self.font(size, bold, color)
 
     def paragraph(
         self,
