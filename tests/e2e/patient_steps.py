@@ -74,7 +74,8 @@ TEXTS_JS = """
       if (cs.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth) problems.push('ellipsis');
       for (const n of el.childNodes) {
         if (n.nodeType !== 3) continue;
-        for (const m of n.textContent.matchAll(/\\S+/g)) {
+        // A line may break after a hyphen or a slash ("life-threatening"), never inside a word.
+        for (const m of n.textContent.matchAll(/[^\\s\\-\\u2010\\u2013\\u2014/]+/g)) {
           const range = document.createRange();
           range.setStart(n, m.index); range.setEnd(n, m.index + m[0].length);
           const lines = new Set([...range.getClientRects()].filter((q) => q.width > 0)

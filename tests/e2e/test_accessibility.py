@@ -62,18 +62,18 @@ def _pack(lang: str):  # type: ignore[no-untyped-def]
     return load_library(get_settings().placeholder_values).active("sclerotherapy", lang)
 
 
-def _walk_spanish(patient: Patient) -> None:
-    """From the details on, every patient screen in Spanish, up to signing and refusing."""
+def _walk(patient: Patient) -> None:
+    """From the details on, every patient screen, up to signing and refusing."""
     patient.details("José Ángel Peña-Valdés", 1948, 9, 23, site="both_legs")
     patient.screening(answer="not_sure")
     patient.sections()
     patient.photos(yes=True)
     patient.interpreter("INT-2231", "Español", mode="video")
-    patient.review(_pack("es").certification)
-    patient.shot("patient-08-sign-es")
+    patient.review(_pack(patient.lang).certification)
+    patient.shot(f"patient-08-sign-{patient.lang}")
     patient.tap_button(patient.tr("patient.decline.instead"))
     patient.page.get_by_role("heading", name=patient.tr("patient.decline.title")).wait_for()
-    patient.shot("patient-08-decline-es")
+    patient.shot(f"patient-08-decline-{patient.lang}")
 
 
 def _spoilt(texts: dict, mode: str) -> list[str]:
@@ -104,8 +104,9 @@ def _ratios(normal: dict, large: dict) -> tuple[list[float], list[str]]:
     return ratios, problems
 
 
-def test_large_text_on_every_spanish_screen(app_server, tablet, tmp_path: Path) -> None:
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es")
+@pytest.mark.parametrize("lang", ["es", "en"])  # Spanish has the longest words, mostly
+def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: str) -> None:
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", lang)
     problems: dict[str, list[str]] = {}
     smallest: dict[str, float] = {}
     progress = re.compile(r"^STRONG\|" + patient.tr("patient.progress", n=r"\d+", total=r"\d+"))
@@ -130,18 +131,18 @@ def test_large_text_on_every_spanish_screen(app_server, tablet, tmp_path: Path) 
             problems[name] = found
 
     patient.on_screen = check
-    patient.start("Español")
+    patient.start(t(lang, f"lang.{lang}"))
     base = float(tablet.evaluate(ROOT_FONT))  # Streamlit's base font size (normal text)
     tablet.get_by_label(patient.tr("patient.details.year"), exact=True).wait_for()
     patient.settle()
-    check("patient-02-details-empty-es")  # the lists' placeholders, before anything is chosen
-    _walk_spanish(patient)
+    check(f"patient-02-details-empty-{lang}")  # the lists' placeholders, before anything is chosen
+    _walk(patient)
     print("smallest large/normal font-size ratio per screen:", smallest)
     assert problems == {}
     assert patient.axe_findings == {}
     # Every screen after the language choice has the switch and was measured in both sizes.
-    assert set(smallest) - {"patient-02-details-empty-es"} == set(patient.seen) - {
-        "patient-01-language-es"
+    assert set(smallest) - {f"patient-02-details-empty-{lang}"} == set(patient.seen) - {
+        f"patient-01-language-{lang}"
     }
     assert len(smallest) >= 12 and min(smallest.values()) >= RATIO - 0.005
 
@@ -152,7 +153,7 @@ def test_large_text_on_every_spanish_screen(app_server, tablet, tmp_path: Path) 
     assert patient.draw(0) > 500 and patient.draw(1) > 500
     patient.sign("José Ángel Peña-Valdés", decline=True, shot=False)
     expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
-    patient.shot("patient-09-thanks-large-es")
+    patient.shot(f"patient-09-thanks-large-{lang}")
     thanks = patient.texts()
     assert thanks["root"] == pytest.approx(RATIO * base)
     assert _spoilt(thanks, "large") == []
@@ -272,7 +273,7 @@ def test_spanish_screens_have_no_streamlit_english(app_server, tablet, tmp_path:
     check("patient-02-details-list-es")
     tablet.keyboard.press("Escape")
     tablet.get_by_label(patient.tr("patient.details.name"), exact=True).tap()
-    _walk_spanish(patient)
+    _walk(patient)
     assert english == {}
     # Not empty-handed: Streamlit's words were there, in Spanish.
     for key, prefix in [
