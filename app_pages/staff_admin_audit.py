@@ -42,6 +42,8 @@ ACTIONS = (
 
 ctx = app_context()
 staff = staff_session.guard(ctx, Role.ADMIN)
+# Wide tables: in the centred column the reading level, the old/new values were cut off.
+st.set_page_config(layout="wide")
 st.title(tr("staff.audit.title"))
 
 with st.form("audit_filter"):

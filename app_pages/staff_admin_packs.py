@@ -13,6 +13,8 @@ from services import admin
 
 ctx = app_context()
 staff = staff_session.guard(ctx, Role.ADMIN)
+# Wide tables: in the centred column the reading level, the old/new values were cut off.
+st.set_page_config(layout="wide")
 st.title(tr("staff.packs.title"))
 st.caption(tr("staff.packs.explain"))
 try:
@@ -29,8 +31,8 @@ st.dataframe(
             tr("staff.packs.col.language"): r.language,
             tr("staff.packs.col.active"): "active" if r.active else "",
             tr("staff.packs.col.effective"): r.effective_date.isoformat(),
-            tr("staff.packs.col.approved"): r.approved_by,
             tr("staff.packs.col.reading"): r.hardest_section,
+            tr("staff.packs.col.approved"): r.approved_by,
             tr("staff.packs.col.fingerprint"): r.fingerprint,
         }
         for r in rows

@@ -10,6 +10,7 @@ import streamlit as st
 from app_pages import staff_session
 from app_pages.resources import app_context
 from app_pages.staff_session import ALL, tr
+from app_pages.staff_widgets import language_name
 from checklist.flow import SITE_CHOICES
 from checklist.i18n import t
 from forms.records import DomainError
@@ -40,7 +41,9 @@ with st.form("handoff"):
     language = right.selectbox(
         tr("staff.handoff.language"),
         ["", *languages],
-        format_func=lambda lang: lang or tr("staff.handoff.patient_chooses"),
+        format_func=lambda lang: (
+            language_name(lang) if lang else tr("staff.handoff.patient_chooses")
+        ),
     )
     appt_day = left.date_input(tr("staff.handoff.appointment_day"), value=None, format="YYYY-MM-DD")
     appt_time = right.time_input(tr("staff.handoff.appointment_time"), value=None)
