@@ -19,17 +19,21 @@ st.title(tr("staff.review.title"))
 done = st.session_state.pop("review_done", None)
 if done:
     st.success(done, icon=":material/check_circle:")
-only_mine = st.toggle(tr("staff.review.only_mine"), value=True)
 try:
-    if only_mine:
-        rows = staff_svc.clinician_queue(ctx, staff)
-    else:
-        rows = staff_svc.nurse_queue(
-            ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED]
-        )
+    waiting = staff_svc.clinician_queue(ctx, staff)
+    today = staff_svc.nurse_queue(
+        ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED]
+    )
 except DomainError as exc:
     st.error(str(exc))
     st.stop()
+# A consent opened from the queue that is not waiting for a clinician (no stop flag, not yet
+# verified) is still shown: the list starts with all of today's, rather than "not on this list".
+wanted = st.session_state.get(staff_widgets.SELECTED)
+in_waiting = any(str(r.consent_id) == wanted for r in waiting)
+in_today = any(str(r.consent_id) == wanted for r in today)
+only_mine = st.toggle(tr("staff.review.only_mine"), value=in_waiting or not in_today)
+rows = waiting if only_mine else today
 view = staff_widgets.open_picked(
     ctx, staff, rows, page="review", label=tr("staff.review.pick"), none=tr("staff.review.none")
 )

@@ -21,6 +21,7 @@ from test_staff_pages import (
     click,
     patient,
     signed_in,
+    stop_question,
     stored,
     texts,
 )
@@ -195,3 +196,16 @@ def test_filing_is_not_offered_before_the_timeout(app_ctx):
     assert "The time-out is not recorded yet" in texts(at)
     [button] = [b for b in at.button if b.label == "Mark filed"]
     assert button.disabled
+
+
+def test_a_clinician_opening_a_consent_without_flags_from_the_queue_sees_that_patient(app_ctx):
+    patient(app_ctx, legal_name="Olga Flagged", answers={stop_question(app_ctx): "yes"})
+    quiet = patient(app_ctx, legal_name="Quinn Quietson", date_of_birth=dt.date(1980, 2, 2))
+    at = signed_in(app_ctx, Role.CLINICIAN)
+    at.button(key=f"open-{quiet.id}").click().run()
+    assert_no_exception(at)
+    assert [t.value for t in at.title] == ["Clinician review"]
+    body = texts(at)
+    assert "### Quinn Quietson" in body
+    assert "Olga Flagged" not in body
+    assert "is not on this list" not in body
