@@ -65,6 +65,9 @@ a { color: #0b4f9c; }
 [data-testid="stRadioOption"]:has(input:checked) > div > div:first-child > div {
   width: calc(var(--consent-box) * 0.38); height: calc(var(--consent-box) * 0.38); }
 [data-testid="stRadioOption"] { min-height: 44px; }
+/* The (?) help beside a question: a 44 px target, and a darker ring. */
+[data-testid="stTooltipHoverTarget"] button { min-width: 44px; min-height: 44px; display: flex;
+  align-items: center; justify-content: center; color: var(--consent-ink); }
 /* The large-text switch: when off, its track was as pale as the old boxes. */
 [data-testid="stCheckbox"]:has(input[role="switch"]:not(:checked)) label > span + div {
   background-color: #6b6b6b; }

@@ -76,6 +76,20 @@ def _walk(patient: Patient) -> None:
     patient.shot(f"patient-08-decline-{patient.lang}")
 
 
+# Everything a finger can tap, smaller than 44 px either way (the select's own arrow button is
+# part of its field, which opens the list wherever it is tapped).
+SMALL_TARGETS_JS = """
+() => [...document.querySelectorAll('button, [role=button], [data-testid=stRadioOption],'
+    + ' [data-testid=stCheckbox] label, [data-testid=stSelectbox] [role=group], input[type=text]')]
+  .filter((e) => !e.closest('[data-testid=stSelectbox] [role=group]') || e.matches('[role=group]'))
+  .map((e) => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width > 2 && r.height > 2 && getComputedStyle(e).visibility !== 'hidden')
+  .filter(([e, r]) => r.width < 43.5 || r.height < 43.5)
+  .map(([e, r]) => `${(e.getAttribute('aria-label') || e.innerText || e.tagName).slice(0, 40)}`
+    + ` ${Math.round(r.width)}x${Math.round(r.height)}`)
+"""
+
+
 def _spoilt(texts: dict, mode: str) -> list[str]:
     """What stops a patient reading the screen whole, as sentences."""
     found = []
@@ -114,10 +128,12 @@ def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: st
     def check(name: str) -> None:
         normal = patient.texts()
         found = _spoilt(normal, "normal")
+        found += [f"normal: small target {x}" for x in tablet.evaluate(SMALL_TARGETS_JS)]
         if tablet.get_by_role("switch", name=patient.tr("patient.large_text")).count():
             patient.large_text(True)
             large = patient.texts()
             found += _spoilt(large, "large")
+            found += [f"large: small target {x}" for x in tablet.evaluate(SMALL_TARGETS_JS)]
             ratios, unequal = _ratios(normal, large)
             found += unequal
             smallest[name] = min(ratios)
