@@ -33,6 +33,7 @@ consent = view.consent
 st.subheader(tr("staff.verify.flags"))
 staff_widgets.flags(view)
 staff_widgets.questions(view)
+staff_widgets.checklist_noes(view)
 staff_widgets.all_answers(ctx, view)
 
 done = st.session_state.pop("verify_done", None)

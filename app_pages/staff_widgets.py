@@ -229,6 +229,27 @@ def flags(view: ConsentView) -> None:
             st.warning(tr("staff.flags.review") + "  \n" + text, icon=":material/warning:")
 
 
+def checklist_noes(view: ConsentView) -> None:
+    """Checklist items the nurse answered "No": shown wherever the consent is opened after
+    verification, so the clinician sees them before attesting and the nurse before the time-out."""
+    nv = view.consent.nurse_verification
+    if nv is None:
+        return
+    texts = {i.id: i.text for i in view.staff_pack.nurse_checklist}
+    noes = [a for a in nv.answers if a.answer == "no"]
+    if not noes:
+        return
+    lines = [
+        f"- **{escape_markdown(texts.get(a.item_id, a.item_id))}**"
+        + (f": {escape_markdown(a.note)}" if a.note else "")
+        for a in noes
+    ]
+    st.warning(
+        tr("staff.checklist.noes", name=nv.nurse_name, count=len(noes)) + "\n" + "\n".join(lines),
+        icon=":material/report:",
+    )
+
+
 def questions(view: ConsentView) -> None:
     if not view.questions:
         return

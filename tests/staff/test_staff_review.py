@@ -209,3 +209,22 @@ def test_a_clinician_opening_a_consent_without_flags_from_the_queue_sees_that_pa
     assert "### Quinn Quietson" in body
     assert "Olga Flagged" not in body
     assert "is not on this list" not in body
+
+
+def test_a_no_on_the_nurse_checklist_is_shown_to_the_clinician_before_attesting(app_ctx):
+    c = patient(app_ctx)
+    add_staff(app_ctx, Role.NURSE, username="nurse6", name="Nell Nurse")
+    nurse = auth.sign_in(app_ctx, "nurse6", PASSWORD)
+    checklist = app_ctx.active_pack("en").nurse_checklist
+    answers = {i.id: ("yes", "") for i in checklist}
+    answers[checklist[3].id] = ("no", "latex allergy not asked")
+    staff_svc.verify(
+        app_ctx, nurse, c.id, answers=answers, password=PASSWORD, expected_version=c.version
+    )
+    at = signed_in(app_ctx, Role.CLINICIAN)
+    at.switch_page("app_pages/staff_clinician.py").run()
+    assert_no_exception(at)
+    [warning] = [str(w.value) for w in at.warning if "answered No" in str(w.value)]
+    assert warning.startswith("Nell Nurse answered No on the pre-procedure checklist (1):")
+    assert "latex allergy not asked" in warning
+    assert "Attest and sign" in [b.label for b in at.button]
