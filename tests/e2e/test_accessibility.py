@@ -137,6 +137,7 @@ def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: st
             ratios, unequal = _ratios(normal, large)
             found += unequal
             smallest[name] = min(ratios)
+            print(f"{name}: {len(ratios)} texts, large/normal {min(ratios):.3f}-{max(ratios):.3f}")
             steps = [i for i in large["items"] if progress.match(i["key"])]
             if len(steps) != 1 or steps[0]["lines"] != 1:
                 found.append(f"the step counter is not one line: {steps}")
@@ -173,6 +174,8 @@ def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: st
     thanks = patient.texts()
     assert thanks["root"] == pytest.approx(RATIO * base)
     assert _spoilt(thanks, "large") == []
+    if lang == "es":
+        assert _english(patient.words()) == []
     assert patient.axe_findings == {}
 
 
