@@ -69,19 +69,29 @@ def pick_consent(rows: list[QueueRow], *, key: str, label: str) -> QueueRow | No
     if not rows:
         return None
     ids = [str(r.consent_id) for r in rows]
+    labels = {i: row_label(r) for i, r in zip(ids, rows, strict=True)}
+    seen = [*labels.values()]
+    for i in ids:  # the same patient twice in one state: the box must still tell them apart
+        if seen.count(labels[i]) > 1:
+            labels[i] += f" · record {i[:8]}"
     wanted = st.session_state.get(SELECTED)
     if wanted is None:
-        index: int | None = 0
+        desired = ids[0]
     elif wanted in ids:
-        index = ids.index(wanted)
+        desired = wanted
     else:
-        index = None
+        desired = None
         st.info(
             tr("staff.pick.not_here", who=st.session_state.get(SELECTED_WHO) or "—"),
             icon=":material/info:",
         )
-    if st.session_state.get(key) not in (None, wanted) or index is None:
-        st.session_state.pop(key, None)  # the box shows what was chosen, not a stale patient
+    # Set through session state, not by dropping the key: only then is the browser told, and
+    # a patient no longer chosen (or an old status in the label) does not stay on screen.
+    shown_key = f"{key}-shown"
+    shown = (desired, labels.get(desired or ""))
+    if st.session_state.get(key) != desired or st.session_state.get(shown_key) != shown:
+        st.session_state[key] = desired
+    st.session_state[shown_key] = shown
 
     def chosen() -> None:
         picked = st.session_state.get(key)
@@ -91,9 +101,9 @@ def pick_consent(rows: list[QueueRow], *, key: str, label: str) -> QueueRow | No
     choice = st.selectbox(
         label,
         ids,
-        index=index,
+        index=None if desired is None else 0,
         key=key,
-        format_func=lambda i: row_label(rows[ids.index(i)]),
+        format_func=labels.__getitem__,
         placeholder=tr("staff.pick.placeholder"),
         on_change=chosen,
     )

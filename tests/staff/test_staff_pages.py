@@ -305,7 +305,7 @@ def test_clinician_clears_a_flag_and_attests_with_password(app_ctx):
         password=PASSWORD,
         expected_version=stored(app_ctx, c.id).version,
     )
-    at.run()
+    click(at, "Reload")  # the page keeps the version it showed until Reload (no silent change)
     assert staff_svc.ATTESTATION_STATEMENT in texts(at)
     next(w for w in at.text_input if w.label == "Your password").input(PASSWORD)
     click(at, "Attest and sign")
