@@ -82,7 +82,7 @@ st.dataframe(
     [
         {
             "#": r.id,
-            tr("staff.audit.col.time"): r.at.strftime("%Y-%m-%d %H:%M:%S"),
+            tr("staff.audit.col.time"): r.at.strftime("%Y-%m-%d %H:%M:%S %Z"),  # clinic zone
             tr("staff.audit.col.actor"): r.actor,
             tr("staff.audit.col.role"): r.role,
             tr("staff.audit.action"): r.action,

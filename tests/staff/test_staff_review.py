@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from staff_helpers import PASSWORD
@@ -228,3 +229,14 @@ def test_a_no_on_the_nurse_checklist_is_shown_to_the_clinician_before_attesting(
     assert warning.startswith("Nell Nurse answered No on the pre-procedure checklist (1):")
     assert "latex allergy not asked" in warning
     assert "Attest and sign" in [b.label for b in at.button]
+
+
+def test_audit_times_carry_the_clinic_time_zone(app_ctx):
+    patient(app_ctx)
+    at = signed_in(app_ctx, Role.ADMIN)
+    at.switch_page("app_pages/staff_admin_audit.py").run()
+    assert_no_exception(at)
+    times = list(at.dataframe[0].value["Time"])
+    assert times and all(
+        re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]{2,5}", t) for t in times
+    )
