@@ -326,9 +326,10 @@ class _ConsentDocument:
         for q in self.c.questions:
             if q.section_id == section.id:
                 note = self.t("pdf.question_note", time=self.when(q.asked_at))
-                pdf.paragraph(
-                    f"{note}: {q.note}" if q.note else note, size=8.5, bold=True, color=REVIEW_AMBER
-                )
+                text = f"{note}: {q.note}" if q.note else note
+                # One question is read as one piece: never its last words alone on the next page.
+                pdf.need(pdf.lines_height(text, 8.5, pdf.width, bold=True))
+                pdf.paragraph(text, size=8.5, bold=True, color=REVIEW_AMBER)
 
     def _item(self, item: Item, ack: Acknowledgement | None) -> None:
         pdf = self.pdf

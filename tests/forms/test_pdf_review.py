@@ -79,3 +79,18 @@ def test_a_verified_record_without_a_time_out_says_it_was_not_recorded(pack) -> 
     assert "Not recorded when this document was made." in text
     done = " ".join(f[1] for f in fragments(render_consent_pdf(consent, pack, CLINIC, T0, audit)))
     assert "Not recorded when this document was made." not in done
+
+
+def test_a_question_for_the_doctor_is_not_split_over_two_pages(shipped_library) -> None:
+    """The Spanish refusal printed '...ten days after the' on one page and 'treatment?' on the
+    next, in the header's small grey font."""
+    pack = shipped_library.active("sclerotherapy", "es")
+    values = get_settings().placeholder_values
+    consent, audit = sample_consent(pack, values, T0, declined=True)
+    [question] = consent.questions
+    drawn = fragments(render_consent_pdf(consent, pack, CLINIC, T0, audit))
+    first = next(f for f in drawn if f[1].startswith("Pregunta para el médico"))
+    last_word = question.note.split()[-1]
+    last = next(f for f in drawn[drawn.index(first) :] if f[1].endswith(last_word))
+    assert first[0] == last[0], "the question starts and ends on the same page"
+    assert last[2] == 8.5 and "Bold" in last[3]
