@@ -19,8 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.patient_style import style as _style
-from app_pages.patient_style import words_script
+from app_pages.patient_style import css, words_script
 from app_pages.signature_pad import signature_pad
 from checklist import dates, flow
 from checklist.flow import DraftState, Step, StepKind
@@ -39,12 +38,14 @@ FLASH = "flash"
 # --- chrome ------------------------------------------------------------------------------
 
 
-def _set_lang(lang: str, step_id: str = "") -> None:
-    """The page's lang follows the patient's language (screen readers, hyphenation), and a new
-    screen starts at its top: after Next at the foot of a long screen, the next one must not open
-    at its foot. The script re-runs only when the language or the step changes."""
+def _chrome(lang: str, large: bool, step_id: str = "") -> None:
+    """The style sheet; the page's lang follows the patient's language (screen readers,
+    hyphenation); and a new screen starts at its top: after Next at the foot of a long screen,
+    the next one must not open at its foot. The script re-runs only when the language or the
+    step changes."""
     st.html(
-        "<script>"
+        css(large)  # one element with the script: a tap sends one element less
+        + "<script>"
         f"document.documentElement.lang = {lang!r};"
         f"if (window.__consentStep !== {step_id!r}) {{ window.__consentStep = {step_id!r};"
         " for (const el of document.querySelectorAll('[data-testid=stMain], "
@@ -180,7 +181,14 @@ def _idle_watch(ctx: AppContext, token: str, state: DraftState) -> None:
     ``state`` is the draft as of the last full run: the tablet's last activity, with no extra
     database read; the timer's own reruns reuse it, and any tap reruns the whole page.
     """
-    st.fragment(run_every=_idle_check_seconds(ctx))(_idle_body)(ctx, token, state)
+    every = _idle_check_seconds(ctx)
+    watch = _IDLE_FRAGMENTS.get(every)
+    if watch is None:  # made once per interval, not on every run
+        watch = _IDLE_FRAGMENTS[every] = st.fragment(run_every=every)(_idle_body)
+    watch(ctx, token, state)
+
+
+_IDLE_FRAGMENTS: dict[float, Callable[[AppContext, str, DraftState], None]] = {}
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -198,14 +206,12 @@ def run(ctx: AppContext) -> None:
         _forget_patient()
         token = None
     if state is None or not state.language or token is None:
-        _style(False)
-        _set_lang("en")
+        _chrome("en", False)
         language_screen(ctx, token)
         return
     pack = svc.pack_of(ctx, state)
     lang = state.language
     st.session_state[LANG] = lang
-    _style(state.large_text)
     _idle_watch(ctx, token, state)
     ids = {s.id for s in flow.steps_for(pack)}
     step = (
@@ -213,7 +219,7 @@ def run(ctx: AppContext) -> None:
         if state.step in ids
         else flow.first_incomplete(state, pack)
     )
-    _set_lang(lang, step.id + (":decline" if _ss("decision") else ""))
+    _chrome(lang, state.large_text, step.id + (":decline" if _ss("decision") else ""))
     _header(ctx, token, state, pack, step)
     if step.kind is StepKind.LANGUAGE:
         language_screen(ctx, token)
@@ -783,8 +789,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
 
 def thank_you(ctx: AppContext, until: dt.datetime) -> None:
     lang = st.session_state.get("thanks_lang", "en")
-    _style(bool(st.session_state.get("thanks_large")))
-    _set_lang(lang)
+    _chrome(lang, bool(st.session_state.get("thanks_large")))
     st.title(t(lang, "patient.thanks.title"))
     st.markdown(
         f"<p style='font-size:1.6rem'>{t(lang, 'patient.thanks.hand_back')}</p>",

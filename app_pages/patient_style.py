@@ -12,6 +12,7 @@ link, "No results", "Open", screen-reader counts) for the patient's language, fr
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import streamlit as st
 
@@ -86,8 +87,10 @@ def _large_css() -> str:
     )
 
 
-def style(large: bool) -> None:
-    st.html(BASE_CSS + (_large_css() if large else ""))
+@cache
+def css(large: bool) -> str:
+    """The style sheet (built once per mode: it is sent with every run of every tablet)."""
+    return BASE_CSS + (_large_css() if large else "")
 
 
 # Streamlit 1.67's own English in the page (text, aria-label, title or placeholder), with the
@@ -158,6 +161,7 @@ _JS = """
 """
 
 
+@cache  # per language: the catalogs ship with the app
 def words_script(lang: str) -> str:
     """A <script> that puts Streamlit's built-in English into ``lang``, now and as it appears.
 
