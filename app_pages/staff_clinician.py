@@ -53,7 +53,7 @@ def act(fn, message_key: str, **kwargs) -> None:
 
 
 staff_widgets.questions(view)
-staff_widgets.checklist_noes(view)
+staff_widgets.checklist_exceptions(view)
 st.subheader(tr("staff.review.flags"))
 staff_widgets.flags(view)
 staff_widgets.all_answers(ctx, view)

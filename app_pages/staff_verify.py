@@ -33,7 +33,7 @@ consent = view.consent
 st.subheader(tr("staff.verify.flags"))
 staff_widgets.flags(view)
 staff_widgets.questions(view)
-staff_widgets.checklist_noes(view)
+staff_widgets.checklist_exceptions(view)
 staff_widgets.all_answers(ctx, view)
 
 done = st.session_state.pop("verify_done", None)
@@ -99,8 +99,13 @@ if consent.status is Status.SUBMITTED:
             tr("staff.verify.button"), type="primary", disabled=blocked, icon=":material/draw:"
         )
     missing = [i.text for i in view.staff_pack.nurse_checklist if not answers[i.id][0]]
+    noes, unexplained = staff_svc.checklist_gaps(view.staff_pack, answers)
     if submitted and missing:
         not_done("staff.verify.missing", missing)
+    elif submitted and noes:
+        not_done("staff.verify.noes", noes)
+    elif submitted and unexplained:
+        not_done("staff.verify.na_reason", unexplained)
     elif submitted:
         try:
             staff_svc.verify(

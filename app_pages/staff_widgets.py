@@ -239,23 +239,26 @@ def flags(view: ConsentView) -> None:
             st.warning(tr("staff.flags.review") + "  \n" + text, icon=":material/warning:")
 
 
-def checklist_noes(view: ConsentView) -> None:
-    """Checklist items the nurse answered "No": shown wherever the consent is opened after
-    verification, so the clinician sees them before attesting and the nurse before the time-out."""
+def checklist_exceptions(view: ConsentView) -> None:
+    """Checklist items the nurse marked N/A, with the reason: shown wherever the consent is
+    opened after verification, so the clinician sees them before attesting and the team before
+    the time-out. (A "No" cannot be verified: services.staff.checklist_gaps.)"""
     nv = view.consent.nurse_verification
     if nv is None:
         return
     texts = {i.id: i.text for i in view.staff_pack.nurse_checklist}
-    noes = [a for a in nv.answers if a.answer == "no"]
-    if not noes:
+    marked = [a for a in nv.answers if a.answer != "yes"]
+    if not marked:
         return
     lines = [
         f"- **{escape_markdown(texts.get(a.item_id, a.item_id))}**"
         + (f": {escape_markdown(a.note)}" if a.note else "")
-        for a in noes
+        for a in marked
     ]
     st.warning(
-        tr("staff.checklist.noes", name=nv.nurse_name, count=len(noes)) + "\n" + "\n".join(lines),
+        tr("staff.checklist.exceptions", name=nv.nurse_name, count=len(marked))
+        + "\n"
+        + "\n".join(lines),
         icon=":material/report:",
     )
 

@@ -401,6 +401,35 @@ def _check_verifiable(view: ConsentView, answers: Mapping[str, tuple[str, str]])
     unknown = set(answers) - {i.id for i in view.staff_pack.nurse_checklist}
     if unknown:
         raise DomainError("The checklist changed while you worked. Reload the page.")
+    noes, unexplained = checklist_gaps(view.staff_pack, answers)
+    if noes:
+        raise DomainError(
+            "A check answered No stops the procedure: put it right and answer Yes, or put the "
+            "consent on hold for a clinician. Answered No:\n" + _lines(noes)
+        )
+    if unexplained:
+        raise DomainError("Write in the note why each N/A does not apply:\n" + _lines(unexplained))
+
+
+def checklist_gaps(
+    pack: Pack, answers: Mapping[str, tuple[str | None, str]]
+) -> tuple[list[str], list[str]]:
+    """The checklist items answered No, and those answered N/A with no note saying why.
+
+    Every item states a check done (two identifiers, allergies, site marked...): "No" means the
+    patient is not ready, so the nurse cannot sign it as verified; "N/A" needs its reason.
+    """
+    noes = [i.text for i in pack.nurse_checklist if answers.get(i.id, ("", ""))[0] == "no"]
+    unexplained = [
+        i.text
+        for i in pack.nurse_checklist
+        if answers.get(i.id, ("", ""))[0] == "na" and not (answers[i.id][1] or "").strip()
+    ]
+    return noes, unexplained
+
+
+def _lines(items: list[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
 
 
 def verify(

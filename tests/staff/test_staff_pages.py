@@ -235,6 +235,11 @@ def test_nurse_verifies_with_password_then_records_the_timeout(app_ctx):
     at.radio(key=f"chk-{c.id}-{pack.nurse_checklist[0].id}").set_value("na")
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
     click(at, "Verify and sign as witness")
+    assert "why each N/A does not apply" in texts(at)  # N/A needs its reason
+    assert stored(app_ctx, c.id).status is Status.SUBMITTED
+    at.text_input(key=f"note-{c.id}-{pack.nurse_checklist[0].id}").input("known to the team")
+    at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
+    click(at, "Verify and sign as witness")
     assert_no_exception(at)
     assert "Verified and signed" in texts(at)
     assert "Verified by Nina Nurse" in texts(at)

@@ -27,7 +27,7 @@ from test_staff_pages import (
     texts,
 )
 
-from forms.records import Status
+from forms.records import DomainError, Status
 from forms.staff import Role
 from services import auth
 from services import staff as staff_svc
@@ -142,6 +142,7 @@ def test_an_incomplete_checklist_lists_each_missing_item_on_its_own_line(app_ctx
     # The answers are kept, and the last two complete it.
     for item in pack.nurse_checklist[:2]:
         at.radio(key=f"chk-{c.id}-{item.id}").set_value("na")
+        at.text_input(key=f"note-{c.id}-{item.id}").input("done at the pre-op visit")
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
     click(at, "Verify and sign as witness")
     assert stored(app_ctx, c.id).status is Status.VERIFIED
@@ -212,23 +213,52 @@ def test_a_clinician_opening_a_consent_without_flags_from_the_queue_sees_that_pa
     assert "is not on this list" not in body
 
 
-def test_a_no_on_the_nurse_checklist_is_shown_to_the_clinician_before_attesting(app_ctx):
+def test_a_no_on_the_nurse_checklist_cannot_be_verified_and_na_needs_a_reason(app_ctx):
     c = patient(app_ctx)
     add_staff(app_ctx, Role.NURSE, username="nurse6", name="Nell Nurse")
     nurse = auth.sign_in(app_ctx, "nurse6", PASSWORD)
     checklist = app_ctx.active_pack("en").nurse_checklist
     answers = {i.id: ("yes", "") for i in checklist}
     answers[checklist[3].id] = ("no", "latex allergy not asked")
+    with pytest.raises(DomainError, match="Answered No:\n- " + re.escape(checklist[3].text)):
+        staff_svc.verify(
+            app_ctx, nurse, c.id, answers=answers, password=PASSWORD, expected_version=c.version
+        )
+    answers[checklist[3].id] = ("na", "  ")
+    with pytest.raises(DomainError, match="why each N/A"):
+        staff_svc.verify(
+            app_ctx, nurse, c.id, answers=answers, password=PASSWORD, expected_version=c.version
+        )
+    assert stored(app_ctx, c.id).status is Status.SUBMITTED
+    answers[checklist[3].id] = ("na", "allergy band checked by the clinician")
     staff_svc.verify(
         app_ctx, nurse, c.id, answers=answers, password=PASSWORD, expected_version=c.version
     )
     at = signed_in(app_ctx, Role.CLINICIAN)
     at.switch_page("app_pages/staff_clinician.py").run()
     assert_no_exception(at)
-    [warning] = [str(w.value) for w in at.warning if "answered No" in str(w.value)]
-    assert warning.startswith("Nell Nurse answered No on the pre-procedure checklist (1):")
-    assert "latex allergy not asked" in warning
+    [warning] = [str(w.value) for w in at.warning if "marked these checks N/A" in str(w.value)]
+    assert warning.startswith(
+        "Nell Nurse marked these checks N/A on the pre-procedure checklist (1):"
+    )
+    assert "allergy band checked by the clinician" in warning
     assert "Attest and sign" in [b.label for b in at.button]
+
+
+def test_the_verify_page_lists_checks_answered_no(app_ctx):
+    c = patient(app_ctx)
+    at = signed_in(app_ctx, Role.NURSE)
+    at.switch_page("app_pages/staff_verify.py").run()
+    pack = app_ctx.active_pack("en")
+    for item in pack.nurse_checklist:
+        at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
+    at.radio(key=f"chk-{c.id}-{pack.nurse_checklist[8].id}").set_value("no")
+    at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
+    click(at, "Verify and sign as witness")
+    [error] = [str(e.value) for e in at.error]
+    assert error.startswith("A check answered No stops the procedure")
+    assert error.count("\n- ") == 1 and "Site marked" in error
+    assert stored(app_ctx, c.id).status is Status.SUBMITTED
 
 
 def test_audit_times_carry_the_clinic_time_zone(app_ctx):
