@@ -134,9 +134,10 @@ class _ConsentDocument:
         self.seal_note = seal_note
         self.refusal = consent.decision == "decline"
         self.doc_type = DOC_TYPE_REFUSAL if self.refusal else DOC_TYPE_CONSENT
+        self._labels: dict[str, str] = {}
+        self.heading = self.t("pdf.doc_type.refusal" if self.refusal else "pdf.doc_type.consent")
         self.pdf = Layout(generated_at, extra)
         self.pdf.on_new_page = self._header
-        self._labels: dict[str, str] = {}
 
     def t(self, key: str, **values: object) -> str:
         if values:
@@ -219,7 +220,7 @@ class _ConsentDocument:
         pdf.put(pdf.l_margin, y + 7.5, f"{self.clinic.address}  ·  {self.clinic.phone}")
         right = pdf.l_margin + pdf.width
         pdf.font(10.5, True, INK)
-        pdf.put(right - pdf.measure(self.doc_type), y + 3.5, self.doc_type)
+        pdf.put(right - pdf.measure(self.heading), y + 3.5, self.heading)
         pdf.font(7.5, False, MUTED)
         sub = f"{self.c.procedure}"
         pdf.put(right - pdf.measure(sub), y + 7.5, sub)
@@ -251,7 +252,9 @@ class _ConsentDocument:
     # --- page 1 ----------------------------------------------------------------------------
     def _title(self) -> None:
         pdf, c = self.pdf, self.c
-        pdf.paragraph(self.doc_type, size=17, bold=True, color=INK, after=0.5)
+        pdf.paragraph(self.heading, size=17, bold=True, color=INK, after=0.5)
+        if self.heading != self.doc_type:  # staff sections are in English: name the document too
+            pdf.paragraph(self.doc_type, size=10, bold=True, color=MUTED, after=0.5)
         pdf.paragraph(self.pack.title, size=11, color=ACCENT, after=1.0)
         status = c.status.value.replace("_", " ")
         pdf.paragraph(
@@ -465,7 +468,7 @@ class _ConsentDocument:
         pdf.heading("Interpreter", keep=30)
         pdf.label_value("Name or ID", i.name_or_id)
         pdf.label_value("Language", language_name(i.language))
-        pdf.label_value("Mode", i.mode.replace("_", " "))
+        pdf.label_value("Mode", t("en", f"patient.interpreter.mode.{i.mode}"))
         if i.signature:
             self._signature_block(i.signature, "Interpreter signature")
 

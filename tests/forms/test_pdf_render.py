@@ -240,6 +240,10 @@ def test_spanish_labels_come_from_the_catalog(shipped_library) -> None:
     assert "Español (es)" in text
     assert "Confirmado 2026-11-23" in text
     assert "Firma del paciente" in text
+    # The title in the patient's words, then the English name for staff.
+    assert text.index("Consentimiento para el tratamiento") < text.index("Consent to treatment")
+    if consent.interpreter is not None:
+        assert "By video" in text  # the staff part names the mode in words, not a code
 
 
 def test_patient_copy_has_aftercare_and_warning_signs(pack) -> None:
