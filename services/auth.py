@@ -100,7 +100,7 @@ def _matches(password_hash: str, password: str) -> bool:
 
 
 def _fmt_time(ctx: AppContext, when: dt.datetime) -> str:
-    return when.astimezone(ctx.settings.tz).strftime("%H:%M")
+    return when.astimezone(ctx.settings.tz).strftime("%H:%M %Z")  # the clinic zone, e.g. 07:23 EST
 
 
 # --- role checks ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from staff_helpers import PASSWORD
 
@@ -70,8 +72,12 @@ def test_five_wrong_passwords_lock_for_fifteen_minutes_audited(ctx, clock):
     assert locked.actor_id == str(user.id)
     # The right password does not open a locked account...
     clock.advance(minutes=14)
-    with pytest.raises(auth.AccountLocked, match="locked after too many wrong passwords"):
+    with pytest.raises(auth.AccountLocked, match="locked after too many wrong passwords") as exc:
         auth.sign_in(ctx, "nina", PASSWORD)
+    local = (clock.now() - dt.timedelta(minutes=14) + dt.timedelta(minutes=15)).astimezone(
+        ctx.settings.tz
+    )
+    assert f"Try again after {local:%H:%M %Z} " in str(exc.value)  # the clinic's zone is named
     # ...until the lock runs out.
     clock.advance(minutes=1, seconds=1)
     assert auth.sign_in(ctx, "nina", PASSWORD).username == "nina"
