@@ -26,6 +26,18 @@ def ctx(clock: FixedClock) -> AppContext:
 
 
 @pytest.fixture
+def app_ctx():
+    """The app's own cached context, rebuilt for this test's data directory."""
+    from app_pages.resources import app_context
+
+    app_context.clear()
+    ctx = app_context()
+    yield ctx
+    ctx.database.dispose()
+    app_context.clear()
+
+
+@pytest.fixture
 def team(ctx: AppContext) -> dict[Role, StaffSession]:
     """One signed-in account per role, all with PASSWORD."""
     sessions = {}

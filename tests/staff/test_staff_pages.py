@@ -23,18 +23,6 @@ from services import staff as staff_svc
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-@pytest.fixture
-def app_ctx():
-    """The app's own cached context, rebuilt for this test's data directory."""
-    from app_pages.resources import app_context
-
-    app_context.clear()
-    ctx = app_context()
-    yield ctx
-    ctx.database.dispose()
-    app_context.clear()
-
-
 def add_staff(ctx, role: Role, *, username: str | None = None, roles=None, name=None) -> str:
     name = name or TEAM[role][1]
     username = username or TEAM[role][0]

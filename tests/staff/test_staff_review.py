@@ -33,18 +33,6 @@ from services import auth
 from services import staff as staff_svc
 
 
-@pytest.fixture
-def app_ctx():
-    """The app's own cached context, rebuilt for this test's data directory."""
-    from app_pages.resources import app_context
-
-    app_context.clear()
-    ctx = app_context()
-    yield ctx
-    ctx.database.dispose()
-    app_context.clear()
-
-
 def _filed(ctx):
     c = _attested(ctx)
     add_staff(ctx, Role.FRONT_DESK, username="desk2")
