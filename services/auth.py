@@ -141,11 +141,16 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def _roles(roles) -> str:
+    """The account's roles for a session event ("clinician+nurse"): no one role is acting yet."""
+    return "+".join(sorted(r.value for r in roles)) or "staff"
+
+
 def _audit_user(uow, *, at, user: StaffUser | None, action: str, session_id, new=None) -> None:
     uow.audit.append(
         at=at,
         actor_id=str(user.id) if user is not None else "unknown",
-        actor_role="staff",
+        actor_role=_roles(user.roles) if user is not None else "staff",
         action=action,
         new=new,
         session_id=session_id,
@@ -311,7 +316,7 @@ def sign_out(ctx: AppContext, staff: StaffSession, *, reason: str = "user") -> N
         uow.audit.append(
             at=ctx.clock.now(),
             actor_id=str(staff.id),
-            actor_role="staff",
+            actor_role=_roles(staff.roles),
             action="user.signed_out",
             new={"reason": reason},
             session_id=staff.session_id,

@@ -43,6 +43,7 @@ def test_sign_in_returns_session_with_roles_and_is_audited(ctx):
     assert session.roles == {Role.NURSE, Role.CLINICIAN}
     events = _actions(ctx, "user.signed_in")
     assert [(e.actor_id, e.session_id) for e in events] == [(str(user.id), session.session_id)]
+    assert events[0].actor_role == "clinician+nurse"  # the account's roles, not just "staff"
 
 
 def test_wrong_password_says_how_many_tries_are_left(ctx):
