@@ -15,6 +15,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -247,16 +248,22 @@ def _nav(
     *,
     next_key: str = "patient.next",
     on_back: Callable[[], None] | None = None,
+    in_form: bool = True,
 ) -> None:
-    """The message of the last tap (if any), then Back and the big Next, at the form's foot."""
+    """The message of the last tap (if any), then Back and the big Next, at the screen's foot."""
     _show_flash()
     back, go = st.columns([1, 2])
-    back.form_submit_button(
+    if in_form:
+        back_button, next_button = back.form_submit_button, go.form_submit_button
+    else:  # a screen that saves each tap has no form
+        back_button = partial(back.button, key="nav:back")
+        next_button = partial(go.button, key="nav:next")
+    back_button(
         t(lang, "patient.back"),
         width="stretch",
         on_click=on_back or (lambda: _act(svc.go_back, ctx, token)),
     )
-    go.form_submit_button(t(lang, next_key), type="primary", width="stretch", on_click=on_next)
+    next_button(t(lang, next_key), type="primary", width="stretch", on_click=on_next)
 
 
 def _ss(key: str, default: Any = None) -> Any:
@@ -332,7 +339,7 @@ def _date(year: int | None, month: int | None, day: int | None) -> dt.date | Non
 
 def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
     lang = state.language or "en"
-    st.header(t(lang, "patient.details.title"))
+    st.header(t(lang, "patient.details.title"), anchor=False)
     st.write(t(lang, "patient.details.intro"))
     today = ctx.clock.now().astimezone(ctx.settings.tz).date()
     years = flow.birth_years(today)  # from the 120-year rule itself: no year it refuses
@@ -424,7 +431,7 @@ def screening_screen(
     ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step
 ) -> None:
     lang = state.language or "en"
-    st.header(pack.screening.title)
+    st.header(pack.screening.title, anchor=False)
     if step.id == "screening-1":
         st.write(pack.screening.intro)
     st.info(t(lang, "patient.screening.reassure"))
@@ -462,10 +469,12 @@ def _item_text(ctx: AppContext, lang: str, item: Any) -> str:
 
 
 def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step) -> None:
+    """No form here: each "I understand" and the question are saved as they are tapped (with
+    the tap's time), so a reload half-way down a long section keeps every tick."""
     lang = state.language or "en"
     values = ctx.settings.placeholder_values
 
-    def submit() -> None:
+    def answers() -> dict[str, Any]:
         ticked = {
             i.id: bool(_ss(f"ack:{i.id}"))
             for sid in step.section_ids
@@ -475,38 +484,48 @@ def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, s
         for sid in step.section_ids:
             note = _ss(f"note:{sid}") or ""
             questions[sid] = (bool(_ss(f"ask:{sid}")) or bool(note.strip()), note)
-        _act(svc.acknowledge_section, ctx, token, ticked=ticked, questions=questions)
+        return {"ticked": ticked, "questions": questions}
 
-    with st.form(step.id):
-        for sid in step.section_ids:
-            section = pack.section(sid)
-            st.header(section.title)
-            if section.intro:
-                st.write(fill(section.intro, values))
-            for item in section.items:
-                with st.container(border=True):
-                    st.markdown(_item_text(ctx, lang, item))
-                    st.checkbox(
-                        t(lang, "patient.section.understand"),
-                        value=item.id in state.acknowledged,
-                        key=f"ack:{item.id}",
-                    )
-            old = state.questions.get(sid)
-            st.checkbox(
-                t(lang, "patient.section.question"), value=old is not None, key=f"ask:{sid}"
-            )
-            st.text_input(
-                t(lang, "patient.section.question_note"),
-                value=old.note if old else "",
-                key=f"note:{sid}",
-                max_chars=2000,
-            )
-        _nav(ctx, token, lang, submit)
+    def save() -> None:
+        _act(svc.acknowledge_section, ctx, token, **answers(), advance=False)
+
+    def submit() -> None:
+        _act(svc.acknowledge_section, ctx, token, **answers())
+
+    for sid in step.section_ids:
+        section = pack.section(sid)
+        st.header(section.title, anchor=False)
+        if section.intro:
+            st.write(fill(section.intro, values))
+        for item in section.items:
+            with st.container(border=True):
+                st.markdown(_item_text(ctx, lang, item))
+                st.checkbox(
+                    t(lang, "patient.section.understand"),
+                    value=item.id in state.acknowledged,
+                    key=f"ack:{item.id}",
+                    on_change=save,
+                )
+        old = state.questions.get(sid)
+        st.checkbox(
+            t(lang, "patient.section.question"),
+            value=old is not None,
+            key=f"ask:{sid}",
+            on_change=save,
+        )
+        st.text_input(
+            t(lang, "patient.section.question_note"),
+            value=old.note if old else "",
+            key=f"note:{sid}",
+            max_chars=2000,
+            on_change=save,
+        )
+    _nav(ctx, token, lang, submit, in_form=False)
 
 
 def photos_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
     lang = state.language or "en"
-    st.header(pack.photo_consent.title)
+    st.header(pack.photo_consent.title, anchor=False)
     st.write(fill(pack.photo_consent.text, ctx.settings.placeholder_values))
     st.write(t(lang, "patient.photos.separate"))
     options = ["yes", "no"]
@@ -533,7 +552,7 @@ YES_NO = ["yes", "no"]  # Yes first, as on every yes/no question of the app
 
 def interpreter_screen(ctx: AppContext, token: str, state: DraftState) -> None:
     lang = state.language or "en"
-    st.header(t(lang, "patient.interpreter.title"))
+    st.header(t(lang, "patient.interpreter.title"), anchor=False)
     st.write(t(lang, "patient.interpreter.intro"))
     used = None if state.interpreter_used is None else ("yes" if state.interpreter_used else "no")
     it = state.interpreter
@@ -597,7 +616,7 @@ def _decline(ctx: AppContext, token: str) -> None:
 
 def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
     lang = state.language or "en"
-    st.header(t(lang, "patient.review.title"))
+    st.header(t(lang, "patient.review.title"), anchor=False)
     missing = flow.missing_before_signing(
         state.model_copy(update={"certified_at": ctx.clock.now()}), pack
     )
@@ -715,7 +734,7 @@ def _sign_clock(ctx: AppContext, lang: str) -> None:
 def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
     lang = state.language or "en"
     declining = _ss("decision") == "decline" or not flow.may_sign(state, pack)
-    st.header(t(lang, "patient.decline.title" if declining else "patient.sign.title"))
+    st.header(t(lang, "patient.decline.title" if declining else "patient.sign.title"), anchor=False)
     if declining:
         st.write(fill(pack.refusal_statement, ctx.settings.placeholder_values))
     else:
@@ -790,7 +809,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
 def thank_you(ctx: AppContext, until: dt.datetime) -> None:
     lang = st.session_state.get("thanks_lang", "en")
     _chrome(lang, bool(st.session_state.get("thanks_large")))
-    st.title(t(lang, "patient.thanks.title"))
+    st.title(t(lang, "patient.thanks.title"), anchor=False)
     st.markdown(
         f"<p style='font-size:1.6rem'>{t(lang, 'patient.thanks.hand_back')}</p>",
         unsafe_allow_html=True,

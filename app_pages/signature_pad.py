@@ -22,7 +22,7 @@ HTML = """
 
 CSS = """
 .pad { width: 100%; font-family: var(--st-font, "Source Sans", sans-serif); }
-canvas { display: block; width: 100%; height: 220px; background: #fff; border: 2px solid #1f3b57;
+canvas { display: block; box-sizing: border-box; width: 100%; height: 220px; background: #fff; border: 2px solid #1f3b57;
   border-radius: 10px; touch-action: none; -webkit-user-select: none; user-select: none; cursor: crosshair; }
 .row { display: flex; justify-content: space-between; align-items: center; margin-top: 6px; gap: 8px; }
 .hint { color: #333; font-size: 1rem; }

@@ -136,7 +136,11 @@ def _timed(at: AppTest) -> float:
 
 
 def _press_primary(at: AppTest) -> None:
-    [b for b in at.button if b.proto.is_form_submitter and b.proto.type == "primary"][-1].click()
+    [
+        b
+        for b in at.button
+        if b.proto.type == "primary" and (b.proto.is_form_submitter or b.key == "nav:next")
+    ][-1].click()
 
 
 def bare_patient(screens: list[tuple[str, int]], path: Path) -> list[float]:

@@ -321,8 +321,14 @@ def acknowledge_section(
     *,
     ticked: Mapping[str, bool],
     questions: Mapping[str, tuple[bool, str]],
+    advance: bool = True,
 ) -> DraftState:
-    """Record "I understand" per item (time of the tick kept) and "I have a question" per section."""
+    """Record "I understand" per item and "I have a question" per section, then go on.
+
+    The screen also calls it with ``advance=False`` on every tap, so each tick is saved (and
+    timed) as it is made: a reload or a dropped connection loses at most the last tap, and each
+    item's time is when it was ticked, not when Next was pressed.
+    """
 
     def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
         step = flow.step_by_id(pack, state.step)
@@ -345,7 +351,7 @@ def acknowledge_section(
                 state.questions[sid] = DraftQuestion(at=old.at if old else now, note=clean)
             else:
                 state.questions.pop(sid, None)
-        return flow.go_next(state, pack, now)
+        return flow.go_next(state, pack, now) if advance else state
 
     return _update(ctx, token, change)
 

@@ -74,8 +74,12 @@ def open_at(app: AppTest, token: str) -> AppTest:
 
 
 def submit(at: AppTest) -> AppTest:
-    """Tap the big button of the screen's form (Next / Sign)."""
-    buttons = [b for b in at.button if b.proto.is_form_submitter and b.proto.type == "primary"]
+    """Tap the screen's big button (Next / Sign), in its form or, on a section, on its own."""
+    buttons = [
+        b
+        for b in at.button
+        if b.proto.type == "primary" and (b.proto.is_form_submitter or b.key == "nav:next")
+    ]
     buttons[-1].click()
     at.run()
     assert not at.exception, at.exception
@@ -199,6 +203,8 @@ def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, l
         no_english(at)
     pack = svc.pack_of(ctx, svc.load_draft(ctx, token))
     assert at.header[0].value == pack.section("risks").title
+    # No "link to this heading" icon: an 18 px target that only jumps the page on a kiosk.
+    assert all(h.proto.hide_anchor for h in at.header)
     boxes = [c for c in at.checkbox if c.key.startswith("ack:")]
     assert len(boxes) == len(pack.section("risks").items)
     assert all(b.label == t(lang, "patient.section.understand") for b in boxes)
@@ -213,6 +219,32 @@ def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, l
     state = svc.load_draft(ctx, token)
     assert state.step == "section-preparation"
     assert state.questions["risks"].note == "¿Duele?"
+
+
+def test_each_tick_is_saved_as_it_is_tapped_with_its_own_time(
+    app: AppTest, ctx: AppContext, clock: FixedClock
+) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "section-risks")
+    at = open_at(app, token)
+    first, second = [c for c in at.checkbox if c.key.startswith("ack:")][:2]
+    first.check().run()
+    clock.advance(seconds=40)
+    at.checkbox(key=second.key).check().run()
+    at.checkbox(key="ask:risks").check().run()
+    # Nothing pressed Next, yet the draft already holds both ticks and the question.
+    state = svc.load_draft(ctx, token)
+    assert state.step == "section-risks"
+    item_1, item_2 = first.key.removeprefix("ack:"), second.key.removeprefix("ack:")
+    assert state.acknowledged[item_2] - state.acknowledged[item_1] == dt.timedelta(seconds=40)
+    assert "risks" in state.questions
+    # A reload (a new session on the same resume link) shows them ticked.
+    again = open_at(AppTest.from_file(PAGE, default_timeout=60), token)
+    assert again.checkbox(key=first.key).value and again.checkbox(key=second.key).value
+    # Unticking is saved too, and the time of a tick that stays is kept through Next.
+    again.checkbox(key=first.key).uncheck().run()
+    assert item_1 not in svc.load_draft(ctx, token).acknowledged
+    assert svc.load_draft(ctx, token).acknowledged[item_2] == state.acknowledged[item_2]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
