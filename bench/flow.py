@@ -85,13 +85,18 @@ BARE = textwrap.dedent(
     c3.toggle("Large text", key="large_text")
     st.progress((i + 1) / len(SCREENS))
     st.header(kind)
+    if kind == "section":  # as on the real page: no form, each tick is a tap of its own
+        for k in range(n):
+            with st.container(border=True):
+                st.markdown("item text %d" % k)
+                st.checkbox("I understand", key="ack%d_%d" % (i, k))
+        b, nxt = st.columns([1, 2])
+        b.button("Back")
+        nxt.button("Next", type="primary", on_click=go, key="nav:next")
+        st.stop()
     with st.form("f%d" % i):
         for k in range(n):
-            if kind == "section":
-                with st.container(border=True):
-                    st.markdown("item text %d" % k)
-                    st.checkbox("I understand", key="ack%d_%d" % (i, k))
-            elif kind in ("screening", "photos", "interpreter", "details"):
+            if kind in ("screening", "photos", "interpreter", "details"):
                 st.radio("question %d" % k, ["yes", "no", "not_sure"], index=None, horizontal=True,
                          key="q%d_%d" % (i, k))
             else:
@@ -153,8 +158,13 @@ def bare_patient(screens: list[tuple[str, int]], path: Path) -> list[float]:
         else:
             for r in at.radio:
                 r.set_value("no")
-            for c in at.checkbox:
-                c.check()
+            if kind == "section":  # each tick is a tap
+                for key in [c.key for c in at.checkbox if c.key.startswith("ack")]:
+                    at.checkbox(key=key).check()
+                    taps.append(_timed(at))
+            else:
+                for c in at.checkbox:
+                    c.check()
             _press_primary(at)
         taps.append(_timed(at))
     return taps
@@ -187,9 +197,9 @@ def real_patient(ctx) -> tuple[list[float], float]:  # type: ignore[no-untyped-d
                 if r.key.startswith("q:"):
                     r.set_value("no")
         elif step.startswith("section"):
-            for c in at.checkbox:
-                if c.key.startswith("ack:"):
-                    c.check()
+            for key in [c.key for c in at.checkbox if c.key.startswith("ack:")]:
+                at.checkbox(key=key).check()  # each tick is a tap, saved to the draft
+                taps.append(_timed(at))
         elif step == "photos":
             at.radio(key="photos:choice").set_value("yes")
         elif step == "interpreter":
