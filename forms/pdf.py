@@ -15,10 +15,12 @@ import hashlib
 import io
 import math
 import weakref
+from collections.abc import Iterable
 from html import escape
 from zoneinfo import ZoneInfo
 
 from checklist.dates import format_date_with_iso, format_datetime
+from checklist.flow import SITE_CHOICES
 from checklist.i18n import languages, t
 from checklist.models import FlagLevel, Item, Pack, Section, fill
 from forms.clinic import ClinicInfo
@@ -51,6 +53,7 @@ KEYWORD_PREFIX = "consent-document-id:"
 PACK_KEYWORD_PREFIX = "pack-version:"
 CHECK = "✓"
 CROSS = "✗"
+SITE_KEY = "patient.site.{}"  # the patient screens' labels for a site choice
 CHECKLIST_ANSWERS = {"yes": "YES", "no": "NO", "na": "N/A"}
 
 
@@ -222,7 +225,7 @@ class _ConsentDocument:
         pdf.font(10.5, True, INK)
         pdf.put(right - pdf.measure(self.heading), y + 3.5, self.heading)
         pdf.font(7.5, False, MUTED)
-        sub = f"{self.c.procedure}"
+        sub = self.pack.procedure  # the patient's language, like the heading above it
         pdf.put(right - pdf.measure(sub), y + 7.5, sub)
         pdf.set_draw_color(*ACCENT)
         pdf.set_line_width(0.5)
@@ -292,16 +295,46 @@ class _ConsentDocument:
         pdf.y += 3
 
     def _patient(self) -> None:
-        pdf, p = self.pdf, self.c.patient
-        pdf.heading("Patient and procedure")
-        pdf.label_value("Legal name", p.legal_name)
+        pdf, p, c = self.pdf, self.c.patient, self.c
+        pdf.heading(self.t("pdf.patient.heading"))
+        keys = ("legal_name", "preferred_name", "date_of_birth", "mrn", "procedure", "site")
+        w = self._label_w(self.t(f"pdf.patient.{k}") for k in keys)
+        pdf.label_value(self.t("pdf.patient.legal_name"), p.legal_name, label_w=w)
         if p.preferred_name:
-            pdf.label_value("Preferred name", p.preferred_name)
+            pdf.label_value(self.t("pdf.patient.preferred_name"), p.preferred_name, label_w=w)
         # In the patient's words, with the ISO date for anyone matching records.
-        pdf.label_value("Date of birth", format_date_with_iso(self.lang, p.date_of_birth))
-        pdf.label_value("MRN", p.mrn or "not recorded")
-        pdf.label_value("Procedure", self.c.procedure)
-        pdf.label_value("Limb / site", self.c.site)
+        pdf.label_value(
+            self.t("pdf.patient.date_of_birth"),
+            format_date_with_iso(self.lang, p.date_of_birth),
+            label_w=w,
+        )
+        pdf.label_value(
+            self.t("pdf.patient.mrn"), p.mrn or self.t("pdf.patient.not_recorded"), label_w=w
+        )
+        # The pack's name for the procedure; the clinic's recorded name beside it when it differs.
+        procedure = self.pack.procedure
+        if c.procedure.strip() != procedure.strip():
+            procedure = f"{procedure} ({c.procedure})"
+        pdf.label_value(self.t("pdf.patient.procedure"), procedure, label_w=w)
+        pdf.label_value(self.t("pdf.patient.site"), self._site(), label_w=w)
+
+    def _label_w(self, labels: Iterable[str]) -> float:
+        """A label column wide enough for the longest label (translations run longer)."""
+        self.pdf.font(9.0)
+        return max(38.0, max(self.pdf.measure(label) for label in labels) + 4.0)
+
+    def _site(self) -> str:
+        """The recorded site in the patient's words. The record stores a site choice as its
+        text in the clinic's language (services.consent.site_text), or staff's free text: a
+        recognised choice is shown as the patient read it, with the recorded text beside it
+        when that differs (the nurse matches the side against it); free text prints as typed."""
+        recorded = self.c.site
+        for code in SITE_CHOICES:
+            key = SITE_KEY.format(code)
+            if any(t(lang, key) == recorded for lang in languages()):
+                shown = self.t(key)
+                return shown if shown == recorded else f"{shown} ({recorded})"
+        return recorded
 
     def _content_pack(self) -> None:
         pdf, ref = self.pdf, self.c.pack
@@ -465,12 +498,21 @@ class _ConsentDocument:
         if i is None:
             return
         pdf = self.pdf
-        pdf.heading("Interpreter", keep=30)
-        pdf.label_value("Name or ID", i.name_or_id)
-        pdf.label_value("Language", language_name(i.language))
-        pdf.label_value("Mode", t("en", f"patient.interpreter.mode.{i.mode}"))
+        pdf.heading(self.t("pdf.interpreter.heading"), keep=30)
+        keys = ("name", "language", "mode")
+        w = self._label_w(self.t(f"pdf.interpreter.{k}") for k in keys)
+        pdf.label_value(self.t("pdf.interpreter.name"), i.name_or_id, label_w=w)
+        pdf.label_value(self.t("pdf.interpreter.language"), language_name(i.language), label_w=w)
+        mode = self.t(f"patient.interpreter.mode.{i.mode}")
+        pdf.label_value(self.t("pdf.interpreter.mode"), mode, label_w=w)
         if i.signature:
-            self._signature_block(i.signature, "Interpreter signature")
+            # Signed on the patient's screen, beside the patient: labelled and dated the same way.
+            self._signature_block(
+                i.signature,
+                self.t("pdf.interpreter.signature"),
+                (self.t("pdf.printed_name"), self.t("pdf.signed_at"), self.t("pdf.meaning")),
+                in_patient_words=True,
+            )
 
     # --- staff -------------------------------------------------------------------------------
     def _nurse(self) -> None:

@@ -242,8 +242,36 @@ def test_spanish_labels_come_from_the_catalog(shipped_library) -> None:
     assert "Firma del paciente" in text
     # The title in the patient's words, then the English name for staff.
     assert text.index("Consentimiento para el tratamiento") < text.index("Consent to treatment")
-    if consent.interpreter is not None:
-        assert "By video" in text  # the staff part names the mode in words, not a code
+    # The patient's part is in Spanish: labels, procedure, site and the interpreter's block.
+    for spanish in (
+        "Paciente y procedimiento",
+        "Nombre legal",
+        "Fecha de nacimiento",
+        "Procedimiento",
+        pack.procedure,  # Escleroterapia guiada por ecografía
+        "Pierna / zona",
+        "no registrado" if consent.patient.mrn is None else "N.º de la clínica (MRN)",
+    ):
+        assert spanish in text, spanish
+    english_labels = ("Legal name", "Limb / site", "Name or ID", "Patient and procedure")
+    for english in english_labels:
+        assert english not in text, english
+    # A recorded site choice (stored in the clinic's English) reads as the patient saw it.
+    consent.site = "Left leg"
+    assert "Pierna izquierda (Left leg)" in pdf_text(render(consent, pack, audit))
+    # Staff sections stay in English.
+    assert "Nurse pre-procedure verification" in text
+    assert consent.interpreter is not None, "the sample should show the interpreter block"
+    assert "Intérprete" in text and "Nombre o número de identificación" in text
+    assert "Por video" in text and "By video" not in text  # the mode in words, not a code
+    assert "Firma del intérprete" in text and "Interpreter signature" not in text
+    # An English PDF of the same record keeps the English labels.
+    en_pack = shipped_library.active("sclerotherapy", "en")
+    en_consent, en_audit = sample_consent(en_pack, values, T0)
+    en_text = pdf_text(render(en_consent, en_pack, en_audit))
+    for english in (*english_labels, "Interpreter signature", "By video"):
+        assert english in en_text, english
+    assert "Nombre legal" not in en_text
 
 
 def test_patient_copy_has_aftercare_and_warning_signs(pack) -> None:
@@ -305,8 +333,12 @@ def _spaced(text: str) -> str:
 @pytest.mark.parametrize(
     ("lang", "born", "signed"),
     [
-        ("en", "March 7, 1984 (1984-03-07)", "November 23, 2026, {h}:{m} AM EST"),
-        ("es", "7 de marzo de 1984 (1984-03-07)", "23 de noviembre de 2026, {h}:{m} EST"),
+        ("en", "Date of birth March 7, 1984 (1984-03-07)", "November 23, 2026, {h}:{m} AM EST"),
+        (
+            "es",
+            "Fecha de nacimiento 7 de marzo de 1984 (1984-03-07)",
+            "23 de noviembre de 2026, {h}:{m} EST",
+        ),
     ],
 )
 def test_birth_date_and_signing_time_read_in_the_patients_language(
@@ -318,7 +350,7 @@ def test_birth_date_and_signing_time_read_in_the_patients_language(
     consent, audit = sample_consent(pack, get_settings().placeholder_values, T0)
     text = _spaced(pdf_text(render(consent, pack, audit)))
     assert consent.patient.date_of_birth == dt.date(1984, 3, 7)
-    assert f"Date of birth {born}" in text
+    assert born in text  # label and date both in the patient's language
     local = consent.patient_signature.signed_at.astimezone(CLINIC.tz)
     exact = when(consent.patient_signature.signed_at, CLINIC.tz)
     assert f"{signed.format(h=local.hour, m=f'{local.minute:02d}')} ({exact})" in text
