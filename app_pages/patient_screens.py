@@ -436,24 +436,29 @@ def screening_screen(
         st.write(pack.screening.intro)
     st.info(t(lang, "patient.screening.reassure"))
 
-    def submit() -> None:
-        answers = {qid: _ss(f"q:{qid}") for qid in step.question_ids}
-        _act(svc.answer_screening, ctx, token, answers)
+    def answers() -> dict[str, Any]:
+        return {qid: _ss(f"q:{qid}") for qid in step.question_ids}
 
-    with st.form(step.id):
-        for qid in step.question_ids:
-            q = pack.question(qid)
-            old = state.screening.get(qid)
-            st.radio(
-                q.text,
-                ANSWERS,
-                index=ANSWERS.index(old.answer.value) if old else None,
-                format_func=lambda a: t(lang, f"patient.answer.{a}"),
-                horizontal=True,
-                key=f"q:{qid}",
-                help=q.help,
-            )
-        _nav(ctx, token, lang, submit)
+    def save() -> None:  # each answer is saved as it is tapped: no form on this screen
+        _act(svc.answer_screening, ctx, token, answers(), advance=False)
+
+    def submit() -> None:
+        _act(svc.answer_screening, ctx, token, answers())
+
+    for qid in step.question_ids:
+        q = pack.question(qid)
+        old = state.screening.get(qid)
+        st.radio(
+            q.text,
+            ANSWERS,
+            index=ANSWERS.index(old.answer.value) if old else None,
+            format_func=lambda a: t(lang, f"patient.answer.{a}"),
+            horizontal=True,
+            key=f"q:{qid}",
+            help=q.help,
+            on_change=save,
+        )
+    _nav(ctx, token, lang, submit, in_form=False)
 
 
 def _item_text(ctx: AppContext, lang: str, item: Any) -> str:

@@ -85,8 +85,12 @@ BARE = textwrap.dedent(
     c3.toggle("Large text", key="large_text")
     st.progress((i + 1) / len(SCREENS))
     st.header(kind)
-    if kind == "section":  # as on the real page: no form, each tick is a tap of its own
+    if kind in ("section", "screening"):  # as on the real page: no form, each tick is a tap
         for k in range(n):
+            if kind == "screening":
+                st.radio("question %d" % k, ["yes", "no", "not_sure"], index=None,
+                         horizontal=True, key="q%d_%d" % (i, k))
+                continue
             with st.container(border=True):
                 st.markdown("item text %d" % k)
                 st.checkbox("I understand", key="ack%d_%d" % (i, k))
@@ -156,6 +160,10 @@ def bare_patient(screens: list[tuple[str, int]], path: Path) -> list[float]:
         if kind == "language":
             at.button(key="lang_en").click()
         else:
+            if kind == "screening":  # each answer is a tap
+                for key in [r.key for r in at.radio]:
+                    at.radio(key=key).set_value("no")
+                    taps.append(_timed(at))
             for r in at.radio:
                 r.set_value("no")
             if kind == "section":  # each tick is a tap
@@ -193,9 +201,9 @@ def real_patient(ctx) -> tuple[list[float], float]:  # type: ignore[no-untyped-d
             at.radio(key="details:site").set_value("left_leg")
             at.checkbox(key="details:confirm").check()
         elif step.startswith("screening"):
-            for r in at.radio:
-                if r.key.startswith("q:"):
-                    r.set_value("no")
+            for key in [r.key for r in at.radio if r.key.startswith("q:")]:
+                at.radio(key=key).set_value("no")  # each answer is a tap, saved to the draft
+                taps.append(_timed(at))
         elif step.startswith("section"):
             for key in [c.key for c in at.checkbox if c.key.startswith("ack:")]:
                 at.checkbox(key=key).check()  # each tick is a tap, saved to the draft

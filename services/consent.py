@@ -297,8 +297,13 @@ def confirm_details(
     return _update(ctx, token, change)
 
 
-def answer_screening(ctx: AppContext, token: str, answers: Mapping[str, str | None]) -> DraftState:
-    """Record this screen's answers (yes / no / not sure) and go on if all are answered."""
+def answer_screening(
+    ctx: AppContext, token: str, answers: Mapping[str, str | None], *, advance: bool = True
+) -> DraftState:
+    """Record this screen's answers (yes / no / not sure) and go on if all are answered.
+
+    The screen also calls it with ``advance=False`` on every tap, so each answer is saved (and
+    timed) as it is given."""
 
     def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
         step = flow.step_by_id(pack, state.step)
@@ -310,7 +315,7 @@ def answer_screening(ctx: AppContext, token: str, answers: Mapping[str, str | No
             old = state.screening.get(qid)
             if old is None or old.answer is not answer:
                 state.screening[qid] = flow.DraftAnswer(answer=answer, at=now)
-        return flow.go_next(state, pack, now)
+        return flow.go_next(state, pack, now) if advance else state
 
     return _update(ctx, token, change)
 

@@ -221,6 +221,19 @@ def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, l
     assert state.questions["risks"].note == "¿Duele?"
 
 
+def test_each_health_answer_is_saved_as_it_is_tapped(app: AppTest, ctx: AppContext) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "screening-1")
+    at = open_at(app, token)
+    first = next(r for r in at.radio if r.key.startswith("q:"))
+    first.set_value("not_sure").run()
+    state = svc.load_draft(ctx, token)  # no Next yet
+    assert state.step == "screening-1"
+    assert state.screening[first.key.removeprefix("q:")].answer.value == "not_sure"
+    again = open_at(AppTest.from_file(PAGE, default_timeout=60), token)  # a reload
+    assert again.radio(key=first.key).value == "not_sure"
+
+
 def test_each_tick_is_saved_as_it_is_tapped_with_its_own_time(
     app: AppTest, ctx: AppContext, clock: FixedClock
 ) -> None:
