@@ -249,6 +249,7 @@ def _nav(
     next_key: str = "patient.next",
     on_back: Callable[[], None] | None = None,
     in_form: bool = True,
+    next_hint: str | None = None,
 ) -> None:
     """The message of the last tap (if any), then Back and the big Next, at the screen's foot."""
     _show_flash()
@@ -263,6 +264,9 @@ def _nav(
         width="stretch",
         on_click=on_back or (lambda: _act(svc.go_back, ctx, token)),
     )
+    if next_hint:  # not yet: say what opens the way on, where the button will appear
+        go.markdown(f"**{next_hint}**")
+        return
     next_button(t(lang, next_key), type="primary", width="stretch", on_click=on_next)
 
 
@@ -694,19 +698,21 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
     part(t(lang, "patient.interpreter.title"), interp, "interpreter")
     if missing:
         st.warning(t(lang, "patient.review.incomplete", count=len(missing)))
-    with st.form("review"):
-        st.checkbox(
-            fill(pack.certification, ctx.settings.placeholder_values),
-            value=state.certified_at is not None,
-            key="review:certify",
-        )
-        _nav(
-            ctx,
-            token,
-            lang,
-            lambda: _act(svc.certify, ctx, token, bool(_ss("review:certify"))),
-            next_key="patient.review.to_sign",
-        )
+    # No form: ticking redraws the screen, and "Go to sign" appears only once it is ticked.
+    certified = st.checkbox(
+        fill(pack.certification, ctx.settings.placeholder_values),
+        value=state.certified_at is not None,
+        key="review:certify",
+    )
+    _nav(
+        ctx,
+        token,
+        lang,
+        lambda: _act(svc.certify, ctx, token, bool(_ss("review:certify"))),
+        next_key="patient.review.to_sign",
+        in_form=False,
+        next_hint=None if certified else t(lang, "patient.review.tick_to_sign"),
+    )
     st.divider()
     st.write(t(lang, "patient.decline.offer"))
     st.button(

@@ -86,6 +86,10 @@ def submit(at: AppTest) -> AppTest:
     return at
 
 
+def shown_now(at: AppTest) -> str:
+    return "\n".join(texts(at))
+
+
 def step_of(ctx: AppContext, token: str) -> str:
     state = svc.load_draft(ctx, token)
     return state.step if state else "<closed>"
@@ -309,14 +313,16 @@ def test_review_screen_summarises_and_needs_the_certification(
     shown = "\n".join(texts(at))
     assert "Ana María Núñez" in shown and t(lang, "patient.site.left_leg") in shown
     assert t(lang, "patient.photos.yes") in shown
-    submit(at)
-    assert at.error[0].value == t(lang, "patient.missing.certify")
+    # "Go to sign" appears only once the certification is ticked; until then, a hint.
+    assert not [b for b in at.button if b.key == "nav:next"]
+    assert t(lang, "patient.review.tick_to_sign") in shown_now(at)
     assert step_of(ctx, token) == "review"
     at.button(key="change:section-risks").click().run()  # a way back to each part
     assert step_of(ctx, token) == "section-risks"
     svc.go_to(ctx, token, "review")
     at.run()
-    at.checkbox(key="review:certify").check()
+    at.checkbox(key="review:certify").check().run()
+    assert at.button(key="nav:next").label == t(lang, "patient.review.to_sign")
     submit(at)
     assert step_of(ctx, token) == "sign"
     assert at.header[0].value == t(lang, "patient.sign.title")
