@@ -86,13 +86,9 @@ def test_a_draft_with_a_newer_tap_is_not_closed(ctx: AppContext, clock: FixedClo
     assert _events(ctx, "consent.abandoned") == []
 
 
-def test_decline_is_a_signed_refusal_not_an_abandoned_draft(
-    ctx: AppContext, clock: FixedClock
-) -> None:
-    token = svc.start_consent(ctx, language="en")
-    walk_to(ctx, token, "review")
-    svc.go_to_decline(ctx, token)
-    consent = svc.submit(
+def _sign_refusal(ctx: AppContext, token: str):  # type: ignore[no-untyped-def]
+    """The patient signs the informed refusal on the sign screen."""
+    return svc.submit(
         ctx,
         token,
         typed_name="Ana María Núñez",
@@ -101,6 +97,15 @@ def test_decline_is_a_signed_refusal_not_an_abandoned_draft(
         pad_size=(600, 240),
         decision="decline",
     )
+
+
+def test_decline_is_a_signed_refusal_not_an_abandoned_draft(
+    ctx: AppContext, clock: FixedClock
+) -> None:
+    token = svc.start_consent(ctx, language="en")
+    walk_to(ctx, token, "review")
+    svc.go_to_decline(ctx, token)
+    consent = _sign_refusal(ctx, token)
     assert consent.status is Status.DECLINED
     _until_expired(ctx, clock)
     assert svc.close_idle(ctx, token) is False  # already closed by the refusal
@@ -122,15 +127,7 @@ def test_walking_away_from_the_refusal_screen_records_no_refusal(
     with ctx.database.uow() as uow:
         assert uow.consents.search(name="Ana María Núñez") == []
     with pytest.raises(DomainError):
-        svc.submit(
-            ctx,
-            token,
-            typed_name="Ana María Núñez",
-            strokes=scribble(600),
-            png=PNG,
-            pad_size=(600, 240),
-            decision="decline",
-        )
+        _sign_refusal(ctx, token)
     assert "consent.declined" not in [e.action for e in _events(ctx)]
 
 
