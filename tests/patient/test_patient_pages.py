@@ -73,6 +73,13 @@ def open_at(app: AppTest, token: str) -> AppTest:
     return app
 
 
+def open_step(app: AppTest, ctx: AppContext, lang: str, step: str) -> tuple[str, AppTest]:
+    """A new patient's draft in ``lang``, walked to ``step`` by the services, open on screen."""
+    token = svc.start_consent(ctx, language=lang)
+    walk_to(ctx, token, step)
+    return token, open_at(app, token)
+
+
 def submit(at: AppTest) -> AppTest:
     """Tap the screen's big button (Next / Sign), in its form or, on a section, on its own."""
     buttons = [
@@ -176,9 +183,7 @@ def test_mrn_is_asked_only_when_the_clinic_uses_it(
 def test_screening_screen_needs_every_answer_and_never_alarms(
     app: AppTest, ctx: AppContext, lang: str
 ) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "screening-1")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "screening-1")
     assert at.info[0].value == t(lang, "patient.screening.reassure")
     if lang == "es":
         no_english(at)
@@ -200,9 +205,7 @@ def test_screening_screen_needs_every_answer_and_never_alarms(
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, lang: str) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "section-risks")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "section-risks")
     if lang == "es":
         no_english(at)
     pack = svc.pack_of(ctx, svc.load_draft(ctx, token))
@@ -226,9 +229,7 @@ def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, l
 
 
 def test_each_health_answer_is_saved_as_it_is_tapped(app: AppTest, ctx: AppContext) -> None:
-    token = svc.start_consent(ctx, language="en")
-    walk_to(ctx, token, "screening-1")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, "en", "screening-1")
     first = next(r for r in at.radio if r.key.startswith("q:"))
     first.set_value("not_sure").run()
     state = svc.load_draft(ctx, token)  # no Next yet
@@ -241,9 +242,7 @@ def test_each_health_answer_is_saved_as_it_is_tapped(app: AppTest, ctx: AppConte
 def test_each_tick_is_saved_as_it_is_tapped_with_its_own_time(
     app: AppTest, ctx: AppContext, clock: FixedClock
 ) -> None:
-    token = svc.start_consent(ctx, language="en")
-    walk_to(ctx, token, "section-risks")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, "en", "section-risks")
     first, second = [c for c in at.checkbox if c.key.startswith("ack:")][:2]
     first.check().run()
     clock.advance(seconds=40)
@@ -266,9 +265,7 @@ def test_each_tick_is_saved_as_it_is_tapped_with_its_own_time(
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_photos_screen_is_a_separate_yes_no(app: AppTest, ctx: AppContext, lang: str) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "photos")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "photos")
     if lang == "es":
         no_english(at)
     submit(at)
@@ -281,9 +278,7 @@ def test_photos_screen_is_a_separate_yes_no(app: AppTest, ctx: AppContext, lang:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_interpreter_screen_records_who_helped(app: AppTest, ctx: AppContext, lang: str) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "interpreter")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "interpreter")
     if lang == "es":
         no_english(at)
     at.radio(key="interp:used").set_value("yes")
@@ -305,9 +300,7 @@ def test_interpreter_screen_records_who_helped(app: AppTest, ctx: AppContext, la
 def test_review_screen_summarises_and_needs_the_certification(
     app: AppTest, ctx: AppContext, lang: str
 ) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "review")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "review")
     if lang == "es":
         no_english(at)
     shown = "\n".join(texts(at))
@@ -343,9 +336,7 @@ def _draw(at: AppTest, key: str = "sig_patient", strokes=None) -> None:
 def test_sign_screen_refuses_wrong_names_and_empty_pads_then_thanks(
     app: AppTest, ctx: AppContext, lang: str
 ) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "sign")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "sign")
     if lang == "es":
         no_english(at)
     at.text_input(key="sign:name").input("Ana María Núñez")
@@ -370,9 +361,7 @@ def test_sign_screen_refuses_wrong_names_and_empty_pads_then_thanks(
 
 
 def test_thank_you_returns_to_the_start(app: AppTest, ctx: AppContext, clock: FixedClock) -> None:
-    token = svc.start_consent(ctx, language="en")
-    walk_to(ctx, token, "sign")
-    at = open_at(app, token)
+    _token, at = open_step(app, ctx, "en", "sign")
     _draw(at)
     at.text_input(key="sign:name").input("Ana María Núñez")
     submit(at)
@@ -386,9 +375,7 @@ def test_thank_you_returns_to_the_start(app: AppTest, ctx: AppContext, clock: Fi
 def test_decline_from_review_signs_an_informed_refusal(
     app: AppTest, ctx: AppContext, lang: str
 ) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "review")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "review")
     at.button(key="review:decline").click().run()
     pack = svc.pack_of(ctx, svc.load_draft(ctx, token))
     assert at.header[0].value == t(lang, "patient.decline.title")
@@ -448,9 +435,7 @@ def test_large_text_switch_is_saved(app: AppTest, ctx: AppContext) -> None:
 def test_idle_patient_is_asked_then_the_screen_is_cleared(
     app: AppTest, ctx: AppContext, clock: FixedClock
 ) -> None:
-    token = svc.start_consent(ctx, language="es")
-    walk_to(ctx, token, "section-about")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, "es", "section-about")
     clock.advance(minutes=ctx.settings.patient_idle_minutes)
     at.run()
     assert at.warning[0].value == t("es", "patient.idle.ask")
@@ -505,9 +490,7 @@ def test_the_year_list_runs_from_this_year_to_the_oldest_acceptable_one(
 def test_the_interpreter_question_is_yes_then_no_and_asks_details_only_after_yes(
     app: AppTest, ctx: AppContext, lang: str
 ) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "interpreter")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "interpreter")
     assert at.radio(key="interp:used").options == [
         t(lang, "patient.interpreter.yes"),
         t(lang, "patient.interpreter.no"),
@@ -556,9 +539,7 @@ def test_sign_screen_time_is_in_the_patients_words_and_current(
     app: AppTest, ctx: AppContext, clock: FixedClock, lang: str, date: str, time: str
 ) -> None:
     assert str(ctx.settings.tz) == "America/New_York"  # the fixture clock is 14:00 UTC
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "sign")
-    at = open_at(app, token)
+    _token, at = open_step(app, ctx, lang, "sign")
     shown = "\n".join(texts(at))
     assert f"{date}, {time}" in shown and "2026-11-23" not in shown
     clock.advance(minutes=4)  # the patient lingers; a tap (or the clock's own rerun) updates it
@@ -570,9 +551,7 @@ def test_sign_screen_time_is_in_the_patients_words_and_current(
 def test_sign_with_no_name_and_no_signature_names_both_problems(
     app: AppTest, ctx: AppContext, lang: str
 ) -> None:
-    token = svc.start_consent(ctx, language=lang)
-    walk_to(ctx, token, "sign")
-    at = open_at(app, token)
+    token, at = open_step(app, ctx, lang, "sign")
     submit(at)
     message = at.error[0].value
     assert t(lang, "patient.sign.name_empty") in message
