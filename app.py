@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import staff_session
-from app_pages.resources import app_context
+from ui import staff_session
+from ui.resources import app_context
 
 ctx = app_context()
 staff = staff_session.refresh(ctx)  # None when nobody is signed in or the session sat idle

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import staff_session
-from app_pages.resources import app_context
-from app_pages.staff_session import tr
-from forms.records import DomainError
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
 from services import admin
+from ui import staff_session
+from ui.resources import app_context
+from ui.staff_session import tr
 
 ctx = app_context()
 staff = staff_session.guard(ctx, Role.ADMIN)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import staff_session
-from app_pages.resources import app_context
-from app_pages.staff_session import format_datetime, tr
-from forms.records import DomainError
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
 from services import admin
 from services.auth import ROLE_LABELS
+from ui import staff_session
+from ui.resources import app_context
+from ui.staff_session import format_datetime, tr
 
 ctx = app_context()
 staff = staff_session.guard(ctx, Role.ADMIN)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import staff_session, staff_widgets
-from app_pages.resources import app_context
-from app_pages.staff_session import tr
-from forms.records import DomainError
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
 from services import staff as staff_svc
+from ui import staff_session, staff_widgets
+from ui.resources import app_context
+from ui.staff_session import tr
 
 ctx = app_context()
 staff = staff_session.guard(ctx, Role.FRONT_DESK)

@@ -7,14 +7,14 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import staff_session
-from app_pages.resources import app_context
-from app_pages.staff_session import ALL, tr
-from app_pages.staff_widgets import language_name
 from checklist.flow import SITE_CHOICES
-from checklist.i18n import t
-from forms.records import DomainError
+from errors import DomainError
+from language.i18n import t
 from services import consent
+from ui import staff_session
+from ui.resources import app_context
+from ui.staff_session import ALL, tr
+from ui.staff_widgets import language_name
 
 ctx = app_context()
 staff = staff_session.guard(ctx, *ALL)

@@ -6,14 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import staff_session
-from app_pages.resources import app_context
-from app_pages.staff_session import format_time, tr
-from app_pages.staff_widgets import remember, status_text
-from forms.records import DomainError, Status
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
+from forms.records import Status
 from services import auth
 from services import staff as staff_svc
+from ui import staff_session
+from ui.resources import app_context
+from ui.staff_session import format_time, tr
+from ui.staff_widgets import remember, status_text
 
 REFRESH = dt.timedelta(seconds=15)
 FILTERS = {

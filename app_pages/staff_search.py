@@ -6,11 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import staff_session, staff_widgets
-from app_pages.resources import app_context
-from app_pages.staff_session import ALL, format_datetime, tr
-from forms.records import DomainError
+from errors import DomainError
 from services import staff as staff_svc
+from ui import staff_session, staff_widgets
+from ui.resources import app_context
+from ui.staff_session import ALL, format_datetime, tr
 
 RESULTS = "search_results"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import staff_session
-from app_pages.resources import app_context
-from app_pages.staff_session import tr
+from ui import staff_session
+from ui.resources import app_context
+from ui.staff_session import tr
 
 ctx = app_context()
 staff_session.end(ctx, reason="user", notice=tr("staff.sign_out.done"))

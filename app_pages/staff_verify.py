@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import staff_session, staff_widgets
-from app_pages.resources import app_context
-from app_pages.staff_session import format_datetime, tr
-from forms.records import DomainError, Status
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
+from forms.records import Status
 from services import staff as staff_svc
+from ui import staff_session, staff_widgets
+from ui.resources import app_context
+from ui.staff_session import format_datetime, tr
+from ui.text import shown_as_typed
 
 ANSWERS = {"yes": "staff.check.yes", "no": "staff.check.no", "na": "staff.check.na"}
 
@@ -50,7 +52,7 @@ def not_done(message_key: str, items: list[str]) -> None:
     st.error(
         tr(message_key, count=len(items))
         + "\n"
-        + "\n".join(f"- {staff_widgets.escape_markdown(i)}" for i in items),
+        + "\n".join(f"- {shown_as_typed(i)}" for i in items),
         icon=":material/error:",
     )
 

@@ -231,9 +231,9 @@ def real_patient(ctx) -> tuple[list[float], float]:  # type: ignore[no-untyped-d
 
 
 def part_one(patients: int) -> dict[str, float]:
-    from app_pages import resources
     from services.context import build_context
     from settings import get_settings
+    from ui import resources
 
     data = Path(tempfile.mkdtemp(prefix="bench-flow-"))
     os.environ["CONSENT_DATA_DIR"] = str(data)

@@ -1,7 +1,7 @@
 """The patient's path through a consent: steps, what each needs, and the checks on what they enter.
 
 Pure (no Streamlit, no SQL): pages ask these functions "may the patient go on?" and show the
-message keys they return (``checklist/messages/<lang>/patient.yaml``). The draft is a JSON-friendly
+message keys they return (``language/messages/<lang>/patient.yaml``). The draft is a JSON-friendly
 pydantic model the store keeps under the resume token, so a reload or a restart resumes exactly.
 """
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -18,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]{0,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
 class Frozen(BaseModel):
@@ -184,15 +182,6 @@ class Pack(Frozen):
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.id, self.version, self.language)
-
-
-def placeholders_in(text: str) -> set[str]:
-    return set(PLACEHOLDER.findall(text))
-
-
-def fill(text: str, values: dict[str, str]) -> str:
-    """Replace {name} placeholders; unknown names are left for validation to report."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 FREQUENCY_ORDER: tuple[Frequency, ...] = tuple(Frequency)

@@ -24,8 +24,9 @@ import pyphen
 import textstat
 from textstat.textstat import textstatistics
 
-from checklist.i18n import REFERENCE, catalog, languages, t
-from checklist.models import Frequency, Item, Pack, Section, SectionKind, fill
+from checklist.models import Frequency, Item, Pack, Section, SectionKind
+from language.i18n import REFERENCE, catalog, languages, t
+from language.placeholders import fill
 
 MAX_GRADE = 8.0  # every English section
 MAX_MEDIAN_GRADE = 6.5  # the median English section

@@ -16,7 +16,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from checklist.models import (
-    PLACEHOLDER,
     CheckItem,
     FlagLevel,
     Frequency,
@@ -29,8 +28,8 @@ from checklist.models import (
     Section,
     SectionKind,
     Urgency,
-    placeholders_in,
 )
+from language.placeholders import PLACEHOLDER, placeholders_in
 
 # What each kind of section must cover, as item tags. The message says what the tag means.
 REQUIRED_TAGS: dict[SectionKind, dict[str, str]] = {

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from forms.records import DomainError
+from errors import DomainError
 from settings import Settings, get_settings
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from forms.records import DomainError
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
 from services.context import AppContext, build_context
 from settings import get_settings
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from forms.records import DomainError
+from errors import DomainError
 from settings import Settings, get_settings
 from store.backup import backup_sqlite, restore_sqlite
 from store.crypto import generate_key

@@ -15,9 +15,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from checklist.models import Pack, fill
+from checklist.models import Pack
 from forms.clinic import ClinicInfo
 from forms.records import AuditEntry, Consent, Signature, SignerRole, Status
+from language.placeholders import fill
 
 EXT = "https://example.org/fhir/sclerotherapy-consent/StructureDefinition/"  # our extensions
 PACK_SYSTEM = "urn:sclerotherapy-consent:pack"

@@ -19,10 +19,9 @@ from collections.abc import Iterable
 from html import escape
 from zoneinfo import ZoneInfo
 
-from checklist.dates import format_date_with_iso, format_datetime
 from checklist.flow import SITE_CHOICES
-from checklist.i18n import languages, t
-from checklist.models import FlagLevel, Item, Pack, Section, fill
+from checklist.models import FlagLevel, Item, Pack, Section
+from errors import DomainError
 from forms.clinic import ClinicInfo
 from forms.pdf_fonts import full_codepoints
 from forms.pdf_layout import (
@@ -40,12 +39,14 @@ from forms.records import (
     Acknowledgement,
     AuditEntry,
     Consent,
-    DomainError,
     FlagReview,
     ScreeningAnswer,
     Signature,
     Status,
 )
+from language.dates import format_date_with_iso, format_datetime
+from language.i18n import languages, t
+from language.placeholders import fill
 
 DOC_TYPE_CONSENT = "Consent to treatment"
 DOC_TYPE_REFUSAL = "Informed refusal"

@@ -16,18 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from checklist.models import Answer, FlagLevel, Pack
-
-
-class DomainError(Exception):
-    """A rule was broken; the message is written for the person at the screen."""
-
-
-class IllegalTransition(DomainError):
-    pass
-
-
-class ConflictError(DomainError):
-    """Someone else saved this consent first."""
+from errors import IllegalTransition
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

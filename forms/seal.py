@@ -29,7 +29,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from forms.records import DomainError
+from errors import DomainError
 
 log = logging.getLogger(__name__)
 

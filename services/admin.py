@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from forms.records import DomainError
-from forms.staff import Role, StaffUser
+from accounts.staff import Role, StaffUser
+from errors import DomainError
 from services.auth import (
     ROLE_LABELS,
     StaffSession,

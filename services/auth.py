@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from forms.records import DomainError
-from forms.staff import Role, StaffUser
+from accounts.staff import Role, StaffUser
+from errors import DomainError
 from services.context import AppContext
 
 _HASHER = PasswordHasher()  # argon2id

@@ -16,16 +16,16 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
+from accounts.staff import StaffUser
 from checklist import flow
 from checklist import text as text_rules
 from checklist.flow import DraftInterpreter, DraftQuestion, DraftState, FlowError
-from checklist.i18n import t
 from checklist.models import Answer, Pack
+from errors import DomainError
 from forms.records import (
     Acknowledgement,
     Consent,
     DoctorQuestion,
-    DomainError,
     Interpreter,
     PackRef,
     Patient,
@@ -36,7 +36,7 @@ from forms.records import (
     Status,
     Stroke,
 )
-from forms.staff import StaffUser
+from language.i18n import t
 from services.context import AppContext
 
 PATIENT = "patient"

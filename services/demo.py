@@ -18,10 +18,11 @@ import struct
 import zlib
 from collections.abc import Callable, Mapping
 
+from accounts.staff import Role
 from checklist import flow
 from checklist.flow import StepKind
-from forms.records import Consent, DomainError
-from forms.staff import Role
+from errors import DomainError
+from forms.records import Consent
 from services import admin, auth, consent, staff
 from services.context import AppContext
 

@@ -12,8 +12,9 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from errors import DomainError
 from forms.pdf import render_consent_pdf
-from forms.records import AuditEntry, Consent, DomainError
+from forms.records import AuditEntry, Consent
 from forms.seal import default_cert_path, seal_pdf, seal_reason, verify_pdf
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from forms.records import Consent, DomainError, Status
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
+from forms.records import Consent, Status
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
 

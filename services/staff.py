@@ -14,13 +14,13 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from accounts.staff import Role, StaffUser
 from checklist.models import FlagLevel, Pack
+from errors import ConflictError, DomainError
 from forms.records import (
     ChecklistAnswer,
     ClinicianAttestation,
-    ConflictError,
     Consent,
-    DomainError,
     Filing,
     FlagReview,
     NurseVerification,
@@ -29,7 +29,6 @@ from forms.records import (
     Status,
     TimeOut,
 )
-from forms.staff import Role, StaffUser
 from services.auth import StaffSession, get_user, load_actor, reauthenticate
 from services.context import AppContext
 

@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from forms.records import DomainError
+from errors import DomainError
 from store.audit import ChainReport
 from store.db import BUSY_TIMEOUT_MS, head_revision, known_revisions, open_database
 

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from forms.records import ConflictError, Consent, Signature, Status
+from errors import ConflictError
+from forms.records import Consent, Signature, Status
 from store.errors import DuplicateSubmission, NotFound
 from store.tables import acknowledgements, consents, screening_answers, signatures
 from store.text import like_pattern, name_key, reject_nul

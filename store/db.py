@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from forms.records import DomainError
+from errors import DomainError
 from store.crypto import BlobCipher
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, insert, select
 
-from forms.records import DomainError
+from errors import DomainError
 from store.errors import IntegrityProblem
 from store.tables import documents
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms.records import DomainError
+from errors import DomainError
 
 
 class NotFound(DomainError):

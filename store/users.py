@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from forms.records import DomainError
-from forms.staff import Role, StaffUser
+from accounts.staff import Role, StaffUser
+from errors import DomainError
 from store.errors import NotFound
 from store.tables import staff_users
 from store.text import reject_nul

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checklist import i18n
+from language import i18n
 
 
 def test_spanish_catalog_matches_english() -> None:

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checklist import flow
-from checklist.dates import format_date, format_date_with_iso, format_datetime, format_time
-from checklist.i18n import catalog
 from checklist.text import MAX_NAME, clean_note, name_problem
+from language.dates import format_date, format_date_with_iso, format_datetime, format_time
+from language.i18n import catalog
 
 BIDI = [
     "\u202a",

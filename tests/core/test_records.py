@@ -8,15 +8,8 @@ import itertools
 import pytest
 from pydantic import ValidationError
 
-from forms.records import (
-    TRANSITIONS,
-    Consent,
-    IllegalTransition,
-    PackRef,
-    Patient,
-    Status,
-    check_transition,
-)
+from errors import IllegalTransition
+from forms.records import TRANSITIONS, Consent, PackRef, Patient, Status, check_transition
 
 NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from checklist.i18n import t
+from language.i18n import t
 
 expect.set_options(timeout=20_000)  # a script run on a busy CI machine can take seconds
 

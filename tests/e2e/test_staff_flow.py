@@ -13,8 +13,8 @@ import pytest
 from patient_steps import Patient
 from playwright.sync_api import Page, expect
 
-from checklist.i18n import t
 from checklist.loader import load_library
+from language.i18n import t
 from settings import get_settings
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from checklist.i18n import t
+from language.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,9 @@ import pytest
 from pdf_helpers import pdf_text
 from sqlalchemy import update
 
+from errors import DomainError
 from forms.pdf_sample import sample_consent
-from forms.records import Consent, DomainError
+from forms.records import Consent
 from forms.seal import load_or_create_sealer, verify_pdf
 from services.clock import FixedClock
 from services.context import AppContext

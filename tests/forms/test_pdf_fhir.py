@@ -6,9 +6,9 @@ import json
 
 from pdf_helpers import CLINIC, T0, VALUES
 
-from checklist.models import fill
 from forms.fhir import consent_bundle, consent_bundle_json
 from forms.pdf_sample import sample_consent
+from language.placeholders import fill
 
 
 def _resources(bundle: dict) -> dict[str, list[dict]]:

@@ -14,10 +14,12 @@ from pdf_helpers import CLINIC, T0, VALUES, pdf_text, qpdf_check
 from PIL import Image
 from pypdf import PdfReader
 
-from checklist.models import Pack, fill
+from checklist.models import Pack
+from errors import DomainError
 from forms.pdf import render_consent_pdf, render_patient_copy, when
 from forms.pdf_sample import SAMPLE_CLINICIAN, SAMPLE_NURSE, SAMPLE_PATIENT, sample_consent
-from forms.records import AuditEntry, Consent, DoctorQuestion, DomainError
+from forms.records import AuditEntry, Consent, DoctorQuestion
+from language.placeholders import fill
 
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 

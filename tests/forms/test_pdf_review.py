@@ -15,10 +15,10 @@ import pytest
 from pdf_helpers import CLINIC, T0
 from pypdf import PdfReader
 
-from checklist.models import fill
 from forms.pdf import render_consent_pdf
 from forms.pdf_layout import MUTED, Layout
 from forms.pdf_sample import sample_consent
+from language.placeholders import fill
 from settings import get_settings
 
 

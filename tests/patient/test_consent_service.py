@@ -8,11 +8,12 @@ import re
 import pytest
 from flow_helpers import scribble
 
+from accounts.staff import Role, StaffUser
 from checklist import flow
 from checklist.flow import DraftState
-from checklist.i18n import t
-from forms.records import DomainError, Status
-from forms.staff import Role, StaffUser
+from errors import DomainError
+from forms.records import Status
+from language.i18n import t
 from services import consent as svc
 from services.clock import FixedClock
 from services.context import AppContext

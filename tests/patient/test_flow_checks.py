@@ -84,7 +84,7 @@ def test_bad_details_get_a_clear_message(kwargs: dict, key: str) -> None:
 
 
 def test_every_detail_message_exists_in_both_languages() -> None:
-    from checklist.i18n import catalog
+    from language.i18n import catalog
 
     keys = [k for k in catalog("en") if k.startswith("patient.details.")]
     for lang in ("en", "es"):

@@ -10,7 +10,8 @@ import pytest
 from flow_helpers import scribble
 from test_consent_service import PNG, walk_to
 
-from forms.records import DomainError, Status
+from errors import DomainError
+from forms.records import Status
 from services import admin, auth
 from services import consent as svc
 from services.clock import FixedClock
@@ -170,8 +171,8 @@ def test_idle_timing_follows_the_setting(
 ) -> None:
     from types import SimpleNamespace
 
-    from app_pages.patient_screens import _idle_check_seconds
     from settings import get_settings
+    from ui.patient.common import _idle_check_seconds
 
     ctx = SimpleNamespace(settings=get_settings(patient_idle_minutes=minutes))
     assert svc.idle_after(ctx).total_seconds() == ask_after

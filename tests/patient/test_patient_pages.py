@@ -11,11 +11,11 @@ from flow_helpers import scribble
 from streamlit.testing.v1 import AppTest
 from test_consent_service import PNG, walk_to
 
-from app_pages import resources
-from checklist.i18n import catalog, t
+from language.i18n import catalog, t
 from services import consent as svc
 from services.clock import FixedClock
 from services.context import AppContext
+from ui import resources
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "patient.py")
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from staff_helpers import PASSWORD, TEAM
 
+from accounts.staff import Role
 from forms.records import Consent
-from forms.staff import Role
 from services import admin, auth, demo
 from services.auth import StaffSession
 from services.clock import FixedClock
@@ -28,7 +28,7 @@ def ctx(clock: FixedClock) -> AppContext:
 @pytest.fixture
 def app_ctx():
     """The app's own cached context, rebuilt for this test's data directory."""
-    from app_pages.resources import app_context
+    from ui.resources import app_context
 
     app_context.clear()
     ctx = app_context()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms.staff import Role
+from accounts.staff import Role
 from services.context import AppContext
 
 PASSWORD = "correct horse battery"

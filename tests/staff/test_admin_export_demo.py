@@ -14,8 +14,9 @@ import pytest
 from pypdf import PdfReader
 from staff_helpers import PASSWORD, all_yes
 
-from forms.records import DomainError, Status
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
+from forms.records import Status
 from services import admin, auth, demo, export
 from services import staff as staff_svc
 

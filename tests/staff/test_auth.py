@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from staff_helpers import PASSWORD
 
-from forms.staff import Role
+from accounts.staff import Role
 from services import admin, auth
 
 
@@ -181,7 +181,7 @@ def test_require_names_the_missing_role():
 
 @pytest.mark.parametrize("bad", ["short", "nina", " padded password "])
 def test_weak_passwords_are_refused(ctx, bad):
-    from forms.records import DomainError
+    from errors import DomainError
 
     with pytest.raises(DomainError):
         admin.add_user(

@@ -15,8 +15,8 @@ from staff_helpers import PASSWORD, TEAM
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from accounts.staff import Role
 from forms.records import Status
-from forms.staff import Role
 from services import admin, demo
 from services import staff as staff_svc
 

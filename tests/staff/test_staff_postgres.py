@@ -11,8 +11,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from staff_helpers import PASSWORD, all_yes, timeout_ids
 
-from forms.records import ConflictError, Status
-from forms.staff import Role
+from accounts.staff import Role
+from errors import ConflictError
+from forms.records import Status
 from services import admin, auth, demo, export
 from services import staff as staff_svc
 from services.context import build_context

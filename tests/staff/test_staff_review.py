@@ -27,8 +27,9 @@ from test_staff_pages import (
     texts,
 )
 
-from forms.records import DomainError, Status
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
+from forms.records import Status
 from services import auth
 from services import staff as staff_svc
 

@@ -10,8 +10,9 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from staff_helpers import PASSWORD, all_yes, first_stop_question, timeout_ids
 
-from forms.records import ConflictError, Consent, DomainError, Status
-from forms.staff import Role
+from accounts.staff import Role
+from errors import ConflictError, DomainError
+from forms.records import Consent, Status
 from services import admin, auth, staff
 
 

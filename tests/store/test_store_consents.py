@@ -12,7 +12,8 @@ from sqlalchemy import text
 from store_builders import T0, make_consent
 from store_helpers import count_rows
 
-from forms.records import ConflictError, NurseVerification, Signature, SignerRole, Status
+from errors import ConflictError
+from forms.records import NurseVerification, Signature, SignerRole, Status
 from store.db import Database
 from store.errors import BadText, DuplicateSubmission, NotFound
 

@@ -9,8 +9,8 @@ from sqlalchemy import text
 from store_builders import T0
 
 import cli
-from forms.records import DomainError
-from forms.staff import Role, StaffUser
+from accounts.staff import Role, StaffUser
+from errors import DomainError
 from store.db import Database
 from store.errors import BadText, NotFound
 

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 import cli
-from forms.records import DomainError
+from errors import DomainError
 from store.db import alembic_config, create_db_engine, head_revision, open_database
 from store.tables import metadata
 

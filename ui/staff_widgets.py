@@ -3,24 +3,17 @@ and the PDF download. Display only; every action goes through services."""
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-from app_pages.staff_session import format_datetime, tr
 from checklist.models import FlagLevel
-from forms.records import DomainError, Status
+from errors import DomainError
+from forms.records import Status
 from services import staff as staff_svc
 from services.auth import StaffSession
 from services.context import AppContext
 from services.staff import ConsentView, QueueRow
-
-
-def escape_markdown(text: str) -> str:
-    """Words typed by a patient or staff shown as typed: a note such as ![](http://...) must not
-    load a remote image on a clinic PC (the patient screens escape the same way)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", text)
-
+from ui.staff_session import format_datetime, tr
+from ui.text import shown_as_typed
 
 SELECTED = "selected_consent"  # session key: the consent id chosen on the queue
 SELECTED_WHO = "selected_who"  # and who that patient is, to name them if not listed
@@ -229,7 +222,7 @@ def flags(view: ConsentView) -> None:
                 "staff.flags.reviewed",
                 decision=f.review.decision,
                 name=f.review.by_name,
-                note=escape_markdown(f.review.note),
+                note=shown_as_typed(f.review.note),
             )
         if f.level is FlagLevel.STOP and f.open:
             st.error(tr("staff.flags.stop") + "  \n" + text, icon=":material/block:")
@@ -251,8 +244,8 @@ def checklist_exceptions(view: ConsentView) -> None:
     if not marked:
         return
     lines = [
-        f"- **{escape_markdown(texts.get(a.item_id, a.item_id))}**"
-        + (f": {escape_markdown(a.note)}" if a.note else "")
+        f"- **{shown_as_typed(texts.get(a.item_id, a.item_id))}**"
+        + (f": {shown_as_typed(a.note)}" if a.note else "")
         for a in marked
     ]
     st.warning(
@@ -269,7 +262,7 @@ def questions(view: ConsentView) -> None:
     with st.container(border=True):
         st.markdown(f"**:material/help: {tr('staff.questions.title', count=len(view.questions))}**")
         for title, note in view.questions:
-            st.markdown(f"- **{title}**" + (f": {escape_markdown(note)}" if note else ""))
+            st.markdown(f"- **{title}**" + (f": {shown_as_typed(note)}" if note else ""))
 
 
 def download(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) -> None:
@@ -331,7 +324,7 @@ def all_answers(ctx: AppContext, view: ConsentView) -> None:
             answer = tr(f"staff.answers.{a.answer.value}")
             flag = f" :red-badge[{a.flag.value.upper()}]" if a.flag else ""
             # Whole questions, never clipped: a grid cut "Do you take a blood thinner..." short.
-            lines.append(f"- {escape_markdown(question)} — **{answer}**{flag}")
+            lines.append(f"- {shown_as_typed(question)} — **{answer}**{flag}")
         if lines:
             st.markdown("\n".join(lines))
         photo = {True: "staff.answers.yes", False: "staff.answers.no", None: "staff.answers.none"}

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from checklist.i18n import t
-from forms.records import DomainError
-from forms.staff import Role
+from accounts.staff import Role
+from errors import DomainError
+from language.i18n import t
 from services import auth
 from services.auth import StaffSession
 from services.context import AppContext

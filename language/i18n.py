@@ -1,6 +1,6 @@
 """Every patient-facing string of the app, per language, from one message catalog.
 
-Catalogs are flat YAML files ``checklist/messages/<lang>/<area>.yaml`` mapping a key to a text
+Catalogs are flat YAML files ``language/messages/<lang>/<area>.yaml`` mapping a key to a text
 with optional ``{name}`` placeholders; the files of one language are merged (keys are unique across
 them). English is the reference: every other language must have exactly its keys and placeholders
 (a test checks), except ``staff.yaml``, which is shown in the clinic's language only. Pages never
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from checklist.models import placeholders_in
+from language.placeholders import placeholders_in
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 REFERENCE = "en"

@@ -16,7 +16,7 @@ from functools import cache
 
 import streamlit as st
 
-from checklist.i18n import languages, t
+from language.i18n import languages, t
 
 LARGE = 1.5  # issue #7: large text is at least half as big again
 

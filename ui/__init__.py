@@ -1,0 +1,1 @@
+"""Streamlit helpers the pages share: session and guard, sidebar, widgets, patient screens."""

@@ -1,0 +1,314 @@
+"""The last screens: interpreter, review, signing (or refusing), and "please hand the tablet back"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from checklist import flow
+from checklist.flow import DraftState, StepKind
+from checklist.models import Pack
+from language import dates
+from language.i18n import t
+from language.placeholders import fill
+from services import consent as svc
+from services.context import AppContext
+from ui.patient.common import (
+    act,
+    chrome,
+    forget_patient,
+    nav,
+    site_label,
+    ss,
+)
+from ui.signature_pad import signature_pad
+from ui.text import shown_as_typed
+
+MODES = ["in_person", "phone", "video"]
+YES_NO = ["yes", "no"]  # Yes first, as on every yes/no question of the app
+
+
+def interpreter_screen(ctx: AppContext, token: str, state: DraftState) -> None:
+    lang = state.language or "en"
+    st.header(t(lang, "patient.interpreter.title"), anchor=False)
+    st.write(t(lang, "patient.interpreter.intro"))
+    used = None if state.interpreter_used is None else ("yes" if state.interpreter_used else "no")
+    it = state.interpreter
+
+    def submit() -> None:
+        choice = ss("interp:used")
+        act(
+            svc.record_interpreter,
+            ctx,
+            token,
+            used=None if choice is None else choice == "yes",
+            name_or_id=ss("interp:name") or "",
+            language=ss("interp:lang") or "",
+            mode=ss("interp:mode"),
+        )
+
+    # Outside the form: answering Yes shows the interpreter's fields at once; after No (or no
+    # answer yet) there is nothing about an interpreter to fill in, and no language is filled.
+    choice = st.radio(
+        t(lang, "patient.interpreter.question"),
+        YES_NO,
+        index=YES_NO.index(used) if used else None,
+        format_func=lambda a: t(lang, f"patient.interpreter.{a}"),
+        key="interp:used",
+    )
+    with st.form("interpreter"):
+        if choice == "yes":
+            st.text_input(
+                t(lang, "patient.interpreter.name"),
+                value=it.name_or_id if it else "",
+                key="interp:name",
+                max_chars=200,
+            )
+            st.text_input(
+                t(lang, "patient.interpreter.language"),
+                value=it.language if it else t(lang, f"lang.{lang}"),  # the usual case
+                key="interp:lang",
+                max_chars=40,
+            )
+            st.radio(
+                t(lang, "patient.interpreter.mode"),
+                MODES,
+                index=MODES.index(it.mode) if it else None,
+                horizontal=True,
+                format_func=lambda m: t(lang, f"patient.interpreter.mode.{m}"),
+                key="interp:mode",
+            )
+        nav(ctx, token, lang, submit)
+
+
+def _answer_word(lang: str, value: bool | None, yes: str, no: str) -> str:
+    if value is None:
+        return t(lang, "patient.review.not_answered")
+    return t(lang, yes if value else no)
+
+
+def _decline(ctx: AppContext, token: str) -> None:
+    if act(svc.go_to_decline, ctx, token) is not None:
+        st.session_state["decision"] = "decline"
+
+
+def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
+    lang = state.language or "en"
+    st.header(t(lang, "patient.review.title"), anchor=False)
+    missing = flow.missing_before_signing(
+        state.model_copy(update={"certified_at": ctx.clock.now()}), pack
+    )
+
+    def part(title: str, lines: list[str], step_id: str, *, listed: bool = False) -> None:
+        """One part of the form, once, with what was answered under it and its Change button."""
+        with st.container(border=True):
+            # Large text: the Change button needs more room, or its word breaks in two.
+            c1, c2 = st.columns(
+                [3, 1.6] if state.large_text else [4, 1.3], vertical_alignment="top"
+            )
+            c1.markdown(f"**{title}**")
+            c1.markdown("\n".join(f"- {line}" for line in lines) if listed else "  \n".join(lines))
+            c2.button(
+                t(lang, "patient.review.change"),
+                key=f"change:{step_id}",
+                width="stretch",
+                on_click=lambda: act(svc.go_to, ctx, token, step_id),
+            )
+
+    dob = dates.format_date(lang, state.date_of_birth) if state.date_of_birth else ""
+    part(
+        t(lang, "patient.review.details"),
+        [
+            shown_as_typed(state.legal_name),
+            t(lang, "patient.review.born", date=dob),
+            pack.procedure,
+            shown_as_typed(site_label(lang, state.site)),
+        ],
+        "details",
+    )
+    steps = flow.steps_for(pack)
+    # The health questions are asked over several screens but are one part of the form: one
+    # heading, every answer under it, Change goes back to the first of them.
+    screening = [s for s in steps if s.kind is StepKind.SCREENING]
+    lines = []
+    for q in (q for step in screening for q in step.question_ids):
+        answer = state.screening.get(q)
+        word = (  # no-break spaces: "No lo sé" never splits over two lines
+            f"**{t(lang, 'patient.answer.' + answer.answer.value).replace(' ', chr(0xA0))}**"
+            if answer
+            else t(lang, "patient.review.not_answered")
+        )
+        lines.append(f"{pack.question(q).text} — {word}")
+    if screening:
+        part(pack.screening.title, lines, screening[0].id, listed=True)
+    for step in (s for s in steps if s.kind is StepKind.SECTION):
+        items = [i for sid in step.section_ids for i in pack.section(sid).items]
+        done = sum(1 for i in items if i.id in state.acknowledged)
+        titles = " / ".join(pack.section(sid).title for sid in step.section_ids)
+        lines = [t(lang, "patient.review.understood", done=done, total=len(items))]
+        lines += [
+            t(lang, "patient.review.asked") + (f": {shown_as_typed(q.note)}" if q.note else "")
+            for sid, q in state.questions.items()
+            if sid in step.section_ids
+        ]
+        part(titles, lines, step.id)
+    part(
+        pack.photo_consent.title,
+        [_answer_word(lang, state.photo_consent, "patient.photos.yes", "patient.photos.no")],
+        "photos",
+    )
+    if state.interpreter_used is False:
+        interp = [t(lang, "patient.interpreter.no")]
+    elif state.interpreter:
+        mode = t(lang, "patient.interpreter.mode." + state.interpreter.mode)
+        interp = [
+            f"{shown_as_typed(state.interpreter.name_or_id)} · "
+            f"{shown_as_typed(state.interpreter.language)} · {mode}"
+        ]
+    else:
+        interp = [t(lang, "patient.review.not_answered")]
+    part(t(lang, "patient.interpreter.title"), interp, "interpreter")
+    if missing:
+        st.warning(t(lang, "patient.review.incomplete", count=len(missing)))
+    # No form: ticking redraws the screen, and "Go to sign" appears only once it is ticked.
+    certified = st.checkbox(
+        fill(pack.certification, ctx.settings.placeholder_values),
+        value=state.certified_at is not None,
+        key="review:certify",
+    )
+    nav(
+        ctx,
+        token,
+        lang,
+        lambda: act(svc.certify, ctx, token, bool(ss("review:certify"))),
+        next_key="patient.review.to_sign",
+        in_form=False,
+        next_hint=None if certified else t(lang, "patient.review.tick_to_sign"),
+    )
+    st.divider()
+    st.write(t(lang, "patient.decline.offer"))
+    st.button(
+        t(lang, "patient.decline.button"),
+        key="review:decline",
+        on_click=_decline,
+        args=(ctx, token),
+    )
+
+
+SIGN_CLOCK_SECONDS = 30
+
+
+@st.fragment(run_every=SIGN_CLOCK_SECONDS)
+def _sign_clock(ctx: AppContext, lang: str) -> None:
+    """The date and time now, in the patient's words; it keeps up while the patient reads (a
+    tiny rerun of this line only). The record's signing time is taken when Sign is tapped."""
+    local = ctx.clock.now().astimezone(ctx.settings.tz)
+    st.markdown(
+        t(
+            lang,
+            "patient.sign.when",
+            date=dates.format_date(lang, local.date()),
+            time=dates.format_time(lang, local),
+            zone=local.tzname() or "",
+        )
+    )
+
+
+def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
+    lang = state.language or "en"
+    declining = ss("decision") == "decline" or not flow.may_sign(state, pack)
+    st.header(t(lang, "patient.decline.title" if declining else "patient.sign.title"), anchor=False)
+    if declining:
+        st.write(fill(pack.refusal_statement, ctx.settings.placeholder_values))
+    else:
+        st.write(t(lang, "patient.sign.intro"))
+    _sign_clock(ctx, lang)
+    with_interpreter = bool(state.interpreter_used and state.interpreter)
+
+    def drawn(key: str) -> dict[str, Any]:
+        value = ss(key)
+        sig = value.get("signature") if isinstance(value, dict) else None
+        return sig if isinstance(sig, dict) else {}
+
+    def submit() -> None:
+        mine, theirs = drawn("sig_patient"), drawn("sig_interpreter")
+        done = act(
+            svc.submit,
+            ctx,
+            token,
+            typed_name=ss("sign:name") or "",
+            strokes=mine.get("strokes"),
+            png=mine.get("png"),
+            pad_size=(mine.get("width") or 0, mine.get("height") or 0),
+            decision="decline" if declining else "consent",
+            interpreter_strokes=theirs.get("strokes"),
+            interpreter_png=theirs.get("png"),
+        )
+        if done is not None:
+            forget_patient()
+            st.session_state["thanks_until"] = ctx.clock.now() + dt.timedelta(
+                seconds=ctx.settings.thank_you_seconds
+            )
+            st.session_state["thanks_lang"] = lang
+            st.session_state["thanks_large"] = state.large_text  # the thank-you page keeps it
+
+    def back() -> None:
+        st.session_state.pop("decision", None)
+        act(svc.go_back, ctx, token)
+
+    with st.form("sign"):
+        st.text_input(t(lang, "patient.sign.typed_name"), key="sign:name", autocomplete="off")
+        signature_pad(
+            key="sig_patient",
+            label=t(lang, "patient.sign.pad_label"),
+            clear=t(lang, "patient.sign.clear"),
+            hint=t(lang, "patient.sign.hint"),
+            height=200 if with_interpreter else 240,
+        )
+        if with_interpreter and state.interpreter:
+            st.markdown(t(
+                    lang,
+                    "patient.interpreter.sign_here",
+                    name=shown_as_typed(state.interpreter.name_or_id),
+                ))
+            signature_pad(
+                key="sig_interpreter",
+                label=t(lang, "patient.interpreter.pad_label"),
+                clear=t(lang, "patient.sign.clear"),
+                height=160,
+            )
+        nav(
+            ctx,
+            token,
+            lang,
+            submit,
+            next_key="patient.decline.sign" if declining else "patient.sign.button",
+            on_back=back,
+        )
+    if not declining:
+        st.button(
+            t(lang, "patient.decline.instead"),
+            key="sign:decline",
+            on_click=lambda: st.session_state.update(decision="decline"),
+        )
+
+
+def thank_you(ctx: AppContext, until: dt.datetime) -> None:
+    lang = st.session_state.get("thanks_lang", "en")
+    chrome(lang, bool(st.session_state.get("thanks_large")))
+    st.title(t(lang, "patient.thanks.title"), anchor=False)
+    st.markdown(
+        f"<p style='font-size:1.6rem'>{t(lang, 'patient.thanks.hand_back')}</p>",
+        unsafe_allow_html=True,
+    )
+
+    @st.fragment(run_every=max(1, ctx.settings.thank_you_seconds // 3))
+    def back_to_start() -> None:
+        if ctx.clock.now() >= until:
+            st.session_state.clear()
+            st.rerun()
+
+    back_to_start()
+    st.button(t(lang, "patient.thanks.done"), key="thanks:done", on_click=st.session_state.clear)

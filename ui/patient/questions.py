@@ -1,0 +1,145 @@
+"""The health questions, one screen per topic with "I understand" per point, and photographs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from checklist.flow import DraftState, Step
+from checklist.models import Answer, Pack
+from language.i18n import t
+from language.placeholders import fill
+from services import consent as svc
+from services.context import AppContext
+from ui.patient.common import (
+    act,
+    nav,
+    ss,
+)
+
+ANSWERS = [Answer.YES.value, Answer.NO.value, Answer.NOT_SURE.value]
+
+
+def screening_screen(
+    ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step
+) -> None:
+    lang = state.language or "en"
+    st.header(pack.screening.title, anchor=False)
+    if step.id == "screening-1":
+        st.write(pack.screening.intro)
+    st.info(t(lang, "patient.screening.reassure"))
+
+    def answers() -> dict[str, Any]:
+        return {qid: ss(f"q:{qid}") for qid in step.question_ids}
+
+    def save() -> None:  # each answer is saved as it is tapped: no form on this screen
+        act(svc.answer_screening, ctx, token, answers(), advance=False)
+
+    def submit() -> None:
+        act(svc.answer_screening, ctx, token, answers())
+
+    for qid in step.question_ids:
+        q = pack.question(qid)
+        old = state.screening.get(qid)
+        st.radio(
+            q.text,
+            ANSWERS,
+            index=ANSWERS.index(old.answer.value) if old else None,
+            format_func=lambda a: t(lang, f"patient.answer.{a}"),
+            horizontal=True,
+            key=f"q:{qid}",
+            help=q.help,
+            on_change=save,
+        )
+    nav(ctx, token, lang, submit, in_form=False)
+
+
+def _item_text(ctx: AppContext, lang: str, item: Any) -> str:
+    text = fill(item.text, ctx.settings.placeholder_values)
+    extra = []
+    if item.frequency:
+        extra.append(t(lang, f"patient.frequency.{item.frequency.value}"))
+    if item.figure:
+        extra.append(fill(item.figure, ctx.settings.placeholder_values))
+    if item.urgency:
+        extra.append(t(lang, f"patient.urgency.{item.urgency.value}"))
+    return text + (f"  \n*{' · '.join(extra)}*" if extra else "")
+
+
+def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step) -> None:
+    """No form here: each "I understand" and the question are saved as they are tapped (with
+    the tap's time), so a reload half-way down a long section keeps every tick."""
+    lang = state.language or "en"
+    values = ctx.settings.placeholder_values
+
+    def answers() -> dict[str, Any]:
+        ticked = {
+            i.id: bool(ss(f"ack:{i.id}"))
+            for sid in step.section_ids
+            for i in pack.section(sid).items
+        }
+        questions = {}
+        for sid in step.section_ids:
+            note = ss(f"note:{sid}") or ""
+            questions[sid] = (bool(ss(f"ask:{sid}")) or bool(note.strip()), note)
+        return {"ticked": ticked, "questions": questions}
+
+    def save() -> None:
+        act(svc.acknowledge_section, ctx, token, **answers(), advance=False)
+
+    def submit() -> None:
+        act(svc.acknowledge_section, ctx, token, **answers())
+
+    for sid in step.section_ids:
+        section = pack.section(sid)
+        st.header(section.title, anchor=False)
+        if section.intro:
+            st.write(fill(section.intro, values))
+        for item in section.items:
+            with st.container(border=True):
+                st.markdown(_item_text(ctx, lang, item))
+                st.checkbox(
+                    t(lang, "patient.section.understand"),
+                    value=item.id in state.acknowledged,
+                    key=f"ack:{item.id}",
+                    on_change=save,
+                )
+        old = state.questions.get(sid)
+        st.checkbox(
+            t(lang, "patient.section.question"),
+            value=old is not None,
+            key=f"ask:{sid}",
+            on_change=save,
+        )
+        st.text_input(
+            t(lang, "patient.section.question_note"),
+            value=old.note if old else "",
+            key=f"note:{sid}",
+            max_chars=2000,
+            on_change=save,
+        )
+    nav(ctx, token, lang, submit, in_form=False)
+
+
+def photos_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
+    lang = state.language or "en"
+    st.header(pack.photo_consent.title, anchor=False)
+    st.write(fill(pack.photo_consent.text, ctx.settings.placeholder_values))
+    st.write(t(lang, "patient.photos.separate"))
+    options = ["yes", "no"]
+    current = None if state.photo_consent is None else ("yes" if state.photo_consent else "no")
+
+    def submit() -> None:
+        choice = ss("photos:choice")
+        act(svc.answer_photos, ctx, token, None if choice is None else choice == "yes")
+
+    with st.form("photos"):
+        st.radio(
+            t(lang, "patient.photos.question"),
+            options,
+            index=options.index(current) if current else None,
+            format_func=lambda a: t(lang, f"patient.photos.{a}"),
+            key="photos:choice",
+        )
+        nav(ctx, token, lang, submit)
