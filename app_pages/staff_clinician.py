@@ -7,6 +7,7 @@ import streamlit as st
 
 from accounts.staff import Role
 from errors import DomainError
+from forms.meanings import ATTESTATION_STATEMENT
 from forms.records import Status
 from services import staff as staff_svc
 from ui import staff_session, staff_widgets
@@ -82,7 +83,7 @@ for flag in view.flags if may_review else ():
 if consent.status is Status.VERIFIED:
     st.subheader(tr("staff.attest.title"))
     with st.form(f"attest-{consent.id}"):
-        st.info(staff_svc.ATTESTATION_STATEMENT, icon=":material/record_voice_over:")
+        st.info(ATTESTATION_STATEMENT, icon=":material/record_voice_over:")
         st.markdown(tr("staff.attest.sign_explain", name=staff.display_name))
         password = st.text_input(
             tr("staff.verify.password"), type="password", autocomplete="current-password"

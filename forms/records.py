@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from checklist.models import Answer, FlagLevel, Pack
-from errors import IllegalTransition
+from errors import DomainError, IllegalTransition
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -72,6 +72,16 @@ def check_transition(current: Status, new: Status) -> None:
         raise IllegalTransition(
             f"This consent is {current.value.replace('_', ' ')}: {_WHY_NOT.get(new, 'not allowed')}."
         )
+
+
+def as_consent_id(value: uuid.UUID | str) -> uuid.UUID:
+    """A consent number as staff typed or a link carried it; a clear refusal for anything else."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise DomainError("That is not a consent number this clinic issued.") from None
 
 
 class SignerRole(StrEnum):

@@ -22,6 +22,7 @@ from checklist import text as text_rules
 from checklist.flow import DraftInterpreter, DraftQuestion, DraftState, FlowError
 from checklist.models import Answer, Pack
 from errors import DomainError
+from forms.meanings import INTERPRETER_KEY
 from forms.records import (
     Acknowledgement,
     Consent,
@@ -769,7 +770,7 @@ def _build(
         interpreter_sig = _signature(
             role=SignerRole.INTERPRETER,
             name=with_interpreter.name_or_id,
-            meaning=t(lang, "patient.interpreter.meaning"),
+            meaning=t(lang, INTERPRETER_KEY),
             strokes=i_strokes,
             png=i_png,
             pad_width=pad_width,

@@ -12,10 +12,12 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from accounts.staff import Role
 from errors import DomainError
 from forms.pdf import render_consent_pdf
-from forms.records import AuditEntry, Consent
+from forms.records import AuditEntry, Consent, as_consent_id
 from forms.seal import default_cert_path, seal_pdf, seal_reason, verify_pdf
+from services.auth import StaffSession, load_actor
 
 if TYPE_CHECKING:
     from services.context import AppContext
@@ -170,3 +172,34 @@ def fhir_export(ctx: AppContext, uow: UnitOfWork, consent: Consent) -> str:
         audit=audit_entries(uow, consent.id),
         pdf_sha256=latest.sha256 if latest else None,
     )
+
+
+# --- downloads from the staff screens -----------------------------------------------------
+def download_pdf(ctx: AppContext, staff: StaffSession | None, consent_id):
+    """The latest final (or refusal, or submitted) PDF, its hash and seal re-checked; audited."""
+    with ctx.database.uow() as uow:
+        user, role = load_actor(uow, staff, Role.FRONT_DESK, Role.CLINICIAN, Role.NURSE, Role.ADMIN)
+        assert staff is not None
+        try:
+            doc = serve_document(
+                ctx,
+                uow,
+                as_consent_id(consent_id),
+                actor_id=str(user.id),
+                actor_role=role.value,
+                session_id=staff.session_id,
+            )
+        except DomainError:
+            uow.commit()  # keep the audit event of the refused download
+            raise
+        uow.commit()
+        return doc
+
+
+def patient_copy(ctx: AppContext, staff: StaffSession | None, consent_id) -> bytes:
+    """The one-page aftercare and warning-signs sheet in the patient's language."""
+    from forms.pdf import render_patient_copy
+    from services.staff import open_consent
+
+    view = open_consent(ctx, staff, consent_id)
+    return render_patient_copy(view.pack, ctx.clinic, view.consent.pack.placeholder_values)

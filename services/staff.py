@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from accounts.staff import Role, StaffUser
 from checklist.models import FlagLevel, Pack
 from errors import ConflictError, DomainError
+from forms.meanings import ATTESTATION_STATEMENT, CLINICIAN_ATTESTED, NURSE_VERIFIED
 from forms.records import (
     ChecklistAnswer,
     ClinicianAttestation,
@@ -28,15 +29,11 @@ from forms.records import (
     SignerRole,
     Status,
     TimeOut,
+    as_consent_id,
 )
 from services.auth import StaffSession, get_user, load_actor, reauthenticate
 from services.context import AppContext
 
-ATTESTATION_STATEMENT = (
-    "I explained the procedure, its risks and alternatives, and answered the patient's questions."
-)
-NURSE_MEANING = "Verified by nurse; witnessed the patient's signature"
-CLINICIAN_MEANING = "Clinician attestation"
 CHECK_ANSWERS = ("yes", "no", "na")
 ANY_STAFF = (Role.NURSE, Role.CLINICIAN, Role.FRONT_DESK, Role.ADMIN)
 CARE_TEAM = (Role.NURSE, Role.CLINICIAN)
@@ -175,15 +172,6 @@ def _view(ctx: AppContext, consent: Consent) -> ConsentView:
 
 
 # --- loading and saving -------------------------------------------------------------------
-def _as_uuid(consent_id: uuid.UUID | str) -> uuid.UUID:
-    if isinstance(consent_id, uuid.UUID):
-        return consent_id
-    try:
-        return uuid.UUID(str(consent_id).strip())
-    except ValueError:
-        raise DomainError("That is not a consent number this clinic issued.") from None
-
-
 def _changed_by(ctx: AppContext, uow, consent: Consent) -> str:
     """'Changed by NAME at TIME' from the last audit event that changed this consent."""
     events = [e for e in uow.audit.for_consent(consent.id) if not e.action.startswith("document.")]
@@ -201,7 +189,7 @@ def _changed_by(ctx: AppContext, uow, consent: Consent) -> str:
 
 
 def _load(ctx: AppContext, uow, consent_id, expected_version: int | None) -> Consent:
-    consent = uow.consents.get(_as_uuid(consent_id))
+    consent = uow.consents.get(as_consent_id(consent_id))
     if expected_version is not None and consent.version != expected_version:
         raise ConflictError(_changed_by(ctx, uow, consent))
     return consent
@@ -367,7 +355,7 @@ def search(
 def open_consent(ctx: AppContext, staff: StaffSession | None, consent_id) -> ConsentView:
     with ctx.database.uow() as uow:
         load_actor(uow, staff, *ANY_STAFF)
-        consent = uow.consents.get(_as_uuid(consent_id))
+        consent = uow.consents.get(as_consent_id(consent_id))
     return _view(ctx, consent)
 
 
@@ -460,7 +448,7 @@ def verify(
             nurse_id=user.id,
             nurse_name=user.display_name,
             verified_at=now,
-            signature=_staff_signature(user, staff, SignerRole.NURSE, NURSE_MEANING, now),
+            signature=_staff_signature(user, staff, SignerRole.NURSE, NURSE_VERIFIED, now),
         )
         consent.move_to(Status.VERIFIED, now)
         new = {
@@ -597,7 +585,7 @@ def attest(
             clinician_id=user.id,
             clinician_name=user.display_name,
             attested_at=now,
-            signature=_staff_signature(user, staff, SignerRole.CLINICIAN, CLINICIAN_MEANING, now),
+            signature=_staff_signature(user, staff, SignerRole.CLINICIAN, CLINICIAN_ATTESTED, now),
         )
         consent.move_to(Status.ATTESTED, now)
         new = {"status": Status.ATTESTED.value, "statement": ATTESTATION_STATEMENT}
@@ -725,37 +713,6 @@ def file_consent(
     return _change_consent(
         ctx, staff, consent_id, expected_version, (Role.FRONT_DESK,), "consent.filed", apply
     )
-
-
-def download_pdf(ctx: AppContext, staff: StaffSession | None, consent_id):
-    """The latest final (or refusal, or submitted) PDF, its hash and seal re-checked; audited."""
-    from services.documents import serve_document
-
-    with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.FRONT_DESK, Role.CLINICIAN, Role.NURSE, Role.ADMIN)
-        assert staff is not None
-        try:
-            doc = serve_document(
-                ctx,
-                uow,
-                _as_uuid(consent_id),
-                actor_id=str(user.id),
-                actor_role=role.value,
-                session_id=staff.session_id,
-            )
-        except DomainError:
-            uow.commit()  # keep the audit event of the refused download
-            raise
-        uow.commit()
-        return doc
-
-
-def patient_copy(ctx: AppContext, staff: StaffSession | None, consent_id) -> bytes:
-    """The one-page aftercare and warning-signs sheet in the patient's language."""
-    from forms.pdf import render_patient_copy
-
-    view = open_consent(ctx, staff, consent_id)
-    return render_patient_copy(view.pack, ctx.clinic, view.consent.pack.placeholder_values)
 
 
 def _staff_signature(

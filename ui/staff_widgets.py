@@ -8,6 +8,7 @@ import streamlit as st
 from checklist.models import FlagLevel
 from errors import DomainError
 from forms.records import Status
+from services import documents
 from services import staff as staff_svc
 from services.auth import StaffSession
 from services.context import AppContext
@@ -270,7 +271,7 @@ def download(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) -> N
     store_key = f"pdf-{key}-{consent_id}"
     if st.button(tr("staff.download.prepare"), key=f"prep-{key}", icon=":material/download:"):
         try:
-            doc = staff_svc.download_pdf(ctx, staff, consent_id)
+            doc = documents.download_pdf(ctx, staff, consent_id)
         except DomainError as exc:
             st.session_state.pop(store_key, None)
             st.error(str(exc), icon=":material/gpp_bad:")
@@ -296,7 +297,7 @@ def patient_copy(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) 
     store_key = f"copy-{key}-{consent_id}"
     if st.button(tr("staff.copy.prepare"), key=f"copy-prep-{key}", icon=":material/print:"):
         try:
-            st.session_state[store_key] = staff_svc.patient_copy(ctx, staff, consent_id)
+            st.session_state[store_key] = documents.patient_copy(ctx, staff, consent_id)
         except DomainError as exc:
             st.error(str(exc), icon=":material/error:")
     pdf = st.session_state.get(store_key)

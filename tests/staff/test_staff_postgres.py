@@ -14,7 +14,7 @@ from staff_helpers import PASSWORD, all_yes, timeout_ids
 from accounts.staff import Role
 from errors import ConflictError
 from forms.records import Status
-from services import admin, auth, demo, export
+from services import admin, auth, demo, documents, export
 from services import staff as staff_svc
 from services.context import build_context
 from settings import get_settings
@@ -100,7 +100,7 @@ def test_staff_path_on_postgresql(pg_ctx, clock):
     c = staff_svc.attest(
         ctx, sessions[Role.CLINICIAN], c.id, password=PASSWORD, expected_version=c.version
     )
-    doc = staff_svc.download_pdf(ctx, sessions[Role.FRONT_DESK], c.id)
+    doc = documents.download_pdf(ctx, sessions[Role.FRONT_DESK], c.id)
     assert doc.kind == "final" and doc.pdf.startswith(b"%PDF")
     c = staff_svc.file_consent(
         ctx, sessions[Role.FRONT_DESK], c.id, chart_reference="PG-1", expected_version=c.version

@@ -13,7 +13,7 @@ from staff_helpers import PASSWORD, all_yes, first_stop_question, timeout_ids
 from accounts.staff import Role
 from errors import ConflictError, DomainError
 from forms.records import Consent, Status
-from services import admin, auth, staff
+from services import admin, auth, documents, staff
 
 
 def _get(ctx, consent_id) -> Consent:
@@ -157,7 +157,7 @@ def test_verification_records_each_answer_who_when_and_the_witness_signature(
 
 def test_verification_reseals_a_final_pdf_showing_the_nurse(ctx, team, make_consent):
     c = _verify(ctx, team, make_consent())
-    doc = staff.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
+    doc = documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
     assert doc.kind == "final"
     body = _pdf_text(doc.pdf)
     assert "Nina Nurse" in body
@@ -349,7 +349,7 @@ def test_attestation_needs_verification_and_the_password(ctx, team, make_consent
     assert stored.status is Status.ATTESTED
     assert stored.attestation.statement == staff.ATTESTATION_STATEMENT
     assert stored.attestation.signature.meaning == "Clinician attestation"
-    body = " ".join(_pdf_text(staff.download_pdf(ctx, team[Role.FRONT_DESK], c.id).pdf).split())
+    body = " ".join(_pdf_text(documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id).pdf).split())
     assert "Dr. Carl Clinician" in body and "Clinician attestation" in body
 
 
@@ -446,7 +446,7 @@ def test_a_signed_refusal_is_filed_without_verification(ctx, team, make_consent)
     assert c.status is Status.DECLINED
     with pytest.raises(DomainError, match="refusal"):
         _verify(ctx, team, c)
-    doc = staff.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
+    doc = documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
     assert doc.kind == "refusal"
     c = staff.file_consent(
         ctx, team[Role.FRONT_DESK], c.id, chart_reference="EHR-9", expected_version=c.version
@@ -456,7 +456,7 @@ def test_a_signed_refusal_is_filed_without_verification(ctx, team, make_consent)
 
 def test_download_is_audited(ctx, team, make_consent):
     c = make_consent()
-    doc = staff.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
+    doc = documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
     assert doc.pdf.startswith(b"%PDF")
     [event] = _audit(ctx, c.id, "document.downloaded")
     assert event.actor_id == str(team[Role.FRONT_DESK].id) and event.new["served"] is True
@@ -476,14 +476,14 @@ def test_tampered_stored_pdf_is_refused_and_audited(ctx, team, make_consent):
             {"b": changed, "c": str(c.id)},
         )
     with pytest.raises(DomainError, match=r"altered|no longer match|does not verify"):
-        staff.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
+        documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
     [event] = _audit(ctx, c.id, "document.downloaded")
     assert event.new["served"] is False
 
 
 def test_patient_copy_is_one_page_with_the_clinic_phone(ctx, team, make_consent):
     c = make_consent()
-    pdf = staff.patient_copy(ctx, team[Role.FRONT_DESK], c.id)
+    pdf = documents.patient_copy(ctx, team[Role.FRONT_DESK], c.id)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     assert ctx.settings.clinic_phone in reader.pages[0].extract_text()

@@ -268,11 +268,13 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
             height=200 if with_interpreter else 240,
         )
         if with_interpreter and state.interpreter:
-            st.markdown(t(
+            st.markdown(
+                t(
                     lang,
                     "patient.interpreter.sign_here",
                     name=shown_as_typed(state.interpreter.name_or_id),
-                ))
+                )
+            )
             signature_pad(
                 key="sig_interpreter",
                 label=t(lang, "patient.interpreter.pad_label"),
