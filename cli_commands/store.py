@@ -7,14 +7,18 @@ import datetime as dt
 import importlib.util
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
-
 from errors import DomainError
 from settings import Settings, get_settings
 from store.backup import backup_sqlite, restore_sqlite
 from store.crypto import generate_key
-from store.db import Database, head_revision, open_database
+from store.db import (
+    Database,
+    DatabaseUnavailable,
+    display_url,
+    head_revision,
+    open_database,
+    sqlite_file,
+)
 
 PG_BACKUP_HINT = (
     "This clinic uses PostgreSQL: back it up with pg_dump, e.g.\n"
@@ -41,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _where(settings: Settings) -> str:
-    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+    return display_url(settings.resolved_database_url)
 
 
 def _open(settings: Settings, *, upgrade: bool) -> Database:
@@ -65,7 +69,7 @@ def _guard(func):  # type: ignore[no-untyped-def]
         except DomainError as exc:
             print(f"error: {exc}")
             return 2
-        except OperationalError as exc:
+        except DatabaseUnavailable as exc:
             print(f"error: cannot use the database: {exc.orig}")
             return 1
 
@@ -114,10 +118,7 @@ def cmd_audit_check(args: argparse.Namespace) -> int:
 
 
 def _sqlite_file(settings: Settings) -> Path | None:
-    url = make_url(settings.resolved_database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database).expanduser().resolve()
+    return sqlite_file(settings.resolved_database_url)
 
 
 @_guard

@@ -185,3 +185,24 @@ def open_database(url: str, *, settings: Settings | None = None, upgrade: bool =
             where = make_url(url).render_as_string(hide_password=True)
             raise DomainError(f"Cannot open the database at {where}: {exc.orig}") from exc
     return Database(engine=engine, cipher=BlobCipher(key), tz=tz)
+
+
+# What the command line needs to know of a URL, without importing SQLAlchemy itself.
+DatabaseUnavailable = OperationalError  # the driver could not reach or use the database
+
+
+def display_url(url: str) -> str:
+    """The database URL with its password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The SQLite file a URL names, or None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
+        return None
+    return Path(parsed.database).expanduser().resolve()
