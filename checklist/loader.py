@@ -16,7 +16,9 @@ import yaml
 from pydantic import ValidationError
 
 from checklist.models import Pack
-from checklist.validation import describe_validation_error, validate_pack, validate_translation
+from checklist.pack_errors import describe_validation_error
+from checklist.translation import validate_translation
+from checklist.validation import validate_pack
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "packs"
 

@@ -1,4 +1,5 @@
-"""Cross-field checks on content packs, and readable messages for schema errors.
+"""Cross-field checks on content packs (schema errors: checklist.pack_errors; translations:
+checklist.translation).
 
 Every problem is one sentence that says where it is (the path through the YAML, with ids) and
 what to do about it. The loader puts the file path in front. The rules come from
@@ -9,22 +10,13 @@ must match its source exactly, apart from the words).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
 
 from checklist.models import (
-    CheckItem,
     FlagLevel,
     Frequency,
     Item,
     Pack,
-    PhotoConsent,
-    Question,
-    Rule,
-    Screening,
     Section,
     SectionKind,
     Urgency,
@@ -90,135 +82,10 @@ def figure_ratio(figure: str) -> float | None:
     return int(match.group(1)) / whole if whole else None
 
 
-# Which model a list or mapping under a given key holds (for naming allowed keys).
-_MODEL_AT: dict[str, type[BaseModel]] = {
-    "sections": Section,
-    "items": Item,
-    "screening": Screening,
-    "questions": Question,
-    "rules": Rule,
-    "photo_consent": PhotoConsent,
-    "nurse_checklist": CheckItem,
-    "timeout": CheckItem,
-}
-
-_FIELD_HINTS: dict[str, str] = {
-    "id": "Use lower-case letters, digits, '.', '_' or '-', starting with a letter (e.g. risk.dvt).",
-    "question": "Use the id of a question in screening > questions.",
-    "screen": "Use lower-case letters, digits, '.', '_' or '-', starting with a letter.",
-    "tags": "Use lower-case ids such as steps or no_treatment.",
-    "version": "Use numbers separated by dots, e.g. 1.0.0.",
-    "language": "Use a BCP-47 language code such as en, es or es-MX.",
-    "effective_date": "Write the date as YYYY-MM-DD, e.g. 2026-01-31.",
-    "flag": "Use stop (a clinician must review before treatment) or review (the nurse goes "
-    "over it).",
-    "answers": "Use yes, no or not_sure.",
-    "frequency": "Use one of these words.",
-    "urgency": "Use emergency (call emergency services now) or clinic (call the clinic today).",
-    "kind": "Use one of these kinds.",
-}
-
-
-# --------------------------------------------------------------------------------------------
-# Schema errors (pydantic) as sentences
-# --------------------------------------------------------------------------------------------
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _where(loc: tuple[Any, ...], raw: Any) -> tuple[str, str | None, type[BaseModel]]:
-    """The path to the container (with ids), the field name, and the model holding the field."""
-    parts: list[str] = []
-    node: Any = raw
-    model: type[BaseModel] = Pack
-    field: str | None = None
-    for i, step in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(step, int):
-            label = f"[{step}]"
-            child = node[step] if isinstance(node, list) and step < len(node) else None
-            if isinstance(child, dict) and isinstance(child.get("id"), str):
-                label += f" (id {child['id']})"
-            elif isinstance(child, dict) and isinstance(child.get("question"), str):
-                label += f" (question {child['question']})"
-            if parts:
-                parts[-1] += label
-            else:
-                parts.append(label)
-            node = child
-            continue
-        step = str(step)
-        if last:
-            field = step
-            break
-        if step in _MODEL_AT:
-            model = _MODEL_AT[step]
-        parts.append(step)
-        node = node.get(step) if isinstance(node, dict) else None
-    # A bad entry of a list field (e.g. answers[0]) is about that field.
-    if field is None and parts and parts[-1].endswith("]"):
-        name = parts.pop().split("[", 1)[0]
-        field = name
-    return " > ".join(parts), field, model
-
-
-def _sentence(err: dict[str, Any], field: str | None, model: type[BaseModel]) -> str:
-    kind = err["type"]
-    subject = field or "the pack"
-    value = err.get("input")
-    hint = _FIELD_HINTS.get(field or "", "")
-    if kind == "missing":
-        return f"{subject} is missing. Add {subject}: with a value."
-    if kind == "extra_forbidden":
-        allowed = ", ".join(model.model_fields)
-        return (
-            f"{subject!r} is not a known key here. Remove it or fix its spelling "
-            f"(allowed keys: {allowed})."
-        )
-    if kind == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
-        if field == "flag":
-            return (
-                f"flag {_short(value)} is not a known flag; flags are stop or review. "
-                + _FIELD_HINTS["flag"]
-            )
-        return f"{subject} {_short(value)} is not allowed; it must be one of {expected}. {hint}"
-    if kind == "string_pattern_mismatch":
-        return f"{subject} {_short(value)} is not in the right form. {hint}".rstrip()
-    if kind == "string_too_short":
-        return f"{subject} is empty. Write the text, or remove the entry."
-    if kind == "string_too_long":
-        limit = err.get("ctx", {}).get("max_length")
-        return f"{subject} is longer than {limit} characters. Split it into shorter items."
-    if kind in ("tuple_type", "list_type"):
-        return (
-            f"{subject} must be a list (one '- ' line per entry), not {_short(value)}. "
-            "Write it as a YAML list."
-        )
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{subject} must be a mapping of keys (key: value lines), not {_short(value)}."
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return f"{subject} {_short(value)} is not a valid date. {_FIELD_HINTS['effective_date']}"
-    if kind in ("string_type",):
-        return f"{subject} must be text, not {_short(value)}. Put the text in quotes."
-    return f"{subject}: {err['msg']} (found {_short(value)}). Fix the value."
-
-
-def describe_validation_error(exc: ValidationError, raw: dict[str, Any]) -> list[str]:
-    """Turn pydantic's errors into sentences naming the place in the YAML and the fix."""
-    lines = []
-    for err in exc.errors():
-        path, field, model = _where(tuple(err["loc"]), raw)
-        sentence = _sentence(err, field, model)
-        lines.append(f"{path}: {sentence}" if path else sentence)
-    return lines
-
-
 # --------------------------------------------------------------------------------------------
 # Walking a pack's texts
 # --------------------------------------------------------------------------------------------
-def _item_where(section: Section, item: Item) -> str:
+def item_where(section: Section, item: Item) -> str:
     return f"section {section.id} > item {item.id}"
 
 
@@ -232,9 +99,9 @@ def pack_texts(pack: Pack) -> Iterator[tuple[str, str]]:
         if section.intro is not None:
             yield f"section {section.id} > intro", section.intro
         for item in section.items:
-            yield _item_where(section, item), item.text
+            yield item_where(section, item), item.text
             if item.figure is not None:
-                yield _item_where(section, item) + " > figure", item.figure
+                yield item_where(section, item) + " > figure", item.figure
     yield "screening > title", pack.screening.title
     yield "screening > intro", pack.screening.intro
     for q in pack.screening.questions:
@@ -259,7 +126,7 @@ def _all_ids(pack: Pack) -> Iterator[tuple[str, str]]:
     for section in pack.sections:
         yield section.id, f"section {section.id}"
         for item in section.items:
-            yield item.id, _item_where(section, item)
+            yield item.id, item_where(section, item)
     for q in pack.screening.questions:
         yield q.id, f"screening > question {q.id}"
     for c in pack.nurse_checklist:
@@ -304,7 +171,7 @@ def _check_items(pack: Pack) -> list[str]:
     problems: list[str] = []
     for section in pack.sections:
         for item in section.items:
-            where = _item_where(section, item)
+            where = item_where(section, item)
             if section.kind is SectionKind.RISKS and item.frequency is None:
                 problems.append(
                     f"{where} has no frequency. Add frequency: very_common, common, uncommon, "
@@ -415,141 +282,3 @@ def validate_pack(pack: Pack, values: dict[str, str]) -> list[str]:
         *_check_screening(pack),
         *_check_placeholders(pack, values),
     ]
-
-
-# --------------------------------------------------------------------------------------------
-# Translations
-# --------------------------------------------------------------------------------------------
-def _compare_ids(
-    where: str, what: str, source: list[str], other: list[str], lang: str
-) -> list[str]:
-    problems: list[str] = []
-    missing = [i for i in source if i not in other]
-    extra = [i for i in other if i not in source]
-    problems += [
-        f"{where}: {what} {i} is missing. Translate it from the {lang} pack." for i in missing
-    ]
-    problems += [
-        f"{where}: {what} {i} is not in the {lang} pack. Remove it (add it to the source first)."
-        for i in extra
-    ]
-    dupes = [i for i, n in Counter(other).items() if n > 1]
-    problems += [f"{where}: {what} {i} appears twice. Keep one." for i in dupes]
-    if not missing and not extra and not dupes and source != other:
-        problems.append(
-            f"{where}: the {what}s are in a different order ({', '.join(other)}); the {lang} "
-            f"pack has {', '.join(source)}. Put them in the same order."
-        )
-    return problems
-
-
-def _same(where: str, name: str, source: Any, other: Any, lang: str) -> list[str]:
-    if source == other:
-        return []
-
-    def show(v: Any) -> str:
-        if isinstance(v, tuple):
-            return "[" + ", ".join(str(getattr(x, "value", x)) for x in v) + "]"
-        return str(getattr(v, "value", v))
-
-    return [
-        f"{where}: {name} is {show(other)} but the {lang} pack has {show(source)}. "
-        f"Use {show(source)}: only the words may differ."
-    ]
-
-
-def validate_translation(source: Pack, translation: Pack) -> list[str]:
-    """Every way a translation differs from its source other than wording."""
-    lang = source.language
-    problems: list[str] = []
-    problems += _same("pack", "id", source.id, translation.id, lang)
-    problems += _same("pack", "version", source.version, translation.version, lang)
-    if translation.source_language != source.language:
-        problems.append(
-            f"pack: source_language is {translation.source_language} but the source pack is "
-            f"{source.language}. Set source_language: {source.language}."
-        )
-
-    problems += _compare_ids(
-        "sections",
-        "section",
-        [s.id for s in source.sections],
-        [s.id for s in translation.sections],
-        lang,
-    )
-    theirs = {s.id: s for s in translation.sections}
-    for s in source.sections:
-        t = theirs.get(s.id)
-        if t is None:
-            continue
-        where = f"section {s.id}"
-        problems += _same(where, "kind", s.kind, t.kind, lang)
-        problems += _same(where, "screen", s.screen, t.screen, lang)
-        problems += _same(where, "intro (present or not)", s.intro is None, t.intro is None, lang)
-        problems += _compare_ids(
-            where, "item", [i.id for i in s.items], [i.id for i in t.items], lang
-        )
-        their_items = {i.id: i for i in t.items}
-        for i in s.items:
-            ti = their_items.get(i.id)
-            if ti is None:
-                continue
-            iw = _item_where(s, i)
-            problems += _same(iw, "tags", i.tags, ti.tags, lang)
-            problems += _same(iw, "frequency", i.frequency, ti.frequency, lang)
-            problems += _same(iw, "urgency", i.urgency, ti.urgency, lang)
-            if (i.figure is None) != (ti.figure is None):
-                problems.append(
-                    f"{iw}: the {lang} pack {'has' if i.figure else 'has no'} figure; the "
-                    "translation must match. Add or remove figure."
-                )
-
-    problems += _compare_ids(
-        "screening",
-        "question",
-        [q.id for q in source.screening.questions],
-        [q.id for q in translation.screening.questions],
-        lang,
-    )
-    if source.screening.rules != translation.screening.rules:
-        src, tr = source.screening.rules, translation.screening.rules
-        if len(src) != len(tr):
-            problems.append(
-                f"screening: the translation has {len(tr)} rules, the {lang} pack {len(src)}. "
-                "Copy the rules unchanged from the source pack."
-            )
-        for n, (a, b) in enumerate(zip(src, tr, strict=False)):
-            if a != b:
-                problems.append(
-                    f"screening > rules[{n}] (question {b.question}) differs from the {lang} "
-                    f"pack's rule (question {a.question}, {a.flag.value}). Rules, including "
-                    "their staff-facing reason, must be copied unchanged."
-                )
-    problems += _same(
-        "photo_consent", "id", source.photo_consent.id, translation.photo_consent.id, lang
-    )
-    for name in ("nurse_checklist", "timeout"):
-        problems += _compare_ids(
-            name,
-            "check item",
-            [c.id for c in getattr(source, name)],
-            [c.id for c in getattr(translation, name)],
-            lang,
-        )
-
-    # Placeholders: the same names in each text that exists in both.
-    src_texts = dict(pack_texts(source))
-    for where, text in pack_texts(translation):
-        if where not in src_texts:
-            continue  # its absence is reported above
-        want, got = placeholders_in(src_texts[where]), placeholders_in(text)
-        if want != got:
-
-            def fmt(names: set[str]) -> str:
-                return ", ".join("{" + n + "}" for n in sorted(names)) or "none"
-
-            problems.append(
-                f"{where}: uses placeholders {fmt(got)} but the {lang} pack uses {fmt(want)}. "
-                "Use exactly the same placeholders."
-            )
-    return problems

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from checklist.loader import SHIPPED_DIR
 from checklist.models import Pack
-from checklist.validation import describe_validation_error, validate_pack
+from checklist.pack_errors import describe_validation_error
+from checklist.validation import validate_pack
 from settings import DEFAULT_PLACEHOLDERS
 
 EN_FILE = SHIPPED_DIR / "sclerotherapy" / "1.0.0" / "en.yaml"

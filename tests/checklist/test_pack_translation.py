@@ -9,7 +9,8 @@ from pack_helpers import ES_FILE, VALUES, item, read_raw, section, write_pack
 
 from checklist.loader import load_library
 from checklist.models import Pack
-from checklist.validation import validate_pack, validate_translation
+from checklist.translation import validate_translation
+from checklist.validation import validate_pack
 
 EN = Pack.model_validate(read_raw())
 

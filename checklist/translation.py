@@ -1,0 +1,151 @@
+"""A translation must match its source pack exactly apart from the words (issue 7): the same
+ids in the same order, the same kinds, tags, frequencies, rules and placeholders."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from checklist.models import (
+    Pack,
+)
+from checklist.validation import item_where, pack_texts
+from language.placeholders import placeholders_in
+
+
+# --------------------------------------------------------------------------------------------
+# Translations
+# --------------------------------------------------------------------------------------------
+def _compare_ids(
+    where: str, what: str, source: list[str], other: list[str], lang: str
+) -> list[str]:
+    problems: list[str] = []
+    missing = [i for i in source if i not in other]
+    extra = [i for i in other if i not in source]
+    problems += [
+        f"{where}: {what} {i} is missing. Translate it from the {lang} pack." for i in missing
+    ]
+    problems += [
+        f"{where}: {what} {i} is not in the {lang} pack. Remove it (add it to the source first)."
+        for i in extra
+    ]
+    dupes = [i for i, n in Counter(other).items() if n > 1]
+    problems += [f"{where}: {what} {i} appears twice. Keep one." for i in dupes]
+    if not missing and not extra and not dupes and source != other:
+        problems.append(
+            f"{where}: the {what}s are in a different order ({', '.join(other)}); the {lang} "
+            f"pack has {', '.join(source)}. Put them in the same order."
+        )
+    return problems
+
+
+def _same(where: str, name: str, source: Any, other: Any, lang: str) -> list[str]:
+    if source == other:
+        return []
+
+    def show(v: Any) -> str:
+        if isinstance(v, tuple):
+            return "[" + ", ".join(str(getattr(x, "value", x)) for x in v) + "]"
+        return str(getattr(v, "value", v))
+
+    return [
+        f"{where}: {name} is {show(other)} but the {lang} pack has {show(source)}. "
+        f"Use {show(source)}: only the words may differ."
+    ]
+
+
+def validate_translation(source: Pack, translation: Pack) -> list[str]:
+    """Every way a translation differs from its source other than wording."""
+    lang = source.language
+    problems: list[str] = []
+    problems += _same("pack", "id", source.id, translation.id, lang)
+    problems += _same("pack", "version", source.version, translation.version, lang)
+    if translation.source_language != source.language:
+        problems.append(
+            f"pack: source_language is {translation.source_language} but the source pack is "
+            f"{source.language}. Set source_language: {source.language}."
+        )
+
+    problems += _compare_ids(
+        "sections",
+        "section",
+        [s.id for s in source.sections],
+        [s.id for s in translation.sections],
+        lang,
+    )
+    theirs = {s.id: s for s in translation.sections}
+    for s in source.sections:
+        t = theirs.get(s.id)
+        if t is None:
+            continue
+        where = f"section {s.id}"
+        problems += _same(where, "kind", s.kind, t.kind, lang)
+        problems += _same(where, "screen", s.screen, t.screen, lang)
+        problems += _same(where, "intro (present or not)", s.intro is None, t.intro is None, lang)
+        problems += _compare_ids(
+            where, "item", [i.id for i in s.items], [i.id for i in t.items], lang
+        )
+        their_items = {i.id: i for i in t.items}
+        for i in s.items:
+            ti = their_items.get(i.id)
+            if ti is None:
+                continue
+            iw = item_where(s, i)
+            problems += _same(iw, "tags", i.tags, ti.tags, lang)
+            problems += _same(iw, "frequency", i.frequency, ti.frequency, lang)
+            problems += _same(iw, "urgency", i.urgency, ti.urgency, lang)
+            if (i.figure is None) != (ti.figure is None):
+                problems.append(
+                    f"{iw}: the {lang} pack {'has' if i.figure else 'has no'} figure; the "
+                    "translation must match. Add or remove figure."
+                )
+
+    problems += _compare_ids(
+        "screening",
+        "question",
+        [q.id for q in source.screening.questions],
+        [q.id for q in translation.screening.questions],
+        lang,
+    )
+    if source.screening.rules != translation.screening.rules:
+        src, tr = source.screening.rules, translation.screening.rules
+        if len(src) != len(tr):
+            problems.append(
+                f"screening: the translation has {len(tr)} rules, the {lang} pack {len(src)}. "
+                "Copy the rules unchanged from the source pack."
+            )
+        for n, (a, b) in enumerate(zip(src, tr, strict=False)):
+            if a != b:
+                problems.append(
+                    f"screening > rules[{n}] (question {b.question}) differs from the {lang} "
+                    f"pack's rule (question {a.question}, {a.flag.value}). Rules, including "
+                    "their staff-facing reason, must be copied unchanged."
+                )
+    problems += _same(
+        "photo_consent", "id", source.photo_consent.id, translation.photo_consent.id, lang
+    )
+    for name in ("nurse_checklist", "timeout"):
+        problems += _compare_ids(
+            name,
+            "check item",
+            [c.id for c in getattr(source, name)],
+            [c.id for c in getattr(translation, name)],
+            lang,
+        )
+
+    # Placeholders: the same names in each text that exists in both.
+    src_texts = dict(pack_texts(source))
+    for where, text in pack_texts(translation):
+        if where not in src_texts:
+            continue  # its absence is reported above
+        want, got = placeholders_in(src_texts[where]), placeholders_in(text)
+        if want != got:
+
+            def fmt(names: set[str]) -> str:
+                return ", ".join("{" + n + "}" for n in sorted(names)) or "none"
+
+            problems.append(
+                f"{where}: uses placeholders {fmt(got)} but the {lang} pack uses {fmt(want)}. "
+                "Use exactly the same placeholders."
+            )
+    return problems
