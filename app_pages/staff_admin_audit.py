@@ -6,7 +6,7 @@ import streamlit as st
 
 from accounts.staff import Role
 from errors import DomainError
-from services import admin
+from services import audit_trail
 from services import staff as staff_svc
 from ui import staff_session
 from ui.resources import app_context
@@ -59,7 +59,7 @@ with st.form("audit_filter"):
     st.form_submit_button(tr("staff.audit.button"), icon=":material/filter_alt:")
 
 try:
-    rows = admin.audit_trail(
+    rows = audit_trail.audit_trail(
         ctx,
         staff,
         date_from=date_from,
@@ -68,7 +68,7 @@ try:
         actor_id=actor.strip() or None,
         consent_id=consent_id.strip() or None,
     )
-    chain = admin.audit_chain(ctx, staff)
+    chain = audit_trail.audit_chain(ctx, staff)
 except DomainError as exc:
     st.error(str(exc))
     st.stop()
@@ -97,7 +97,7 @@ st.dataframe(
 )
 st.download_button(
     tr("staff.audit.csv"),
-    data=admin.audit_csv(rows),
+    data=audit_trail.audit_csv(rows),
     file_name="audit.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from accounts.staff import Role
 from errors import DomainError
-from services import admin
+from services import clinic_setup
 from ui import staff_session
 from ui.resources import app_context
 from ui.staff_session import tr
@@ -18,8 +18,8 @@ st.set_page_config(layout="wide")
 st.title(tr("staff.packs.title"))
 st.caption(tr("staff.packs.explain"))
 try:
-    rows = admin.pack_list(ctx, staff)
-    problems = admin.pack_problems(ctx, staff)
+    rows = clinic_setup.pack_list(ctx, staff)
+    problems = clinic_setup.pack_problems(ctx, staff)
 except DomainError as exc:
     st.error(str(exc))
     st.stop()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from accounts.staff import Role
 from errors import DomainError
-from services import admin
+from services import clinic_setup
 from ui import staff_session
 from ui.resources import app_context
 from ui.staff_session import tr
@@ -16,7 +16,7 @@ staff = staff_session.guard(ctx, Role.ADMIN)
 st.title(tr("staff.settings.title"))
 st.caption(tr("staff.settings.explain"))
 try:
-    rows = admin.settings_view(ctx, staff)
+    rows = clinic_setup.settings_view(ctx, staff)
 except DomainError as exc:
     st.error(str(exc))
     st.stop()

@@ -1,4 +1,5 @@
-"""Administration: staff accounts, the audit trail, content packs, settings as configured.
+"""Administration of staff accounts (the audit trail: services/audit_trail.py; packs and settings:
+services/clinic_setup.py).
 
 Accounts are disabled, never deleted, and their ids are never reused (the store assigns them).
 The command line acts as the server's administrator (``actor=None`` with ``via_cli=True``):
@@ -7,10 +8,6 @@ whoever can run ``python cli.py`` on the server already holds the database.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -224,157 +221,6 @@ def set_roles(
         )
         uow.commit()
         return user
-
-
-# --- audit trail --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    at: dt.datetime
-    actor: str  # display name, "patient", "cli" or "unknown"
-    role: str
-    action: str
-    consent_id: str
-    old: str
-    new: str
-
-
-def audit_trail(
-    ctx: AppContext,
-    staff: StaffSession | None,
-    *,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    actor_id: str | None = None,
-    action: str | None = None,
-    consent_id: str | None = None,
-) -> list[AuditRow]:
-    with ctx.database.uow() as uow:
-        load_actor(uow, staff, Role.ADMIN)
-        names = {str(u.id): u.display_name for u in uow.users.list()}
-        events = uow.audit.query(
-            date_from=date_from,
-            date_to=date_to,
-            actor_id=(actor_id or None),
-            action=(action or None),
-            consent_id=(consent_id or None),
-        )
-    tz = ctx.settings.tz
-    return [
-        AuditRow(
-            id=e.id,
-            at=e.at.astimezone(tz),
-            actor=names.get(e.actor_id, e.actor_id),
-            role=e.actor_role,
-            action=e.action,
-            consent_id=str(e.consent_id or ""),
-            old=json.dumps(e.old, sort_keys=True, ensure_ascii=False) if e.old else "",
-            new=json.dumps(e.new, sort_keys=True, ensure_ascii=False) if e.new else "",
-        )
-        for e in events
-    ]
-
-
-def audit_csv(rows: list[AuditRow]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "time", "actor", "role", "action", "consent_id", "old", "new"])
-    for r in rows:
-        writer.writerow(
-            [r.id, r.at.isoformat(), r.actor, r.role, r.action, r.consent_id, r.old, r.new]
-        )
-    return out.getvalue().encode("utf-8")
-
-
-def audit_chain(ctx: AppContext, staff: StaffSession | None):
-    with ctx.database.uow() as uow:
-        load_actor(uow, staff, Role.ADMIN)
-        return uow.audit.check_chain()
-
-
-# --- content packs and settings ---------------------------------------------------------
-@dataclass(frozen=True)
-class PackRow:
-    pack_id: str
-    version: str
-    language: str
-    active: bool
-    effective_date: dt.date
-    approved_by: str
-    fingerprint: str
-    hardest_section: str  # reading level, e.g. "grade 6.1 (Risks)"
-
-
-def _reading(pack, values) -> str:
-    try:
-        from checklist.readability import score_pack
-    except ImportError:  # readability is optional
-        return ""
-    try:
-        scores = score_pack(pack, values)
-    except Exception:  # a measure failing must not hide the pack list
-        return "not measured"
-    graded = [s for s in scores if s.grade is not None]
-    if graded:
-        worst = max(graded, key=lambda s: s.grade or 0)
-        return f"grade {worst.grade:.1f} at most ({worst.title})"
-    spanish = [s for s in scores if s.fernandez_huerta is not None]
-    if spanish:
-        worst = min(spanish, key=lambda s: s.fernandez_huerta or 0)
-        return f"Fernández-Huerta {worst.fernandez_huerta:.0f} at least ({worst.title})"
-    return "no measure for this language"
-
-
-def pack_list(ctx: AppContext, staff: StaffSession | None) -> list[PackRow]:
-    with ctx.database.uow() as uow:
-        load_actor(uow, staff, Role.ADMIN)
-    rows = []
-    lib = ctx.library
-    for loaded in lib.all():
-        p = loaded.pack
-        try:
-            active = lib.active(p.id, p.language, ctx.settings.active_versions).version == p.version
-        except KeyError:
-            active = False
-        rows.append(
-            PackRow(
-                p.id,
-                p.version,
-                p.language,
-                active,
-                p.effective_date,
-                p.approved_by,
-                p.fingerprint[:12],
-                _reading(p, ctx.settings.placeholder_values),
-            )
-        )
-    return rows
-
-
-def pack_problems(ctx: AppContext, staff: StaffSession | None) -> list[str]:
-    with ctx.database.uow() as uow:
-        load_actor(uow, staff, Role.ADMIN)
-    return list(ctx.library.problems)
-
-
-SECRET_SETTINGS = {"encryption_key", "seal_p12_password", "database_url"}
-
-
-def settings_view(ctx: AppContext, staff: StaffSession | None) -> list[tuple[str, str]]:
-    """Settings as configured (environment / secrets.toml); secrets shown only as set or not."""
-    with ctx.database.uow() as uow:
-        load_actor(uow, staff, Role.ADMIN)
-    s = ctx.settings
-    rows = []
-    for name in type(s).model_fields:
-        value = getattr(s, name)
-        if name in SECRET_SETTINGS:
-            shown = "set" if value else "not set"
-        else:
-            shown = str(value) if value not in (None, {}, "") else "—"
-        rows.append((name, shown))
-    rows.append(("database", s.resolved_database_url.split(":", 1)[0]))
-    return rows
 
 
 def role_label(role: Role) -> str:

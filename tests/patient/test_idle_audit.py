@@ -12,7 +12,7 @@ from test_consent_service import PNG, walk_to
 
 from errors import DomainError
 from forms.records import Status
-from services import admin, auth
+from services import admin, audit_trail, auth
 from services import consent as svc
 from services.clock import FixedClock
 from services.context import AppContext
@@ -148,12 +148,12 @@ def test_admin_trail_and_csv_show_the_abandoned_draft(ctx: AppContext, clock: Fi
     _until_expired(ctx, clock)
     assert svc.close_idle(ctx, token)
     day = clock.now().astimezone(ctx.settings.tz).date()
-    [row] = admin.audit_trail(
+    [row] = audit_trail.audit_trail(
         ctx, boss, date_from=day - dt.timedelta(days=1), date_to=day, action="consent.abandoned"
     )
     assert (row.actor, row.role, row.action) == ("patient", "patient", "consent.abandoned")
     assert json.loads(row.new) == {"reason": "idle", "step": "section-about"}
-    csv_text = admin.audit_csv([row]).decode()
+    csv_text = audit_trail.audit_csv([row]).decode()
     assert "consent.abandoned" in csv_text and "Núñez" not in csv_text
 
 

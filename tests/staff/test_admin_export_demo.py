@@ -17,7 +17,7 @@ from staff_helpers import PASSWORD, all_yes
 from accounts.staff import Role
 from errors import DomainError
 from forms.records import Status
-from services import admin, auth, demo, export
+from services import admin, audit_trail, auth, clinic_setup, demo, export
 from services import staff as staff_svc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def test_user_changes_are_audited_without_the_password(ctx, team):
     admin.reset_password(ctx, boss, u.id, "another secret value")
     admin.set_disabled(ctx, boss, u.id, True)
     admin.set_disabled(ctx, boss, u.id, False)
-    rows = admin.audit_trail(ctx, boss, actor_id=str(boss.id))
+    rows = audit_trail.audit_trail(ctx, boss, actor_id=str(boss.id))
     actions = [r.action for r in rows]
     for action in (
         "user.created",
@@ -77,7 +77,7 @@ def test_user_changes_are_audited_without_the_password(ctx, team):
         assert action in actions
     roles_row = next(r for r in rows if r.action == "user.roles_changed")
     assert '"nurse"' in roles_row.old and '"clinician"' in roles_row.new
-    dump = admin.audit_csv(rows).decode()
+    dump = audit_trail.audit_csv(rows).decode()
     assert PASSWORD not in dump and "another secret value" not in dump
     assert all(r.actor == "Ada Admin" for r in rows)
 
@@ -116,20 +116,20 @@ def test_unknown_role_and_bad_username_are_clear(ctx):
 def test_audit_trail_filters_and_csv(ctx, team, make_consent):
     c = make_consent()
     boss = team[Role.ADMIN]
-    rows = admin.audit_trail(ctx, boss, consent_id=str(c.id))
+    rows = audit_trail.audit_trail(ctx, boss, consent_id=str(c.id))
     assert {r.action for r in rows} >= {"consent.started", "consent.submitted", "document.issued"}
-    only = admin.audit_trail(ctx, boss, action="consent.submitted")
+    only = audit_trail.audit_trail(ctx, boss, action="consent.submitted")
     assert [r.consent_id for r in only] == [str(c.id)]
     day = staff_svc.today(ctx)
-    assert admin.audit_trail(ctx, boss, date_from=day + dt.timedelta(days=1)) == []
-    table = list(csv.reader(io.StringIO(admin.audit_csv(rows).decode())))
+    assert audit_trail.audit_trail(ctx, boss, date_from=day + dt.timedelta(days=1)) == []
+    table = list(csv.reader(io.StringIO(audit_trail.audit_csv(rows).decode())))
     assert table[0] == ["id", "time", "actor", "role", "action", "consent_id", "old", "new"]
     assert len(table) == len(rows) + 1
-    assert admin.audit_chain(ctx, boss).ok
+    assert audit_trail.audit_chain(ctx, boss).ok
 
 
 def test_pack_list_shows_version_active_and_reading_level(ctx, team):
-    rows = admin.pack_list(ctx, team[Role.ADMIN])
+    rows = clinic_setup.pack_list(ctx, team[Role.ADMIN])
     en = next(r for r in rows if r.language == "en")
     assert en.active and en.version == ctx.active_pack("en").version
     assert en.hardest_section.startswith("grade ")
@@ -152,7 +152,7 @@ def test_settings_view_hides_secrets(monkeypatch, clock):
         password=PASSWORD,
         via_cli=True,
     )
-    rows = dict(admin.settings_view(ctx2, auth.sign_in(ctx2, "ada", PASSWORD)))
+    rows = dict(clinic_setup.settings_view(ctx2, auth.sign_in(ctx2, "ada", PASSWORD)))
     assert rows["encryption_key"] == "set"
     assert key not in str(rows)
 

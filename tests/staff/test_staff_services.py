@@ -13,7 +13,7 @@ from staff_helpers import PASSWORD, all_yes, first_stop_question, timeout_ids
 from accounts.staff import Role
 from errors import ConflictError, DomainError
 from forms.records import Consent, Status
-from services import admin, auth, documents, staff
+from services import admin, audit_trail, auth, clinic_setup, documents, staff
 
 
 def _get(ctx, consent_id) -> Consent:
@@ -88,8 +88,8 @@ def _calls(ctx, c):
         ),
         "filing_queue": (lambda s: staff.filing_queue(ctx, s), {Role.FRONT_DESK, Role.ADMIN}),
         "users": (lambda s: admin.list_users(ctx, s), {Role.ADMIN}),
-        "audit": (lambda s: admin.audit_trail(ctx, s), {Role.ADMIN}),
-        "packs": (lambda s: admin.pack_list(ctx, s), {Role.ADMIN}),
+        "audit": (lambda s: audit_trail.audit_trail(ctx, s), {Role.ADMIN}),
+        "packs": (lambda s: clinic_setup.pack_list(ctx, s), {Role.ADMIN}),
         "add_user": (
             lambda s: admin.add_user(
                 ctx, s, username="zed", display_name="Z", roles=["nurse"], password=PASSWORD
