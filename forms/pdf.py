@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from html import escape
 from zoneinfo import ZoneInfo
 
-from checklist.flow import SITE_CHOICES
 from checklist.models import FlagLevel, Item, Pack, Section
+from checklist.sites import site_label
 from errors import DomainError
 from forms.clinic import ClinicInfo
 from forms.pdf_fonts import full_codepoints
@@ -54,7 +54,6 @@ KEYWORD_PREFIX = "consent-document-id:"
 PACK_KEYWORD_PREFIX = "pack-version:"
 CHECK = "✓"
 CROSS = "✗"
-SITE_KEY = "patient.site.{}"  # the patient screens' labels for a site choice
 CHECKLIST_ANSWERS = {"yes": "YES", "no": "NO", "na": "N/A"}
 
 
@@ -325,17 +324,12 @@ class _ConsentDocument:
         return max(38.0, max(self.pdf.measure(label) for label in labels) + 4.0)
 
     def _site(self) -> str:
-        """The recorded site in the patient's words. The record stores a site choice as its
-        text in the clinic's language (services.consent.site_text), or staff's free text: a
-        recognised choice is shown as the patient read it, with the recorded text beside it
-        when that differs (the nurse matches the side against it); free text prints as typed."""
-        recorded = self.c.site
-        for code in SITE_CHOICES:
-            key = SITE_KEY.format(code)
-            if any(t(lang, key) == recorded for lang in languages()):
-                shown = self.t(key)
-                return shown if shown == recorded else f"{shown} ({recorded})"
-        return recorded
+        """The recorded site code in the patient's words, with the clinic's words beside them
+        when they differ (the nurse matches the side against it). An older record's text that
+        is not a code prints as recorded (checklist.sites.site_label)."""
+        shown = site_label(self.c.site, self.lang)
+        staff = site_label(self.c.site, self.clinic.language)
+        return shown if shown == staff else f"{shown} ({staff})"
 
     def _content_pack(self) -> None:
         pdf, ref = self.pdf, self.c.pack
