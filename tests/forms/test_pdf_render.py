@@ -258,8 +258,8 @@ def test_spanish_labels_come_from_the_catalog(shipped_library) -> None:
     english_labels = ("Legal name", "Limb / site", "Name or ID", "Patient and procedure")
     for english in english_labels:
         assert english not in text, english
-    # A recorded site choice (stored in the clinic's English) reads as the patient saw it.
-    consent.site = "Left leg"
+    # A recorded site code reads as the patient saw it, the clinic's English beside it.
+    consent.site = "left_leg"
     assert "Pierna izquierda (Left leg)" in pdf_text(render(consent, pack, audit))
     # Staff sections stay in English.
     assert "Nurse pre-procedure verification" in text
