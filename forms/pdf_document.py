@@ -1,0 +1,168 @@
+"""What every part of the consent document shares: the record, the page, the two languages
+(the patient's for what the patient read and signed, the clinic's for staff sections), times in
+the clinic's zone, and the signature block with its drawn ink.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from checklist.models import Pack
+from forms.clinic import ClinicInfo
+from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, Layout
+from forms.records import AuditEntry, Consent, Signature
+from language.dates import format_datetime
+from language.i18n import languages, t
+
+DOC_TYPE_CONSENT = "Consent to treatment"
+DOC_TYPE_REFUSAL = "Informed refusal"
+CHECK = "✓"
+CROSS = "✗"
+
+
+def when(value: dt.datetime | None, tz: ZoneInfo) -> str:
+    """A time in the clinic's zone with its abbreviation, e.g. 2026-11-23 09:02:13 EST."""
+    if value is None:
+        return "-"
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def language_name(lang: str) -> str:
+    return f"{t(lang, 'pdf.language_name')} ({lang})" if lang in languages() else lang
+
+
+class DocumentBase:
+    """The state of one rendering; the parts (patient, staff, evidence) are mixins on it."""
+
+    def __init__(
+        self,
+        consent: Consent,
+        pack: Pack,
+        clinic: ClinicInfo,
+        generated_at: dt.datetime,
+        audit: list[AuditEntry],
+        seal_note: str,
+        extra: frozenset[int],
+    ) -> None:
+        self.c = consent
+        self.pack = pack
+        self.clinic = clinic
+        self.tz = clinic.tz
+        self.lang = pack.language
+        self.values = consent.pack.placeholder_values
+        self.generated_at = generated_at
+        self.audit = audit
+        self.seal_note = seal_note
+        self.refusal = consent.decision == "decline"
+        self.doc_type = DOC_TYPE_REFUSAL if self.refusal else DOC_TYPE_CONSENT
+        self._labels: dict[str, str] = {}
+        self.heading = self.t("pdf.doc_type.refusal" if self.refusal else "pdf.doc_type.consent")
+        self.pdf = Layout(generated_at, extra)
+
+    def t(self, key: str, **values: object) -> str:
+        if values:
+            return t(self.lang, key, **values)
+        text = self._labels.get(key)
+        if text is None:  # i18n.t lists the catalog directory on every call: ask once per key
+            text = self._labels[key] = t(self.lang, key)
+        return text
+
+    def when(self, value: dt.datetime | None) -> str:
+        return when(value, self.tz)
+
+    def _label_w(self, labels: Iterable[str]) -> float:
+        """A label column wide enough for the longest label (translations run longer)."""
+        self.pdf.font(9.0)
+        return max(38.0, max(self.pdf.measure(label) for label in labels) + 4.0)
+
+    # --- signatures --------------------------------------------------------------------------
+    def _signature_block(
+        self,
+        sig: Signature,
+        title: str,
+        labels: tuple[str, str, str] = ("Printed name", "Date and time", "Meaning"),
+        *,
+        in_patient_words: bool = False,
+    ) -> None:
+        pdf = self.pdf
+        box_w, box_h = 78.0, 26.0
+        pdf.need(box_h + 10)
+        pdf.font(8.5, True, ACCENT)
+        pdf.put(pdf.l_margin, pdf.y + 8.5 * 0.95 * PT, title)
+        pdf.y += 4.5
+        top = pdf.y
+        pdf.set_draw_color(*RULE)
+        pdf.set_line_width(0.25)
+        pdf.rect(pdf.l_margin, top, box_w, box_h)
+        _draw_signature(pdf, sig, pdf.l_margin, top, box_w, box_h)
+        if not sig.strokes and not sig.png:
+            pdf.font(8, False, MUTED)
+            pdf.put(
+                pdf.l_margin + 3, top + box_h / 2, "Signed electronically (password re-entered)"
+            )
+        x = pdf.l_margin + box_w + 6
+        col_w = pdf.width - box_w - 6
+        rows = [
+            (labels[0], sig.printed_name),
+            (labels[1], self._signed_when(sig.signed_at, in_patient_words)),
+            (labels[2], sig.meaning),
+        ]
+        if sig.staff_user_id is not None:
+            rows.append(("Staff ID", f"{sig.staff_user_id} (password re-entered at signing)"))
+        y = top + 1
+        for label, value in rows:
+            pdf.font(7, False, MUTED)
+            pdf.put(x, y + 2.5, label)
+            y += 3.2
+            pdf.font(9.5, label == labels[0], INK)
+            for line in pdf.wrap(value, col_w):
+                pdf.put(x, y + 3.2, line)
+                y += 4.2
+            y += 0.8
+        pdf.y = max(top + box_h, y) + 3
+
+    def _signed_when(self, at: dt.datetime, in_patient_words: bool) -> str:
+        """The patient's signing time as they write dates ("23 de noviembre de 2026, 9:00 EST"),
+        then the exact time to the second; staff signatures keep the exact time only."""
+        if not in_patient_words:
+            return self.when(at)
+        return f"{format_datetime(self.lang, at, self.tz)} ({self.when(at)})"
+
+
+def _draw_signature(pdf: Layout, sig: Signature, x: float, y: float, w: float, h: float) -> None:
+    """The drawn strokes as vector paths (crisp at any resolution), else the PNG, fitted in the box."""
+    strokes = [
+        [(p.x, p.y) for p in s.points if math.isfinite(p.x) and math.isfinite(p.y)]
+        for s in sig.strokes
+    ]
+    points = [pt for stroke in strokes for pt in stroke]
+    if points:
+        pad = 2.5
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        min_x, min_y = min(xs), min(ys)
+        span_x, span_y = max(max(xs) - min_x, 1.0), max(max(ys) - min_y, 1.0)
+        scale = min((w - 2 * pad) / span_x, (h - 2 * pad) / span_y)
+        off_x = x + (w - span_x * scale) / 2
+        off_y = y + (h - span_y * scale) / 2
+        k, page_h = pdf.k, pdf.h
+        ops = ["q 0.08 0.12 0.35 RG 1 J 1 j", f"{0.45 * k:.2f} w"]
+        for stroke in strokes:
+            pts = [
+                ((off_x + (px - min_x) * scale) * k, (page_h - off_y - (py - min_y) * scale) * k)
+                for px, py in stroke
+            ]
+            if not pts:
+                continue
+            if len(pts) == 1:  # a dot: a zero-length segment with round caps
+                pts.append((pts[0][0] + 0.01, pts[0][1]))
+            ops.append(f"{pts[0][0]:.2f} {pts[0][1]:.2f} m")
+            ops.extend(f"{px:.2f} {py:.2f} l" for px, py in pts[1:])
+            ops.append("S")
+        ops.append("Q")
+        pdf._out("\n".join(ops))
+    elif sig.png:
+        pdf.image(io.BytesIO(sig.png), x=x + 2, y=y + 2, w=w - 4, h=h - 4, keep_aspect_ratio=True)

@@ -1,0 +1,244 @@
+"""The patient's part of the consent document, in the language the patient saw: who and what,
+the information read, screening answers, photographs, the decision and signature, the interpreter.
+"""
+
+from __future__ import annotations
+
+from checklist.models import Item, Section
+from checklist.sites import site_label
+from forms.pdf_document import CHECK, CROSS, language_name
+from forms.pdf_layout import ACCENT, INK, MUTED, OK_GREEN, PT, REVIEW_AMBER, STOP_RED
+from forms.pdf_staff import StaffParts
+from forms.records import Acknowledgement, Status
+from language.dates import format_date_with_iso
+from language.placeholders import fill
+
+
+class PatientParts(StaffParts):
+    """Patient sections; screening flags and their reviews are drawn by the staff part."""
+
+    # --- page 1 ----------------------------------------------------------------------------
+    def _title(self) -> None:
+        pdf, c = self.pdf, self.c
+        pdf.paragraph(self.heading, size=17, bold=True, color=INK, after=0.5)
+        if self.heading != self.doc_type:  # staff sections are in English: name the document too
+            pdf.paragraph(self.doc_type, size=10, bold=True, color=MUTED, after=0.5)
+        pdf.paragraph(self.pack.title, size=11, color=ACCENT, after=1.0)
+        status = c.status.value.replace("_", " ")
+        pdf.paragraph(
+            f"Record status: {status}  ·  Record version {c.version}  ·  "
+            f"Document generated {self.when(self.generated_at)}",
+            size=8,
+            color=MUTED,
+            after=1.5,
+        )
+        if c.status is Status.ENTERED_IN_ERROR:
+            self._banner(f"ENTERED IN ERROR: {c.error_reason or 'no reason recorded'}", STOP_RED)
+        elif c.on_hold:
+            self._banner(f"ON HOLD: {c.on_hold}", REVIEW_AMBER)
+        if self.refusal:
+            self._banner(
+                "The patient declined this treatment. This document records the information "
+                "given and the patient's signed refusal.",
+                REVIEW_AMBER,
+            )
+
+    def _banner(self, text: str, color: tuple[int, int, int]) -> None:
+        pdf = self.pdf
+        pdf.font(9, True)
+        lines = pdf.wrap(text, pdf.width - 6)
+        h = len(lines) * 9 * 1.3 * PT + 3
+        pdf.need(h + 2)
+        pdf.set_draw_color(*color)
+        pdf.set_line_width(0.6)
+        pdf.rect(pdf.l_margin, pdf.y, pdf.width, h)
+        pdf.y += 1.5
+        for line in lines:
+            pdf.font(9, True, color)
+            pdf.put(pdf.l_margin + 3, pdf.y + 9 * 0.95 * PT, line)
+            pdf.y += 9 * 1.3 * PT
+        pdf.y += 3
+
+    def _patient(self) -> None:
+        pdf, p, c = self.pdf, self.c.patient, self.c
+        pdf.heading(self.t("pdf.patient.heading"))
+        keys = ("legal_name", "preferred_name", "date_of_birth", "mrn", "procedure", "site")
+        w = self._label_w(self.t(f"pdf.patient.{k}") for k in keys)
+        pdf.label_value(self.t("pdf.patient.legal_name"), p.legal_name, label_w=w)
+        if p.preferred_name:
+            pdf.label_value(self.t("pdf.patient.preferred_name"), p.preferred_name, label_w=w)
+        # In the patient's words, with the ISO date for anyone matching records.
+        pdf.label_value(
+            self.t("pdf.patient.date_of_birth"),
+            format_date_with_iso(self.lang, p.date_of_birth),
+            label_w=w,
+        )
+        pdf.label_value(
+            self.t("pdf.patient.mrn"), p.mrn or self.t("pdf.patient.not_recorded"), label_w=w
+        )
+        # The pack's name for the procedure; the clinic's recorded name beside it when it differs.
+        procedure = self.pack.procedure
+        if c.procedure.strip() != procedure.strip():
+            procedure = f"{procedure} ({c.procedure})"
+        pdf.label_value(self.t("pdf.patient.procedure"), procedure, label_w=w)
+        pdf.label_value(self.t("pdf.patient.site"), self._site(), label_w=w)
+
+    def _site(self) -> str:
+        """The recorded site code in the patient's words, with the clinic's words beside them
+        when they differ (the nurse matches the side against it). An older record's text that
+        is not a code prints as recorded (checklist.sites.site_label)."""
+        shown = site_label(self.c.site, self.lang)
+        staff = site_label(self.c.site, self.clinic.language)
+        return shown if shown == staff else f"{shown} ({staff})"
+
+    def _content_pack(self) -> None:
+        pdf, ref = self.pdf, self.c.pack
+        pdf.heading("Information shown to the patient")
+        pdf.label_value("Content pack", f"{self.pack.title} ({ref.pack_id})")
+        pdf.label_value(
+            "Version", f"{ref.version}, effective {self.pack.effective_date.isoformat()}"
+        )
+        pdf.label_value("Language", language_name(ref.language))
+        pdf.label_value("Approved by", self.pack.approved_by)
+        pdf.label_value("Fingerprint", f"SHA-256 {ref.fingerprint}", size=8)
+        if ref.placeholder_values:
+            values = "; ".join(f"{k} = {v}" for k, v in sorted(ref.placeholder_values.items()))
+            pdf.label_value("Clinic values", values, size=8)
+
+    # --- what the patient read -------------------------------------------------------------
+    def _section(self, section: Section) -> None:
+        pdf = self.pdf
+        acks = {a.item_id: a for a in self.c.acknowledgements}
+        pdf.heading(fill(section.title, self.values))
+        if section.intro:
+            pdf.paragraph(fill(section.intro, self.values), size=9, color=MUTED, after=1.5)
+        for item in section.items:
+            self._item(item, acks.get(item.id))
+        for q in self.c.questions:
+            if q.section_id == section.id:
+                note = self.t("pdf.question_note", time=self.when(q.asked_at))
+                text = f"{note}: {q.note}" if q.note else note
+                # One question is read as one piece: never its last words alone on the next page.
+                pdf.need(pdf.lines_height(text, 8.5, pdf.width, bold=True))
+                pdf.paragraph(text, size=8.5, bold=True, color=REVIEW_AMBER)
+
+    def _item(self, item: Item, ack: Acknowledgement | None) -> None:
+        pdf = self.pdf
+        indent = 6.0
+        text = fill(item.text, self.values)
+        # Keep an item on one page (unless it is longer than a page).
+        height = pdf.lines_height(text, 9.5, pdf.width - indent) + 5.0
+        pdf.need(min(height, pdf.bottom - pdf.top))
+        mark, color = (CHECK, OK_GREEN) if ack else (CROSS, STOP_RED)
+        pdf.font(10, True, color)
+        pdf.put(pdf.l_margin + 1.0, pdf.y + 9.5 * 0.95 * PT, mark)
+        pdf.paragraph(text, size=9.5, indent=indent, after=0.2)
+        details = []
+        if item.frequency is not None:
+            details.append(self.t(f"pdf.freq.{item.frequency.value}"))
+        if item.figure:
+            details.append(fill(item.figure, self.values))
+        if details:
+            pdf.paragraph("  ·  ".join(details), size=8.5, color=ACCENT, indent=indent, after=0.2)
+        if ack:
+            line = f"{CHECK} {self.t('pdf.acknowledged')} {self.when(ack.acknowledged_at)}"
+            if ack.question_for_doctor:
+                line += f"  ·  {self.t('pdf.question_for_doctor')}"
+            pdf.paragraph(line, size=7.5, color=MUTED, indent=indent, after=1.6)
+        else:
+            pdf.paragraph(
+                self.t("pdf.not_acknowledged"), size=7.5, color=STOP_RED, indent=indent, after=1.6
+            )
+
+    def _answer(self, answer: str) -> str:
+        return self.t(f"pdf.answer.{answer}")
+
+    def _screening(self) -> None:
+        pdf, screening = self.pdf, self.pack.screening
+        answers = {a.question_id: a for a in self.c.screening}
+        reviews: dict[str, list] = {}
+        for r in self.c.flag_reviews:
+            reviews.setdefault(r.question_id, []).append(r)
+        pdf.heading(fill(screening.title, self.values))
+        answer_w = 34.0
+        text_w = pdf.width - answer_w - 4
+        for q in screening.questions:
+            a = answers.get(q.id)
+            text = fill(q.text, self.values)
+            block = pdf.lines_height(text, 9.5, text_w) + 4.0 + (9.0 if a and a.flag else 0.0)
+            pdf.need(block)
+            top = pdf.y
+            answer = self._answer(a.answer.value) if a else self.t("pdf.not_answered")
+            pdf.paragraph(text, size=9.5, width=text_w, after=0.3)
+            pdf.font(9.5, True, INK if a else STOP_RED)
+            pdf.put(pdf.l_margin + pdf.width - answer_w, top + 9.5 * 0.95 * PT, answer)
+            if a is None:
+                pdf.y += 1.2
+                continue
+            pdf.paragraph(self.when(a.answered_at), size=7.5, color=MUTED, after=0.8)
+            if a.flag is not None:
+                self._flag(q.id, a, reviews.get(q.id, []))
+            pdf.y += 0.8
+
+    def _photographs(self) -> None:
+        pdf, photo = self.pdf, self.pack.photo_consent
+        text = fill(photo.text, self.values)
+        # The question and the patient's answer stay on one page with their heading.
+        pdf.heading(
+            fill(photo.title, self.values), keep=pdf.lines_height(text, 9.5, pdf.width) + 10
+        )
+        pdf.paragraph(text, size=9.5)
+        if self.c.photo_consent is None:
+            answer, color = self.t("pdf.not_answered"), STOP_RED
+        else:
+            answer = self.t("pdf.photo.yes" if self.c.photo_consent else "pdf.photo.no")
+            color = INK
+        pdf.paragraph(answer, size=9.5, bold=True, color=color, after=1.0)
+
+    def _decision(self) -> None:
+        pdf, c = self.pdf, self.c
+        pdf.heading(
+            self.t("pdf.refusal_heading" if self.refusal else "pdf.consent_heading"), keep=45
+        )
+        if self.refusal:
+            pdf.paragraph(fill(self.pack.refusal_statement, self.values), size=9.5, bold=True)
+        else:
+            pdf.paragraph(
+                fill(self.pack.certification, self.values), size=9.5, bold=True, after=0.4
+            )
+            if c.certified_at:
+                pdf.paragraph(
+                    f"{CHECK} {self.t('pdf.confirmed_at', time=self.when(c.certified_at))}",
+                    size=7.5,
+                    color=MUTED,
+                )
+        if c.patient_signature is None:
+            pdf.paragraph("Not signed by the patient.", size=9.5, bold=True, color=STOP_RED)
+            return
+        self._signature_block(
+            c.patient_signature,
+            self.t("pdf.patient_signature"),
+            (self.t("pdf.printed_name"), self.t("pdf.signed_at"), self.t("pdf.meaning")),
+            in_patient_words=True,
+        )
+
+    def _interpreter(self) -> None:
+        i = self.c.interpreter
+        if i is None:
+            return
+        pdf = self.pdf
+        pdf.heading(self.t("pdf.interpreter.heading"), keep=30)
+        keys = ("name", "language", "mode")
+        w = self._label_w(self.t(f"pdf.interpreter.{k}") for k in keys)
+        pdf.label_value(self.t("pdf.interpreter.name"), i.name_or_id, label_w=w)
+        pdf.label_value(self.t("pdf.interpreter.language"), language_name(i.language), label_w=w)
+        mode = self.t(f"patient.interpreter.mode.{i.mode}")
+        pdf.label_value(self.t("pdf.interpreter.mode"), mode, label_w=w)
+        if i.signature:
+            # Signed on the patient's screen, beside the patient: labelled and dated the same way.
+            self._signature_block(
+                i.signature,
+                self.t("pdf.interpreter.signature"),
+                (self.t("pdf.printed_name"), self.t("pdf.signed_at"), self.t("pdf.meaning")),
+                in_patient_words=True,
+            )
