@@ -7,13 +7,12 @@ import datetime as dt
 
 import streamlit as st
 
-from checklist.flow import SITE_CHOICES
+from checklist.sites import SITE_CHOICES, site_label
 from errors import DomainError
-from language.i18n import t
-from services import consent
+from services import consent, drafts
 from ui import staff_session
 from ui.resources import app_context
-from ui.staff_session import ALL, tr
+from ui.staff_session import ALL, STAFF_LANG, tr
 from ui.staff_widgets import language_name
 
 ctx = app_context()
@@ -21,7 +20,7 @@ staff = staff_session.guard(ctx, *ALL)
 st.title(tr("staff.handoff.title"))
 st.caption(tr("staff.handoff.explain"))
 
-languages = consent.languages(ctx)
+languages = drafts.languages(ctx)
 with st.form("handoff"):
     name = st.text_input(tr("staff.handoff.name"))
     left, right = st.columns(2)
@@ -36,7 +35,7 @@ with st.form("handoff"):
     site = left.selectbox(
         tr("staff.handoff.site"),
         ["", *SITE_CHOICES],
-        format_func=lambda s: t("en", f"patient.site.{s}") if s else "—",
+        format_func=lambda s: site_label(s, STAFF_LANG) if s else "—",
     )
     language = right.selectbox(
         tr("staff.handoff.language"),

@@ -180,7 +180,7 @@ def bare_patient(screens: list[tuple[str, int]], path: Path) -> list[float]:
 
 def real_patient(ctx) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
     """One patient through the real page; the tap times (sign apart) and the sign tap."""
-    from services import consent as svc
+    from services import drafts
 
     at = AppTest.from_file(str(ROOT / "app_pages" / "patient.py"), default_timeout=60)
     at.run()
@@ -189,7 +189,7 @@ def real_patient(ctx) -> tuple[list[float], float]:  # type: ignore[no-untyped-d
     token = at.query_params["resume"]
     sign = 0.0
     while True:
-        state = svc.load_draft(ctx, token)
+        state = drafts.load_draft(ctx, token)
         if state is None:
             break
         step = state.step
@@ -225,7 +225,7 @@ def real_patient(ctx) -> tuple[list[float], float]:  # type: ignore[no-untyped-d
             sign = elapsed
         else:
             taps.append(elapsed)
-        if svc.load_draft(ctx, token) is not None and svc.load_draft(ctx, token).step == step:
+        if drafts.load_draft(ctx, token) is not None and drafts.load_draft(ctx, token).step == step:
             raise RuntimeError(f"stuck on {step}: {[e.value for e in at.error]}")
     return taps, sign
 
@@ -340,6 +340,7 @@ async def _load(port: int, tokens: list[str], until: float, latencies: list[floa
 def _drafts(data: Path, n: int) -> list[str]:
     """n tablets half-way through (on the risks screen), made through the real services."""
     from services import consent as svc
+    from services import drafts
     from services.context import build_context
     from settings import get_settings
 
@@ -355,8 +356,8 @@ def _drafts(data: Path, n: int) -> list[str]:
             mrn=None,
             site="left_leg",
         )
-        state = svc.load_draft(ctx, token)
-        pack = svc.pack_of(ctx, state)
+        state = drafts.load_draft(ctx, token)
+        pack = drafts.pack_of(ctx, state)
         while state.step.startswith("screening") or state.step in (
             "section-about",
             "section-options",

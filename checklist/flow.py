@@ -58,7 +58,7 @@ class DraftState(Draft):
     legal_name: str = ""
     date_of_birth: dt.date | None = None
     mrn: str | None = None
-    site: str = ""  # a SITE_CHOICES code, or the staff member's free text
+    site: str = ""  # a checklist.sites.SITE_CHOICES code; the words are rendered, never stored
     appointment_at: dt.datetime | None = None
     prefilled_by: int | None = None  # staff user id when staff started the consent
     details_confirmed: bool = False
@@ -83,8 +83,6 @@ class DraftState(Draft):
     def from_dict(cls, data: dict) -> DraftState:
         return cls.model_validate(data)
 
-
-SITE_CHOICES: tuple[str, ...] = ("left_leg", "right_leg", "both_legs")
 
 # --- the steps ---------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from checklist.models import Pack
+from checklist.sites import site_label
 from forms.clinic import ClinicInfo
 from forms.records import AuditEntry, Consent, Signature, SignerRole, Status
 from language.placeholders import fill
@@ -198,7 +199,7 @@ def _consent(
         "provision": {
             "type": "deny" if declined else "permit",
             "action": [{"text": consent.procedure}],
-            "code": [{"text": f"{consent.procedure}: {consent.site}"}],
+            "code": [{"text": f"{consent.procedure}: {site_label(consent.site, clinic.language)}"}],
             "provision": [photos] if photos else [],
         },
         "extension": [

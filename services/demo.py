@@ -21,9 +21,10 @@ from collections.abc import Callable, Mapping
 from accounts.staff import Role
 from checklist import flow
 from checklist.flow import StepKind
+from checklist.sites import SITE_CHOICES
 from errors import DomainError
 from forms.records import Consent
-from services import admin, auth, consent, staff
+from services import admin, auth, consent, drafts, staff, submission
 from services.context import AppContext
 
 PAD = (600.0, 200.0)  # the signature pad's CSS size the synthetic strokes are drawn on
@@ -188,19 +189,19 @@ def patient_completes(
     answers = dict(answers or {})
     questions = dict(questions or {})
     token = token or consent.start_consent(ctx, language=language)
-    state = consent.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     if state is None:
         raise DomainError("The demo draft could not be opened.")
     if state.step == "language":
         consent.choose_language(ctx, token, language)
-        state = consent.load_draft(ctx, token)
+        state = drafts.load_draft(ctx, token)
         assert state is not None
     guard = 0
     while state.step not in ("sign",):
         guard += 1
         if guard > 100:
             raise DomainError("The demo patient did not reach the signature step.")
-        pack = consent.pack_of(ctx, state)
+        pack = drafts.pack_of(ctx, state)
         step = flow.step_by_id(pack, state.step)
         if step.kind is StepKind.DETAILS:
             state = consent.confirm_details(
@@ -231,7 +232,7 @@ def patient_completes(
         else:
             raise DomainError(f"The demo patient does not know the step {state.step}.")
     strokes = synthetic_strokes(rng)
-    return consent.submit(
+    return submission.submit(
         ctx,
         token,
         typed_name=legal_name,
@@ -336,7 +337,7 @@ def fill(
             demo_ctx,
             legal_name=name,
             date_of_birth=dob,
-            site=rng.choice(flow.SITE_CHOICES),
+            site=rng.choice(SITE_CHOICES),
             language=ctx.settings.clinic_language,
             answers=answers,
             questions=questions,

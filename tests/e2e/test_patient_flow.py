@@ -74,7 +74,7 @@ def test_whole_flow_with_a_finger_signature(app_server, tablet, tmp_path: Path) 
 
     consent, doc = _stored(app_server, NAME)
     assert consent.status.value == "submitted" and consent.decision == "consent"
-    assert consent.photo_consent is False and consent.site == "Left leg"
+    assert consent.photo_consent is False and consent.site == "left_leg"  # the code, not words
     assert consent.patient.date_of_birth == dt.date(1951, 7, 4)
     assert len(consent.acknowledgements) == len(pack.item_ids())
     sig = consent.patient_signature
@@ -172,7 +172,7 @@ def test_spanish_with_an_interpreter(app_server, tablet, tmp_path: Path) -> None
     patient.shot("patient-09-thanks-es")
     assert patient.axe_findings == {}
     consent, doc = _stored(app_server, "José Ángel Peña")
-    assert consent.pack.language == "es" and consent.site == "Both legs"
+    assert consent.pack.language == "es" and consent.site == "both_legs"
     assert consent.interpreter and consent.interpreter.mode == "phone"
     assert consent.interpreter.signature and consent.interpreter.signature.strokes
     assert all(a.answer.value == "not_sure" for a in consent.screening)

@@ -12,7 +12,7 @@ from test_consent_service import PNG, walk_to
 
 from errors import DomainError
 from forms.records import Status
-from services import admin, audit_trail, auth
+from services import admin, audit_trail, auth, drafts, idle, submission
 from services import consent as svc
 from services.clock import FixedClock
 from services.context import AppContext
@@ -27,7 +27,7 @@ def _events(ctx: AppContext, action: str | None = None) -> list:  # type: ignore
 
 
 def _until_expired(ctx: AppContext, clock: FixedClock) -> None:
-    clock.advance(seconds=(svc.idle_after(ctx) + svc.idle_grace(ctx)).total_seconds())
+    clock.advance(seconds=(idle.idle_after(ctx) + idle.idle_grace(ctx)).total_seconds())
 
 
 def test_idle_close_writes_consent_abandoned_without_personal_data(
@@ -36,8 +36,8 @@ def test_idle_close_writes_consent_abandoned_without_personal_data(
     token = svc.start_consent(ctx, language="es")
     walk_to(ctx, token, "section-risks")
     _until_expired(ctx, clock)
-    assert svc.close_idle(ctx, token) is True
-    assert svc.load_draft(ctx, token) is None
+    assert idle.close_idle(ctx, token) is True
+    assert drafts.load_draft(ctx, token) is None
 
     [started] = _events(ctx, "consent.started")
     [event] = _events(ctx, "consent.abandoned")
@@ -51,7 +51,7 @@ def test_idle_close_writes_consent_abandoned_without_personal_data(
     with ctx.database.uow() as uow:
         assert uow.audit.check_chain().ok
     # Closing twice (a second tab's timer) writes nothing more.
-    assert svc.close_idle(ctx, token) is False
+    assert idle.close_idle(ctx, token) is False
     assert len(_events(ctx, "consent.abandoned")) == 1
 
 
@@ -67,9 +67,9 @@ def test_close_and_audit_are_one_transaction(
 
     monkeypatch.setattr(AuditRepository, "append", broken)
     with pytest.raises(RuntimeError):
-        svc.close_idle(ctx, token)
+        idle.close_idle(ctx, token)
     monkeypatch.undo()
-    assert svc.load_draft(ctx, token) is not None  # not closed without its audit event
+    assert drafts.load_draft(ctx, token) is not None  # not closed without its audit event
     assert _events(ctx, "consent.abandoned") == []
 
 
@@ -77,19 +77,19 @@ def test_a_draft_with_a_newer_tap_is_not_closed(ctx: AppContext, clock: FixedClo
     """The screen's copy may be stale (the timer reuses the last full run's state)."""
     token = svc.start_consent(ctx, language="en")
     walk_to(ctx, token, "section-about")
-    clock.advance(seconds=svc.idle_after(ctx).total_seconds())
-    assert svc.idle_status(ctx, svc.load_draft(ctx, token)) == "ask"
-    assert svc.close_idle(ctx, token) is False  # asked, not yet expired
+    clock.advance(seconds=idle.idle_after(ctx).total_seconds())
+    assert idle.idle_status(ctx, drafts.load_draft(ctx, token)) == "ask"
+    assert idle.close_idle(ctx, token) is False  # asked, not yet expired
     svc.still_here(ctx, token)
-    clock.advance(seconds=svc.idle_grace(ctx).total_seconds() + 1)
-    assert svc.close_idle(ctx, token) is False  # the tap restarted the clock
-    assert svc.load_draft(ctx, token).step == "section-about"
+    clock.advance(seconds=idle.idle_grace(ctx).total_seconds() + 1)
+    assert idle.close_idle(ctx, token) is False  # the tap restarted the clock
+    assert drafts.load_draft(ctx, token).step == "section-about"
     assert _events(ctx, "consent.abandoned") == []
 
 
 def _sign_refusal(ctx: AppContext, token: str):  # type: ignore[no-untyped-def]
     """The patient signs the informed refusal on the sign screen."""
-    return svc.submit(
+    return submission.submit(
         ctx,
         token,
         typed_name="Ana María Núñez",
@@ -109,7 +109,7 @@ def test_decline_is_a_signed_refusal_not_an_abandoned_draft(
     consent = _sign_refusal(ctx, token)
     assert consent.status is Status.DECLINED
     _until_expired(ctx, clock)
-    assert svc.close_idle(ctx, token) is False  # already closed by the refusal
+    assert idle.close_idle(ctx, token) is False  # already closed by the refusal
     actions = [e.action for e in _events(ctx)]
     assert "consent.declined" in actions and "consent.abandoned" not in actions
 
@@ -122,7 +122,7 @@ def test_walking_away_from_the_refusal_screen_records_no_refusal(
     walk_to(ctx, token, "review")
     svc.go_to_decline(ctx, token)
     _until_expired(ctx, clock)
-    assert svc.close_idle(ctx, token) is True
+    assert idle.close_idle(ctx, token) is True
     [event] = _events(ctx, "consent.abandoned")
     assert event.new == {"reason": "idle", "step": "sign"}
     with ctx.database.uow() as uow:
@@ -146,7 +146,7 @@ def test_admin_trail_and_csv_show_the_abandoned_draft(ctx: AppContext, clock: Fi
     token = svc.start_consent(ctx, language="en")
     walk_to(ctx, token, "section-about")
     _until_expired(ctx, clock)
-    assert svc.close_idle(ctx, token)
+    assert idle.close_idle(ctx, token)
     day = clock.now().astimezone(ctx.settings.tz).date()
     [row] = audit_trail.audit_trail(
         ctx, boss, date_from=day - dt.timedelta(days=1), date_to=day, action="consent.abandoned"
@@ -175,6 +175,6 @@ def test_idle_timing_follows_the_setting(
     from ui.patient.common import _idle_check_seconds
 
     ctx = SimpleNamespace(settings=get_settings(patient_idle_minutes=minutes))
-    assert svc.idle_after(ctx).total_seconds() == ask_after
-    assert svc.idle_grace(ctx).total_seconds() == grace
+    assert idle.idle_after(ctx).total_seconds() == ask_after
+    assert idle.idle_grace(ctx).total_seconds() == grace
     assert _idle_check_seconds(ctx) == check_every

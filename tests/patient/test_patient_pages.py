@@ -13,6 +13,7 @@ from test_consent_service import PNG, walk_to
 
 from language.i18n import catalog, t
 from services import consent as svc
+from services import drafts
 from services.clock import FixedClock
 from services.context import AppContext
 from ui import resources
@@ -98,7 +99,7 @@ def shown_now(at: AppTest) -> str:
 
 
 def step_of(ctx: AppContext, token: str) -> str:
-    state = svc.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     return state.step if state else "<closed>"
 
 
@@ -110,7 +111,7 @@ def test_language_screen_starts_a_draft_with_only_a_token_in_the_url(
     assert [b.label for b in app.button] == ["English", "Español"]
     app.button(key=f"lang_{lang}").click().run()
     token = app.query_params["resume"]
-    assert svc.valid_token(token) and step_of(ctx, token) == "details"
+    assert drafts.valid_token(token) and step_of(ctx, token) == "details"
     assert app.header[0].value == t(lang, "patient.details.title")
     if lang == "es":
         no_english(app)
@@ -141,7 +142,7 @@ def test_details_screen_checks_what_is_typed(app: AppTest, ctx: AppContext, lang
     at.selectbox(key="details:year").select(1960)
     submit(at)
     assert not at.error
-    state = svc.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     assert (state.step, state.legal_name, state.date_of_birth, state.site) == (
         "screening-1",
         "Nguyễn Thị Hương",
@@ -198,7 +199,7 @@ def test_screening_screen_needs_every_answer_and_never_alarms(
         r.set_value("not_sure")
     submit(at)
     assert not at.error and not at.warning  # flags are recorded, not shown
-    state = svc.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     assert state.step == "screening-2"
     assert state.screening[radios[0].key[2:]].answer.value == "yes"
 
@@ -208,7 +209,7 @@ def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, l
     token, at = open_step(app, ctx, lang, "section-risks")
     if lang == "es":
         no_english(at)
-    pack = svc.pack_of(ctx, svc.load_draft(ctx, token))
+    pack = drafts.pack_of(ctx, drafts.load_draft(ctx, token))
     assert at.header[0].value == pack.section("risks").title
     # No "link to this heading" icon: an 18 px target that only jumps the page on a kiosk.
     assert all(h.proto.hide_anchor for h in at.header)
@@ -223,7 +224,7 @@ def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, l
     assert at.error[0].value == t(lang, "patient.missing.acknowledge", count=1)
     at.checkbox(key=boxes[-1].key).check()
     submit(at)
-    state = svc.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     assert state.step == "section-preparation"
     assert state.questions["risks"].note == "¿Duele?"
 
@@ -232,7 +233,7 @@ def test_each_health_answer_is_saved_as_it_is_tapped(app: AppTest, ctx: AppConte
     token, at = open_step(app, ctx, "en", "screening-1")
     first = next(r for r in at.radio if r.key.startswith("q:"))
     first.set_value("not_sure").run()
-    state = svc.load_draft(ctx, token)  # no Next yet
+    state = drafts.load_draft(ctx, token)  # no Next yet
     assert state.step == "screening-1"
     assert state.screening[first.key.removeprefix("q:")].answer.value == "not_sure"
     again = open_at(AppTest.from_file(PAGE, default_timeout=60), token)  # a reload
@@ -249,7 +250,7 @@ def test_each_tick_is_saved_as_it_is_tapped_with_its_own_time(
     at.checkbox(key=second.key).check().run()
     at.checkbox(key="ask:risks").check().run()
     # Nothing pressed Next, yet the draft already holds both ticks and the question.
-    state = svc.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     assert state.step == "section-risks"
     item_1, item_2 = first.key.removeprefix("ack:"), second.key.removeprefix("ack:")
     assert state.acknowledged[item_2] - state.acknowledged[item_1] == dt.timedelta(seconds=40)
@@ -259,8 +260,8 @@ def test_each_tick_is_saved_as_it_is_tapped_with_its_own_time(
     assert again.checkbox(key=first.key).value and again.checkbox(key=second.key).value
     # Unticking is saved too, and the time of a tick that stays is kept through Next.
     again.checkbox(key=first.key).uncheck().run()
-    assert item_1 not in svc.load_draft(ctx, token).acknowledged
-    assert svc.load_draft(ctx, token).acknowledged[item_2] == state.acknowledged[item_2]
+    assert item_1 not in drafts.load_draft(ctx, token).acknowledged
+    assert drafts.load_draft(ctx, token).acknowledged[item_2] == state.acknowledged[item_2]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -272,7 +273,7 @@ def test_photos_screen_is_a_separate_yes_no(app: AppTest, ctx: AppContext, lang:
     assert at.error[0].value == t(lang, "patient.missing.photos")
     at.radio(key="photos:choice").set_value("no")
     submit(at)
-    state = svc.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     assert state.photo_consent is False and state.step == "interpreter"
 
 
@@ -287,7 +288,7 @@ def test_interpreter_screen_records_who_helped(app: AppTest, ctx: AppContext, la
     at.text_input(key="interp:name").input("Lucía Ortega")
     at.radio(key="interp:mode").set_value("video")
     submit(at)
-    state = svc.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     assert state.step == "review"
     assert (state.interpreter.name_or_id, state.interpreter.language, state.interpreter.mode) == (
         "Lucía Ortega",
@@ -354,7 +355,7 @@ def test_sign_screen_refuses_wrong_names_and_empty_pads_then_thanks(
     assert at.title[0].value == t(lang, "patient.thanks.title")
     assert "resume" not in at.query_params
     assert "Ana" not in "\n".join(texts(at))  # nothing of the patient on the thank-you screen
-    assert svc.load_draft(ctx, token) is None
+    assert drafts.load_draft(ctx, token) is None
     with ctx.database.uow() as uow:
         consent = uow.consents.find_by_draft_token(token)
     assert consent is not None and consent.pack.language == lang
@@ -377,7 +378,7 @@ def test_decline_from_review_signs_an_informed_refusal(
 ) -> None:
     token, at = open_step(app, ctx, lang, "review")
     at.button(key="review:decline").click().run()
-    pack = svc.pack_of(ctx, svc.load_draft(ctx, token))
+    pack = drafts.pack_of(ctx, drafts.load_draft(ctx, token))
     assert at.header[0].value == t(lang, "patient.decline.title")
     assert pack.refusal_statement.split()[0] in "\n".join(texts(at))
     if lang == "es":
@@ -414,10 +415,10 @@ def test_switching_language_mid_flow_keeps_answers(app: AppTest, ctx: AppContext
     at = open_at(app, token)
     at.segmented_control(key="lang_switch").set_value("es").run()
     assert not at.exception
-    pack_es = svc.pack_of(ctx, svc.load_draft(ctx, token))
+    pack_es = drafts.pack_of(ctx, drafts.load_draft(ctx, token))
     assert at.header[0].value == pack_es.section("risks").title
     no_english(at)
-    after = svc.load_draft(ctx, token)
+    after = drafts.load_draft(ctx, token)
     assert after.language == "es" and after.acknowledged == before.acknowledged
     assert after.screening == before.screening and after.legal_name == before.legal_name
 
@@ -426,7 +427,7 @@ def test_large_text_switch_is_saved(app: AppTest, ctx: AppContext) -> None:
     token = svc.start_consent(ctx, language="en")
     at = open_at(app, token)
     at.toggle(key="large_text").set_value(True).run()
-    assert svc.load_draft(ctx, token).large_text is True
+    assert drafts.load_draft(ctx, token).large_text is True
     at.run()
     # Large text sets the page's root font (1.5x Streamlit's base size); normal text does not.
     assert any("html { font-size:" in h.proto.body for h in at.get("html"))
@@ -443,7 +444,7 @@ def test_idle_patient_is_asked_then_the_screen_is_cleared(
     assert not at.warning
     clock.advance(minutes=ctx.settings.patient_idle_minutes + 2)
     at.run()
-    assert svc.load_draft(ctx, token) is None  # closed: nobody can resume it
+    assert drafts.load_draft(ctx, token) is None  # closed: nobody can resume it
     assert "resume" not in at.query_params
     assert [b.label for b in at.button] == ["English", "Español"]
 
@@ -465,7 +466,7 @@ def test_the_opening_screen_greets_in_every_language_before_one_is_chosen(
 ) -> None:
     app.run()
     shown = "\n".join(texts(app))
-    for code in svc.languages(ctx):
+    for code in drafts.languages(ctx):
         welcome = t(code, "patient.language.welcome")
         assert f"lang='{code}'" in shown and welcome in shown
     assert t("en", "patient.language.welcome") != t("es", "patient.language.welcome")
@@ -503,7 +504,7 @@ def test_the_interpreter_question_is_yes_then_no_and_asks_details_only_after_yes
     assert language_label in texts(at)
     at.radio(key="interp:used").set_value("no").run()
     submit(at)
-    state = svc.load_draft(ctx, token)
+    state = drafts.load_draft(ctx, token)
     assert state.step == "review" and state.interpreter_used is False and state.interpreter is None
     assert language_label not in texts(at)
 
@@ -516,7 +517,7 @@ def test_review_shows_each_part_once_with_its_answers_and_the_date_in_words(
 ) -> None:
     token = svc.start_consent(ctx, language=lang)
     state = walk_to(ctx, token, "review")
-    pack = svc.pack_of(ctx, state)
+    pack = drafts.pack_of(ctx, state)
     at = open_at(app, token)
     shown = [str(m.value) for m in at.markdown]
     title = f"**{pack.screening.title}**"

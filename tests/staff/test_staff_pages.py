@@ -407,9 +407,9 @@ def test_handoff_prefills_signs_staff_out_and_opens_the_patient_flow(app_ctx):
     assert "staff_session" not in at.session_state
     token = at.query_params.get("resume")
     assert token
-    from services import consent
+    from services import drafts
 
-    assert consent.load_draft(app_ctx, token).legal_name == "Alex Demoson"
+    assert drafts.load_draft(app_ctx, token).legal_name == "Alex Demoson"
     assert "Alex Demoson" not in str(at.query_params)
 
 

@@ -21,6 +21,7 @@ from checklist.models import Pack
 from errors import DomainError
 from language.i18n import t
 from services import consent as svc
+from services import drafts, idle
 from services.context import AppContext
 from ui.patient_style import css, words_script
 
@@ -94,7 +95,7 @@ def forget_patient() -> None:
 
 def header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step) -> None:
     lang = state.language or "en"
-    langs = svc.languages(ctx)
+    langs = drafts.languages(ctx)
     n, total = flow.progress(pack, step.id)
     if state.large_text:  # at 1.5x the three do not fit one row: the step gets a line of its own
         mid, right = st.columns([1.25, 1], vertical_alignment="center")
@@ -147,11 +148,11 @@ def _idle_check_seconds(ctx: AppContext) -> float:
 
 
 def _idle_body(ctx: AppContext, token: str, state: DraftState) -> None:
-    status = svc.idle_status(ctx, state)
+    status = idle.idle_status(ctx, state)
     if status == "expired":
         # Closed now, or already closed elsewhere: clear. Still open means a newer tap was
         # saved (another tab): the full run below reads it and the timer starts again.
-        if svc.close_idle(ctx, token) or svc.load_draft(ctx, token) is None:
+        if idle.close_idle(ctx, token) or drafts.load_draft(ctx, token) is None:
             forget_patient()
         st.rerun(scope="app")
     if status == "ask":
@@ -229,7 +230,3 @@ def in_every_language(langs: list[str], key: str, tag: str, style: str = "", **v
         f"<{tag} lang='{code}' style='{style}'>{html.escape(text)}</{tag}>"
         for text, code in seen.items()
     )
-
-
-def site_label(lang: str, site: str) -> str:
-    return t(lang, f"patient.site.{site}") if site in flow.SITE_CHOICES else site

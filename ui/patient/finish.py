@@ -10,17 +10,18 @@ import streamlit as st
 from checklist import flow
 from checklist.flow import DraftState, StepKind
 from checklist.models import Pack
+from checklist.sites import site_label
 from language import dates
 from language.i18n import t
 from language.placeholders import fill
 from services import consent as svc
+from services import submission
 from services.context import AppContext
 from ui.patient.common import (
     act,
     chrome,
     forget_patient,
     nav,
-    site_label,
     ss,
 )
 from ui.signature_pad import signature_pad
@@ -124,7 +125,7 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
             shown_as_typed(state.legal_name),
             t(lang, "patient.review.born", date=dob),
             pack.procedure,
-            shown_as_typed(site_label(lang, state.site)),
+            shown_as_typed(site_label(state.site, lang)),
         ],
         "details",
     )
@@ -235,7 +236,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
     def submit() -> None:
         mine, theirs = drawn("sig_patient"), drawn("sig_interpreter")
         done = act(
-            svc.submit,
+            submission.submit,
             ctx,
             token,
             typed_name=ss("sign:name") or "",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from checklist import flow
 from checklist.flow import StepKind
-from services import consent as svc
+from services import drafts
 from services.context import AppContext
 from ui.patient.common import (
     FRESH,
@@ -33,7 +33,9 @@ def run(ctx: AppContext) -> None:
         return
     token = st.query_params.get(RESUME)
     fresh = st.session_state.pop(FRESH, None)
-    state = fresh if fresh is not None and token else svc.load_draft(ctx, token) if token else None
+    state = (
+        fresh if fresh is not None and token else drafts.load_draft(ctx, token) if token else None
+    )
     if token and state is None:  # closed, expired or made up: never show anything of it
         forget_patient()
         token = None
@@ -41,7 +43,7 @@ def run(ctx: AppContext) -> None:
         chrome("en", False)
         language_screen(ctx, token)
         return
-    pack = svc.pack_of(ctx, state)
+    pack = drafts.pack_of(ctx, state)
     lang = state.language
     st.session_state[LANG] = lang
     idle_watch(ctx, token, state)

@@ -9,8 +9,10 @@ import streamlit as st
 from checklist import flow
 from checklist.flow import DraftState
 from checklist.models import Pack
+from checklist.sites import SITE_CHOICES, site_label
 from language.i18n import t
 from services import consent as svc
+from services import drafts
 from services.context import AppContext
 from ui.patient.common import (
     RESUME,
@@ -19,13 +21,12 @@ from ui.patient.common import (
     in_every_language,
     nav,
     show_flash,
-    site_label,
     ss,
 )
 
 
 def language_screen(ctx: AppContext, token: str | None) -> None:
-    langs = svc.languages(ctx)
+    langs = drafts.languages(ctx)
     # No language is chosen yet: the welcome is in every language, each in its own words.
     st.markdown(
         in_every_language(
@@ -80,9 +81,7 @@ def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -
     today = ctx.clock.now().astimezone(ctx.settings.tz).date()
     years = flow.birth_years(today)  # from the 120-year rule itself: no year it refuses
     dob = state.date_of_birth
-    sites = list(flow.SITE_CHOICES)
-    if state.site and state.site not in sites:  # staff typed the site when handing over
-        sites.append(state.site)
+    sites = list(SITE_CHOICES)
     choose = t(lang, "patient.details.choose")
 
     def submit() -> None:
@@ -151,7 +150,7 @@ def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -
             t(lang, "patient.details.site"),
             sites,
             index=sites.index(state.site) if state.site in sites else None,
-            format_func=lambda s: site_label(lang, s),
+            format_func=lambda s: site_label(s, lang),
             key="details:site",
         )
         st.checkbox(

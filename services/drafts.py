@@ -1,0 +1,100 @@
+"""The patient's draft under its resume token: load, save, and one step's transaction.
+
+Shared by the patient's use cases (``services.consent`` for each screen's step, ``services.idle``
+for the idle timeout, ``services.submission`` for signing): the token check, the draft's time to
+live, the pack a draft is pinned to, and ``update`` (load, apply one change, save).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from checklist.flow import DraftState, FlowError
+from checklist.models import Pack
+from errors import DomainError
+from language.i18n import t
+from services.context import AppContext
+
+PATIENT = "patient"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
+
+
+def now(ctx: AppContext) -> dt.datetime:
+    return ctx.clock.now()
+
+
+def ttl(ctx: AppContext) -> dt.timedelta:
+    return dt.timedelta(minutes=ctx.settings.draft_ttl_minutes)
+
+
+def lang_of(state: DraftState | None) -> str:
+    """The draft's language, English before the patient has chosen one."""
+    return (state.language if state else None) or "en"
+
+
+def languages(ctx: AppContext, pack_id: str = "sclerotherapy") -> list[str]:
+    """Languages the patient may choose: those with a pack on disk."""
+    return ctx.library.languages(pack_id)
+
+
+def pack_of(ctx: AppContext, state: DraftState) -> Pack:
+    """The pack this draft is pinned to, in the draft's language."""
+    lang = lang_of(state)
+    if state.pack_version:
+        try:
+            return ctx.library.get(state.pack_id, state.pack_version, lang)
+        except KeyError:
+            pass  # a language without that version: fall back to the active one below
+    return ctx.library.active(state.pack_id, lang, ctx.settings.active_versions)
+
+
+def valid_token(token: str | None) -> bool:
+    return bool(token) and bool(_TOKEN.match(token or ""))
+
+
+def load_draft(ctx: AppContext, token: str | None) -> DraftState | None:
+    """The draft under this token, or None when missing, expired, closed or malformed."""
+    if not valid_token(token):
+        return None
+    with ctx.database.uow() as uow:
+        data = uow.drafts.load(token, now(ctx))
+    if data is None:
+        return None
+    try:
+        return DraftState.from_dict(data)
+    except ValueError:
+        return None  # an unreadable draft (e.g. from an incompatible version) starts afresh
+
+
+def save_draft(ctx: AppContext, token: str, state: DraftState) -> None:
+    at = now(ctx)
+    with ctx.database.uow(durable=False) as uow:  # a draft step, never a consent
+        uow.drafts.save(token, state.to_dict(), at, ttl(ctx))
+        uow.commit()
+
+
+def expired(lang: str) -> DomainError:
+    return DomainError(t(lang, "patient.error.expired"))
+
+
+def update(
+    ctx: AppContext, token: str, change: Callable[[DraftState, Pack, dt.datetime], DraftState]
+) -> DraftState:
+    """Load the draft, apply one change, save it: one step of the flow, one transaction."""
+    at = now(ctx)
+    with ctx.database.uow(durable=False) as uow:  # a draft step, never a consent
+        data = uow.drafts.load(token, at) if valid_token(token) else None
+        if data is None:
+            raise expired("en")
+        state = DraftState.from_dict(data)
+        pack = pack_of(ctx, state)
+        try:
+            new = change(state, pack, at)  # freshly parsed: nobody else holds it
+        except FlowError as exc:
+            raise DomainError(t(lang_of(state), exc.key, count=len(exc.missing))) from exc
+        new.last_activity = at
+        uow.drafts.save(token, new.to_dict(), at, ttl(ctx))
+        uow.commit()
+    return new

@@ -1,0 +1,318 @@
+"""Signing: the pad's ink read safely, the consent record built from a finished draft, submit.
+
+``submit`` is one transaction: build the record (``to_consent``, pure), store it with its sealed
+PDF, close the draft. The pad's strokes and PNG arrive from the browser and are parsed here, never
+trusted (``parse_strokes``, ``decode_png``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from checklist import flow
+from checklist.flow import DraftState
+from checklist.models import Pack
+from errors import DomainError
+from forms.meanings import INTERPRETER_KEY
+from forms.record_parts import (
+    Acknowledgement,
+    DoctorQuestion,
+    Interpreter,
+    PackRef,
+    Patient,
+    Point,
+    ScreeningAnswer,
+    Signature,
+    SignerRole,
+    Stroke,
+)
+from forms.records import Consent, Status
+from language.i18n import t
+from services.context import AppContext
+from services.drafts import PATIENT, expired, lang_of, pack_of, valid_token
+from services.drafts import now as _now
+
+MAX_POINTS = 20_000  # a long signature has a few thousand; more is not a finger
+MAX_PNG_BYTES = 2_000_000
+Decision = Literal["consent", "decline"]
+
+
+def parse_strokes(raw: Any) -> list[list[dict[str, float]]]:
+    """The pad's strokes as plain numbers; anything malformed is dropped, never trusted."""
+    out: list[list[dict[str, float]]] = []
+    count = 0
+    for stroke in raw if isinstance(raw, list) else []:
+        points = []
+        for p in stroke if isinstance(stroke, list) else []:
+            if not isinstance(p, dict):
+                continue
+            try:
+                x, y, tm = float(p["x"]), float(p["y"]), float(p.get("t", 0))
+            except (KeyError, TypeError, ValueError):
+                continue
+            if all(v == v and abs(v) < 1e9 for v in (x, y, tm)):  # no NaN or huge
+                points.append({"x": x, "y": y, "t": tm})
+        count += len(points)
+        if count > MAX_POINTS:
+            break
+        if points:
+            out.append(points)
+    return out
+
+
+def decode_png(data_url: str | None) -> bytes | None:
+    if not data_url or not isinstance(data_url, str):
+        return None
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix) or len(data_url) > MAX_PNG_BYTES * 4 // 3 + 100:
+        return None
+    try:
+        png = base64.b64decode(data_url[len(prefix) :], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return png if png.startswith(b"\x89PNG\r\n\x1a\n") else None
+
+
+def _signature(
+    *,
+    role: SignerRole,
+    name: str,
+    meaning: str,
+    strokes: list[list[dict[str, float]]],
+    png: bytes | None,
+    pad_width: float,
+    now: dt.datetime,
+    device_id: str,
+) -> Signature:
+    return Signature(
+        role=role,
+        printed_name=name,
+        meaning=meaning,
+        signed_at=now,
+        strokes=[
+            Stroke(points=[Point(x=p["x"], y=p["y"], t=int(p["t"])) for p in s]) for s in strokes
+        ],
+        png=png,
+        ink=flow.ink_in_widths(strokes, pad_width),
+        device_id=device_id,
+    )
+
+
+def to_consent(
+    state: DraftState,
+    pack: Pack,
+    *,
+    values: dict[str, str],
+    procedure: str,
+    now: dt.datetime,
+    decision: Decision,
+    signature: Signature,
+    interpreter_signature: Signature | None = None,
+) -> Consent:
+    """The consent record from a finished draft (pure: tested without a database)."""
+    if state.date_of_birth is None:
+        raise DomainError(t(lang_of(state), "patient.details.dob_missing"))
+    questions = state.questions
+    asked_items = {i.id for sid in questions for i in pack.section(sid).items if _has(pack, sid)}
+    consent = Consent(
+        id=uuid.UUID(state.consent_id),
+        patient=Patient(
+            legal_name=state.legal_name, date_of_birth=state.date_of_birth, mrn=state.mrn
+        ),
+        pack=PackRef.of(pack, values),
+        procedure=procedure,
+        site=state.site,  # the code (checklist.sites); screens and documents render words
+        created_at=state.created_at,
+        updated_at=now,
+        acknowledgements=[
+            Acknowledgement(item_id=iid, acknowledged_at=at, question_for_doctor=iid in asked_items)
+            for iid, at in sorted(state.acknowledged.items(), key=lambda kv: (kv[1], kv[0]))
+            if iid in set(pack.item_ids())
+        ],
+        questions=[
+            DoctorQuestion(section_id=sid, asked_at=q.at, note=q.note)
+            for sid, q in questions.items()
+        ],
+        screening=[
+            ScreeningAnswer(
+                question_id=q.id,
+                answer=state.screening[q.id].answer,
+                flag=pack.flag_for(q.id, state.screening[q.id].answer)[0],
+                answered_at=state.screening[q.id].at,
+            )
+            for q in pack.screening.questions
+            if q.id in state.screening
+        ],
+        photo_consent=state.photo_consent,
+        certified_at=state.certified_at,
+        decision=decision,
+        patient_signature=signature,
+    )
+    if state.interpreter_used and state.interpreter:
+        consent.interpreter = Interpreter(
+            name_or_id=state.interpreter.name_or_id,
+            language=state.interpreter.language,
+            mode=state.interpreter.mode,
+            signature=interpreter_signature,
+        )
+    return consent
+
+
+def _has(pack: Pack, section_id: str) -> bool:
+    try:
+        pack.section(section_id)
+    except KeyError:
+        return False
+    return True
+
+
+def submit(
+    ctx: AppContext,
+    token: str,
+    *,
+    typed_name: str,
+    strokes: Any,
+    png: str | None,
+    pad_size: tuple[float, float],
+    decision: Decision,
+    interpreter_strokes: Any = None,
+    interpreter_png: str | None = None,
+    demo: bool = False,
+) -> Consent:
+    """Sign: one transaction builds the record, stores it with its sealed PDF, closes the draft.
+
+    A second tap (or a reload that submits again) returns the consent the first one made.
+    ``demo`` marks synthetic consents made by ``cli.py demo-data`` (part of the sealed record).
+    """
+    from services.documents import issue_document
+    from store.errors import DuplicateSubmission
+
+    now = _now(ctx)
+    try:
+        with ctx.database.uow() as uow:
+            data = uow.drafts.load(token, now) if valid_token(token) else None
+            if data is None:
+                existing = uow.consents.find_by_draft_token(token) if valid_token(token) else None
+                if existing is not None:
+                    return existing
+                raise expired("en")
+            state = DraftState.from_dict(data)
+            lang = lang_of(state)
+            pack = pack_of(ctx, state)
+            consent = _build(
+                ctx,
+                state,
+                pack,
+                now,
+                typed_name,
+                strokes,
+                png,
+                pad_size,
+                decision,
+                interpreter_strokes,
+                interpreter_png,
+            )
+            consent.demo = demo
+            consent.move_to(Status.SUBMITTED if decision == "consent" else Status.DECLINED, now)
+            uow.consents.add(consent, draft_token=token)
+            uow.audit.append(
+                at=now,
+                actor_id=PATIENT,
+                actor_role=PATIENT,
+                action="consent.submitted" if decision == "consent" else "consent.declined",
+                consent_id=str(consent.id),
+                new={"status": consent.status.value, "language": lang, "sha256": consent.sha256()},
+                session_id=state.session_id,
+            )
+            issue_document(
+                ctx, uow, consent, "submitted" if decision == "consent" else "refusal", now
+            )
+            uow.drafts.close(token, now)
+            uow.commit()
+            return consent
+    except DuplicateSubmission as dup:  # two taps raced: the first one's consent stands
+        with ctx.database.uow() as uow:
+            return uow.consents.get(dup.existing_id)
+
+
+def _build(
+    ctx: AppContext,
+    state: DraftState,
+    pack: Pack,
+    now: dt.datetime,
+    typed_name: str,
+    strokes: Any,
+    png: str | None,
+    pad_size: tuple[float, float],
+    decision: Decision,
+    interpreter_strokes: Any,
+    interpreter_png: str | None,
+) -> Consent:
+    lang = lang_of(state)
+    if decision not in ("consent", "decline"):
+        raise DomainError(t(lang, "patient.error.generic"))
+    if decision == "consent":
+        missing = flow.missing_before_signing(state, pack)
+        if missing:
+            raise DomainError(t(lang, "patient.review.incomplete", count=len(missing)))
+    elif (
+        flow.step_index(pack, state.furthest) < flow.step_index(pack, "review")
+        or not state.details_confirmed
+    ):
+        raise DomainError(t(lang, "patient.decline.too_early"))
+    pad_width = float(pad_size[0]) if pad_size else 0.0
+    clean = parse_strokes(strokes)
+    image = decode_png(png)
+    # Every problem at once (empty name and no signature: both said), one per line.
+    problems = flow.sign_problems(typed_name or "", state.legal_name, clean, pad_width)
+    if image is None and not any(k.startswith("patient.sign.ink_") for k in problems):
+        problems.append("patient.sign.ink_empty")
+    messages = [t(lang, key) for key in problems]
+    with_interpreter = state.interpreter if state.interpreter_used else None
+    i_strokes = parse_strokes(interpreter_strokes) if with_interpreter else []
+    i_png = decode_png(interpreter_png) if with_interpreter else None
+    if with_interpreter:
+        i_problem = flow.ink_problem(i_strokes, pad_width)
+        if i_problem or i_png is None:
+            messages.append(
+                t(lang, "patient.interpreter.sign_problem")
+                + (" " + t(lang, i_problem) if i_problem else "")
+            )
+    if messages or image is None:
+        raise DomainError("\n\n".join(messages))
+    signature = _signature(
+        role=SignerRole.PATIENT,
+        name=state.legal_name,
+        meaning=pack.signature_meaning if decision == "consent" else pack.refusal_meaning,
+        strokes=clean,
+        png=image,
+        pad_width=pad_width,
+        now=now,
+        device_id=state.session_id,
+    )
+    interpreter_sig = None
+    if with_interpreter and i_png is not None:
+        interpreter_sig = _signature(
+            role=SignerRole.INTERPRETER,
+            name=with_interpreter.name_or_id,
+            meaning=t(lang, INTERPRETER_KEY),
+            strokes=i_strokes,
+            png=i_png,
+            pad_width=pad_width,
+            now=now,
+            device_id=state.session_id,
+        )
+    return to_consent(
+        state,
+        pack,
+        values=ctx.settings.placeholder_values,
+        procedure=ctx.settings.procedure,
+        now=now,
+        decision=decision,
+        signature=signature,
+        interpreter_signature=interpreter_sig,
+    )
