@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from checklist.loader import load_library
 from forms.clinic import ClinicInfo
 from forms.pdf import render_consent_pdf
-from forms.pdf_sample import sample_consent
 from forms.seal import load_or_create_sealer, seal_pdf, seal_reason
+from forms.synthetic import synthetic_consent
 from settings import get_settings
 
 NAMES = ("Zoë O'Brien-Łukasz", "Nguyễn Thị Hương", "Ñandú Pérez", "Ólafur Þórsson", "Chloé Dubois")
@@ -46,7 +46,7 @@ def main() -> int:
         sealer = load_or_create_sealer(settings)
         start = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
         consents = [
-            sample_consent(pack, values, start, patient_name=NAMES[i % len(NAMES)], seed=i)
+            synthetic_consent(pack, values, start, patient_name=NAMES[i % len(NAMES)], seed=i)
             for i in range(args.n + 1)
         ]
 

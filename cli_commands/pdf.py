@@ -201,8 +201,8 @@ def sample_command(args: argparse.Namespace) -> int:
     from checklist.loader import load_library
     from forms.clinic import ClinicInfo
     from forms.pdf import render_consent_pdf
-    from forms.pdf_sample import sample_consent
     from forms.seal import seal_pdf, seal_reason
+    from forms.synthetic import synthetic_consent
 
     _quiet()
     settings = _settings()
@@ -235,8 +235,8 @@ def sample_command(args: argparse.Namespace) -> int:
         print(f"Cannot write beside {out}: {exc.strerror or exc}")
         return 2
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    consent, audit = sample_consent(
-        pack, values, now - dt.timedelta(hours=1), declined=args.declined
+    consent, audit = synthetic_consent(
+        pack, values, now - dt.timedelta(hours=1), stage="declined" if args.declined else "attested"
     )
     pdf = render_consent_pdf(consent, pack, clinic, now, audit, seal_note=sealer.describe())
     sealed = seal_pdf(pdf, sealer, reason=seal_reason(clinic.name), location=clinic.address)

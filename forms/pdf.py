@@ -4,8 +4,10 @@ Same input, same bytes: the creation date is ``generated_at``, the XMP packet is
 (fpdf2's own stamps the current time), fonts are the same prepared faces every time. The file is
 PDF/A-2B; ``forms.seal`` adds the PAdES seal afterwards.
 
-Patient-facing labels come from the message catalog in the language the patient saw; staff
-sections are labelled in English (the clinic's language). The parts live beside this module:
+Labels come from the message catalog: what the patient read and signed in the language the
+patient saw, staff sections, page furniture and the evidence page in the clinic's language
+(``ClinicInfo.language``); what was recorded (meanings, statements, notes) prints as recorded.
+The parts live beside this module:
 ``pdf_patient`` (what the patient read and signed), ``pdf_staff`` (nurse, time-out, flags,
 attestation, filing), ``pdf_evidence`` (the last page), ``pdf_document`` (what they share).
 """
@@ -25,7 +27,8 @@ from forms.pdf_evidence import EvidenceParts
 from forms.pdf_fonts import full_codepoints
 from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, STOP_RED, Layout
 from forms.pdf_patient import PatientParts
-from forms.records import AuditEntry, Consent
+from forms.record_parts import AuditEntry
+from forms.records import Consent
 from language.i18n import t
 from language.placeholders import fill
 
@@ -179,9 +182,13 @@ class _ConsentDocument(PatientParts, EvidenceParts):
     def _footers(self) -> None:
         pdf, c = self.pdf, self.c
         total = pdf.pages_count
-        left = (
-            f"{c.patient.legal_name}  ·  DOB {c.patient.date_of_birth.isoformat()}  ·  "
-            f"Document {c.id}  ·  Pack {c.pack.pack_id} {c.pack.version}"
+        left = self.st(
+            "pdf.staff.footer",
+            name=c.patient.legal_name,
+            dob=c.patient.date_of_birth.isoformat(),
+            id=c.id,
+            pack=c.pack.pack_id,
+            version=c.pack.version,
         )
         for page in range(1, total + 1):
             with pdf.on_page(page):
@@ -190,7 +197,7 @@ class _ConsentDocument(PatientParts, EvidenceParts):
                 pdf.set_line_width(0.2)
                 pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.width, y)
                 pdf.font(7.0, False, MUTED)
-                number = f"Page {page} of {total}"
+                number = self.st("pdf.staff.page", page=page, total=total)
                 number_w = pdf.measure(number)
                 lines = pdf.wrap(left, pdf.width - number_w - 6)
                 for i, line in enumerate(lines[:2]):

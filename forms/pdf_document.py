@@ -1,6 +1,6 @@
 """What every part of the consent document shares: the record, the page, the two languages
-(the patient's for what the patient read and signed, the clinic's for staff sections), times in
-the clinic's zone, and the signature block with its drawn ink.
+(``t``: the patient's, for what the patient read and signed; ``st``: the clinic's, for staff
+sections, page furniture and evidence), times in the clinic's zone, and the signature block.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from zoneinfo import ZoneInfo
 from checklist.models import Pack
 from forms.clinic import ClinicInfo
 from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, Layout
-from forms.records import AuditEntry, Consent, Signature
+from forms.record_parts import AuditEntry, Signature
+from forms.records import Consent
 from language.dates import format_datetime
 from language.i18n import languages, t
 
-DOC_TYPE_CONSENT = "Consent to treatment"
-DOC_TYPE_REFUSAL = "Informed refusal"
 CHECK = "✓"
 CROSS = "✗"
 
@@ -53,22 +52,32 @@ class DocumentBase:
         self.clinic = clinic
         self.tz = clinic.tz
         self.lang = pack.language
+        self.staff_lang = clinic.language
         self.values = consent.pack.placeholder_values
         self.generated_at = generated_at
         self.audit = audit
         self.seal_note = seal_note
         self.refusal = consent.decision == "decline"
-        self.doc_type = DOC_TYPE_REFUSAL if self.refusal else DOC_TYPE_CONSENT
-        self._labels: dict[str, str] = {}
-        self.heading = self.t("pdf.doc_type.refusal" if self.refusal else "pdf.doc_type.consent")
+        self._labels: dict[tuple[str, str], str] = {}
+        doc_key = "pdf.doc_type.refusal" if self.refusal else "pdf.doc_type.consent"
+        self.heading = self.t(doc_key)  # the patient's words
+        self.doc_type = self.st(doc_key)  # the clinic's words
         self.pdf = Layout(generated_at, extra)
 
     def t(self, key: str, **values: object) -> str:
+        """A label in the patient's language."""
+        return self._label(self.lang, key, values)
+
+    def st(self, key: str, **values: object) -> str:
+        """A label in the clinic's language (staff sections)."""
+        return self._label(self.staff_lang, key, values)
+
+    def _label(self, lang: str, key: str, values: dict[str, object]) -> str:
         if values:
-            return t(self.lang, key, **values)
-        text = self._labels.get(key)
-        if text is None:  # i18n.t lists the catalog directory on every call: ask once per key
-            text = self._labels[key] = t(self.lang, key)
+            return t(lang, key, **values)
+        text = self._labels.get((lang, key))
+        if text is None:  # a document asks for the same labels many times: look up once
+            text = self._labels[lang, key] = t(lang, key)
         return text
 
     def when(self, value: dt.datetime | None) -> str:
@@ -84,11 +93,16 @@ class DocumentBase:
         self,
         sig: Signature,
         title: str,
-        labels: tuple[str, str, str] = ("Printed name", "Date and time", "Meaning"),
+        labels: tuple[str, str, str] | None = None,
         *,
         in_patient_words: bool = False,
     ) -> None:
+        """The ink (or "signed electronically"), then name, time and meaning as recorded.
+        Labels are the clinic's unless given (the patient's and interpreter's blocks)."""
         pdf = self.pdf
+        if labels is None:
+            keys = ("pdf.staff.sign.printed_name", "pdf.staff.sign.signed_at")
+            labels = (self.st(keys[0]), self.st(keys[1]), self.st("pdf.staff.sign.meaning"))
         box_w, box_h = 78.0, 26.0
         pdf.need(box_h + 10)
         pdf.font(8.5, True, ACCENT)
@@ -101,9 +115,7 @@ class DocumentBase:
         _draw_signature(pdf, sig, pdf.l_margin, top, box_w, box_h)
         if not sig.strokes and not sig.png:
             pdf.font(8, False, MUTED)
-            pdf.put(
-                pdf.l_margin + 3, top + box_h / 2, "Signed electronically (password re-entered)"
-            )
+            pdf.put(pdf.l_margin + 3, top + box_h / 2, self.st("pdf.staff.sign.electronic"))
         x = pdf.l_margin + box_w + 6
         col_w = pdf.width - box_w - 6
         rows = [
@@ -112,7 +124,8 @@ class DocumentBase:
             (labels[2], sig.meaning),
         ]
         if sig.staff_user_id is not None:
-            rows.append(("Staff ID", f"{sig.staff_user_id} (password re-entered at signing)"))
+            staff_id = self.st("pdf.staff.sign.staff_id_value", id=sig.staff_user_id)
+            rows.append((self.st("pdf.staff.sign.staff_id"), staff_id))
         y = top + 1
         for label, value in rows:
             pdf.font(7, False, MUTED)

@@ -10,45 +10,46 @@ class EvidenceParts(DocumentBase):
     def _evidence(self) -> None:
         pdf, c = self.pdf, self.c
         pdf.new_page()
-        pdf.paragraph("Evidence", size=15, bold=True, after=1.5)
-        pdf.paragraph(
-            "This page identifies the electronic record this document was produced from. The "
-            "document carries a digital seal; any change to the file breaks it.",
-            size=8.5,
-            color=MUTED,
+        st = self.st
+        pdf.paragraph(st("pdf.staff.evidence.heading"), size=15, bold=True, after=1.5)
+        pdf.paragraph(st("pdf.staff.evidence.intro"), size=8.5, color=MUTED)
+        pdf.heading(st("pdf.staff.evidence.record"))
+        status = st(f"pdf.staff.status.{c.status.value}")
+        rows = (
+            ("document_id", str(c.id), 9.0),
+            ("record_sha", c.sha256(), 8.0),
+            ("pack_fingerprint", c.pack.fingerprint, 8.0),
+            (
+                "status",
+                st("pdf.staff.evidence.status_value", status=status, version=c.version),
+                9.0,
+            ),
+            ("created", self.when(c.created_at), 9.0),
+            ("generated", self.when(self.generated_at), 9.0),
+            ("time_zone", self.clinic.timezone, 9.0),
         )
-        pdf.heading("Record")
-        pdf.label_value("Document ID", str(c.id))
-        pdf.label_value("Record SHA-256", c.sha256(), size=8)
-        pdf.label_value("Pack fingerprint", c.pack.fingerprint, size=8)
-        pdf.label_value(
-            "Record status", f"{c.status.value.replace('_', ' ')} (version {c.version})"
-        )
-        pdf.label_value("Created", self.when(c.created_at))
-        pdf.label_value("Generated", self.when(self.generated_at))
-        pdf.label_value("Clinic time zone", self.clinic.timezone)
-        pdf.heading("Audit trail", keep=20)
+        w = self._label_w(st(f"pdf.staff.evidence.{key}") for key, _, _ in rows)
+        for key, value, size in rows:
+            pdf.label_value(st(f"pdf.staff.evidence.{key}"), value, size=size, label_w=w)
+        pdf.heading(st("pdf.staff.evidence.audit"), keep=20)
         self._audit_table()
-        pdf.heading("Seal", keep=12)
-        note = self.seal_note or (
-            "Sealed with a PAdES digital signature covering the whole file. "
-            "Check it with: python cli.py verify FILE.pdf"
-        )
-        pdf.paragraph(note, size=8.5)
+        pdf.heading(st("pdf.staff.evidence.seal"), keep=12)
+        pdf.paragraph(self.seal_note or st("pdf.staff.evidence.seal_note"), size=8.5)
 
     def _audit_table(self) -> None:
         pdf = self.pdf
         if not self.audit:
-            pdf.paragraph("No audit events recorded.", size=8.5, color=MUTED)
+            pdf.paragraph(self.st("pdf.staff.evidence.no_audit"), size=8.5, color=MUTED)
             return
         cols = (48.0, 62.0)  # time, actor; action takes the rest
+        labels = [self.st(f"pdf.staff.evidence.{k}") for k in ("time", "actor", "action")]
         size = 8.0
         line_h = size * 1.3 * PT
 
         def head() -> None:
             pdf.font(7.5, True, MUTED)
             x = pdf.l_margin
-            for label, w in zip(("Time", "Actor (role)", "Action"), (*cols, 0), strict=True):
+            for label, w in zip(labels, (*cols, 0), strict=True):
                 pdf.put(x, pdf.y + 2.6, label)
                 x += w
             pdf.y += 3.8

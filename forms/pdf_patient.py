@@ -9,7 +9,8 @@ from checklist.sites import site_label
 from forms.pdf_document import CHECK, CROSS, language_name
 from forms.pdf_layout import ACCENT, INK, MUTED, OK_GREEN, PT, REVIEW_AMBER, STOP_RED
 from forms.pdf_staff import StaffParts
-from forms.records import Acknowledgement, Status
+from forms.record_parts import Acknowledgement
+from forms.records import Status
 from language.dates import format_date_with_iso
 from language.placeholders import fill
 
@@ -21,27 +22,27 @@ class PatientParts(StaffParts):
     def _title(self) -> None:
         pdf, c = self.pdf, self.c
         pdf.paragraph(self.heading, size=17, bold=True, color=INK, after=0.5)
-        if self.heading != self.doc_type:  # staff sections are in English: name the document too
+        if self.heading != self.doc_type:  # staff read the clinic's language: name it there too
             pdf.paragraph(self.doc_type, size=10, bold=True, color=MUTED, after=0.5)
         pdf.paragraph(self.pack.title, size=11, color=ACCENT, after=1.0)
-        status = c.status.value.replace("_", " ")
         pdf.paragraph(
-            f"Record status: {status}  ·  Record version {c.version}  ·  "
-            f"Document generated {self.when(self.generated_at)}",
+            self.st(
+                "pdf.staff.record_line",
+                status=self.st(f"pdf.staff.status.{c.status.value}"),
+                version=c.version,
+                time=self.when(self.generated_at),
+            ),
             size=8,
             color=MUTED,
             after=1.5,
         )
         if c.status is Status.ENTERED_IN_ERROR:
-            self._banner(f"ENTERED IN ERROR: {c.error_reason or 'no reason recorded'}", STOP_RED)
+            reason = c.error_reason or self.st("pdf.staff.no_reason")
+            self._banner(self.st("pdf.staff.entered_in_error", reason=reason), STOP_RED)
         elif c.on_hold:
-            self._banner(f"ON HOLD: {c.on_hold}", REVIEW_AMBER)
+            self._banner(self.st("pdf.staff.on_hold", reason=c.on_hold), REVIEW_AMBER)
         if self.refusal:
-            self._banner(
-                "The patient declined this treatment. This document records the information "
-                "given and the patient's signed refusal.",
-                REVIEW_AMBER,
-            )
+            self._banner(self.st("pdf.staff.refusal_banner"), REVIEW_AMBER)
 
     def _banner(self, text: str, color: tuple[int, int, int]) -> None:
         pdf = self.pdf
@@ -93,17 +94,21 @@ class PatientParts(StaffParts):
 
     def _content_pack(self) -> None:
         pdf, ref = self.pdf, self.c.pack
-        pdf.heading("Information shown to the patient")
-        pdf.label_value("Content pack", f"{self.pack.title} ({ref.pack_id})")
-        pdf.label_value(
-            "Version", f"{ref.version}, effective {self.pack.effective_date.isoformat()}"
-        )
-        pdf.label_value("Language", language_name(ref.language))
-        pdf.label_value("Approved by", self.pack.approved_by)
-        pdf.label_value("Fingerprint", f"SHA-256 {ref.fingerprint}", size=8)
+        st = self.st  # for staff: which content, which version, who approved it
+        keys = ("pack", "version", "language", "approved_by", "fingerprint", "values")
+        w = self._label_w(st(f"pdf.staff.pack.{k}") for k in keys)
+        pdf.heading(st("pdf.staff.pack.heading"))
+        pdf.label_value(st("pdf.staff.pack.pack"), f"{self.pack.title} ({ref.pack_id})", label_w=w)
+        effective = self.pack.effective_date.isoformat()
+        version = st("pdf.staff.pack.version_value", version=ref.version, date=effective)
+        pdf.label_value(st("pdf.staff.pack.version"), version, label_w=w)
+        pdf.label_value(st("pdf.staff.pack.language"), language_name(ref.language), label_w=w)
+        pdf.label_value(st("pdf.staff.pack.approved_by"), self.pack.approved_by, label_w=w)
+        fingerprint = f"SHA-256 {ref.fingerprint}"
+        pdf.label_value(st("pdf.staff.pack.fingerprint"), fingerprint, size=8, label_w=w)
         if ref.placeholder_values:
             values = "; ".join(f"{k} = {v}" for k, v in sorted(ref.placeholder_values.items()))
-            pdf.label_value("Clinic values", values, size=8)
+            pdf.label_value(st("pdf.staff.pack.values"), values, size=8, label_w=w)
 
     # --- what the patient read -------------------------------------------------------------
     def _section(self, section: Section) -> None:
@@ -213,7 +218,7 @@ class PatientParts(StaffParts):
                     color=MUTED,
                 )
         if c.patient_signature is None:
-            pdf.paragraph("Not signed by the patient.", size=9.5, bold=True, color=STOP_RED)
+            pdf.paragraph(self.st("pdf.staff.not_signed"), size=9.5, bold=True, color=STOP_RED)
             return
         self._signature_block(
             c.patient_signature,

@@ -8,9 +8,10 @@ from pdf_helpers import CLINIC, T0, VALUES, fixture_pack
 from checklist.loader import load_library
 from checklist.models import Pack
 from forms.clinic import ClinicInfo
-from forms.pdf_sample import sample_consent
-from forms.records import AuditEntry, Consent
+from forms.record_parts import AuditEntry
+from forms.records import Consent
 from forms.seal import Sealer, load_or_create_sealer
+from forms.synthetic import synthetic_consent
 from settings import get_settings
 
 
@@ -41,7 +42,7 @@ def shipped_pack(shipped_library) -> Pack:
 @pytest.fixture
 def worked(pack: Pack) -> tuple[Consent, list[AuditEntry]]:
     """A consent signed, verified, timed-out and attested, with its audit entries."""
-    return sample_consent(pack, VALUES, T0)
+    return synthetic_consent(pack, VALUES, T0)
 
 
 @pytest.fixture

@@ -10,12 +10,18 @@ from pdf_helpers import pdf_text
 from sqlalchemy import update
 
 from errors import DomainError
-from forms.pdf_sample import sample_consent
 from forms.records import Consent
 from forms.seal import load_or_create_sealer, verify_pdf
+from forms.synthetic import synthetic_consent
 from services.clock import FixedClock
 from services.context import AppContext
-from services.documents import issue_document, serve_document
+from services.documents import (
+    DocumentRefused,
+    Refusal,
+    document_of_record,
+    issue_document,
+    serve_document,
+)
 from settings import get_settings
 
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
@@ -37,7 +43,7 @@ def ctx(shipped_library, clock: FixedClock) -> Iterator[AppContext]:
 
 @pytest.fixture
 def stored(ctx: AppContext, shipped_pack) -> Consent:
-    consent, _ = sample_consent(shipped_pack, ctx.settings.placeholder_values, T0)
+    consent, _ = synthetic_consent(shipped_pack, ctx.settings.placeholder_values, T0)
     with ctx.database.uow() as uow:
         uow.consents.add(consent)
         uow.audit.append(
@@ -90,10 +96,13 @@ def test_a_tampered_blob_is_not_served(ctx: AppContext, stored: Consent) -> None
     with ctx.database.engine.begin() as conn:
         blob = conn.execute(documents.select()).one().blob
         conn.execute(update(documents).values(blob=blob[:-10] + b"0" * 10))
-    with pytest.raises(DomainError, match="altered"):
+    with pytest.raises(DomainError, match="altered") as caught:
         _serve(ctx, stored)
+    assert isinstance(caught.value, DocumentRefused)
+    assert caught.value.reason is Refusal.HASH_MISMATCH
     action, new = _actions(ctx, stored)[-1]
     assert action == "document.downloaded" and new["served"] is False
+    assert new["problem"] == "hash_mismatch"
 
 
 def test_a_resealed_forgery_with_a_matching_hash_is_not_served(
@@ -117,7 +126,7 @@ def test_a_resealed_forgery_with_a_matching_hash_is_not_served(
 
 
 def test_nothing_issued_yet(ctx: AppContext, shipped_pack) -> None:
-    consent, _ = sample_consent(shipped_pack, ctx.settings.placeholder_values, T0, seed=9)
+    consent, _ = synthetic_consent(shipped_pack, ctx.settings.placeholder_values, T0, seed=9)
     with ctx.database.uow() as uow:
         uow.consents.add(consent)
         uow.commit()
@@ -148,7 +157,7 @@ def test_another_patients_genuine_document_is_not_served(
 
     from store.tables import documents
 
-    other, _ = sample_consent(
+    other, _ = synthetic_consent(
         shipped_pack, ctx.settings.placeholder_values, T0, seed=5, patient_name="Ola Nordmann"
     )
     with ctx.database.uow() as uow:
@@ -166,3 +175,40 @@ def test_another_patients_genuine_document_is_not_served(
         )
     with pytest.raises(DomainError, match="different consent record"):
         _serve(ctx, stored)
+
+
+def test_another_patients_document_row_pointed_here_is_refused(
+    ctx: AppContext, stored: Consent, shipped_pack
+) -> None:
+    """Consent B's genuine final document (hash and seal intact) re-pointed at consent A."""
+    from store.tables import documents
+
+    other, _ = synthetic_consent(
+        shipped_pack, ctx.settings.placeholder_values, T0, seed=6, patient_name="Kari Nordmann"
+    )
+    with ctx.database.uow() as uow:
+        uow.consents.add(other)
+        b_final = issue_document(ctx, uow, other, "final", T0 + dt.timedelta(hours=1))
+        uow.commit()
+    with ctx.database.engine.begin() as conn:
+        conn.execute(
+            update(documents).where(documents.c.id == b_final.id).values(consent_id=str(stored.id))
+        )
+    with ctx.database.uow() as uow, pytest.raises(DocumentRefused) as caught:
+        document_of_record(ctx, uow, stored.id)
+    assert caught.value.reason is Refusal.OTHER_CONSENT and caught.value.document == b_final.id
+    with pytest.raises(DomainError, match="different consent record"):
+        _serve(ctx, stored)
+    action, new = _actions(ctx, stored)[-1]
+    assert action == "document.downloaded"
+    assert new == {"served": False, "problem": "other_consent", "document": b_final.id}
+
+
+def test_nothing_issued_is_its_own_reason(ctx: AppContext, shipped_pack) -> None:
+    consent, _ = synthetic_consent(shipped_pack, ctx.settings.placeholder_values, T0, seed=8)
+    with ctx.database.uow() as uow:
+        uow.consents.add(consent)
+        uow.commit()
+        with pytest.raises(DocumentRefused, match="No document has been issued") as caught:
+            document_of_record(ctx, uow, consent.id)
+    assert caught.value.reason is Refusal.NOT_ISSUED

@@ -7,7 +7,9 @@ import json
 from pdf_helpers import CLINIC, T0, VALUES
 
 from forms.fhir import consent_bundle, consent_bundle_json
-from forms.pdf_sample import sample_consent
+from forms.meanings import CLINICIAN_ATTESTED, INTERPRETER_KEY, NURSE_VERIFIED
+from forms.synthetic import synthetic_consent
+from language.i18n import t
 from language.placeholders import fill
 
 
@@ -45,11 +47,12 @@ def test_bundle_has_patient_consent_answers_and_signatures(pack, worked) -> None
         assert answer["valueBoolean"] is True
         assert answer["extension"][0]["valueDateTime"].startswith("2026-11-23T14:")
     meanings = {p["reason"][0]["text"]: p["signature"][0]["when"] for p in res["Provenance"]}
+    # The meanings the app records (forms.meanings), the interpreter's in the patient's language.
     assert set(meanings) == {
         "Patient consent to treatment",
-        "Interpreted for the patient",
-        "Verified by nurse",
-        "Clinician attestation",
+        t(pack.language, INTERPRETER_KEY),
+        NURSE_VERIFIED,
+        CLINICIAN_ATTESTED,
     }
     assert (
         meanings["Patient consent to treatment"] == consent.patient_signature.signed_at.isoformat()
@@ -61,7 +64,7 @@ def test_bundle_has_patient_consent_answers_and_signatures(pack, worked) -> None
 
 
 def test_refusal_is_a_deny_and_rejected(pack) -> None:
-    consent, audit = sample_consent(pack, VALUES, T0, declined=True)
+    consent, audit = synthetic_consent(pack, VALUES, T0, stage="declined")
     res = _resources(consent_bundle(consent, pack, CLINIC, audit=audit))
     assert res["Consent"][0]["status"] == "rejected"
     assert res["Consent"][0]["provision"]["type"] == "deny"

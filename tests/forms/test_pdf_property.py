@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from forms.pdf import render_consent_pdf
 from forms.pdf_fonts import full_codepoints
-from forms.pdf_sample import sample_consent
-from forms.records import DoctorQuestion
+from forms.record_parts import DoctorQuestion
 from forms.seal import load_or_create_sealer, seal_pdf, verify_pdf
+from forms.synthetic import synthetic_consent
 from settings import get_settings
 
 DRAWABLE = sorted(full_codepoints())
@@ -33,7 +33,7 @@ notes = st.text(chars, min_size=1, max_size=400).filter(lambda s: s.strip())
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=names, note=notes)
 def test_any_name_and_note_are_extracted_exactly(name: str, note: str) -> None:
-    consent, audit = sample_consent(PACK, VALUES, T0, patient_name=name.strip())
+    consent, audit = synthetic_consent(PACK, VALUES, T0, patient_name=name.strip())
     consent.questions.append(DoctorQuestion(section_id="about", asked_at=T0, note=note.strip()))
     pdf = render_consent_pdf(consent, PACK, CLINIC, T0, audit)
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 3
@@ -46,7 +46,7 @@ def test_any_name_and_note_are_extracted_exactly(name: str, note: str) -> None:
 @given(name=names)
 def test_any_name_gives_a_sealed_pdf_that_verifies(name: str) -> None:
     sealer = load_or_create_sealer(get_settings())
-    consent, audit = sample_consent(PACK, VALUES, T0, patient_name=name.strip())
+    consent, audit = synthetic_consent(PACK, VALUES, T0, patient_name=name.strip())
     sealed = seal_pdf(
         render_consent_pdf(consent, PACK, CLINIC, T0, audit), sealer, reason="r", location="l"
     )

@@ -17,8 +17,9 @@ from pypdf import PdfReader
 from checklist.models import Pack
 from errors import DomainError
 from forms.pdf import render_consent_pdf, render_patient_copy, when
-from forms.pdf_sample import SAMPLE_CLINICIAN, SAMPLE_NURSE, SAMPLE_PATIENT, sample_consent
-from forms.records import AuditEntry, Consent, DoctorQuestion
+from forms.record_parts import AuditEntry, DoctorQuestion
+from forms.records import Consent
+from forms.synthetic import SAMPLE_CLINICIAN, SAMPLE_NURSE, SAMPLE_PATIENT, synthetic_consent
 from language.placeholders import fill
 
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
@@ -139,7 +140,9 @@ def test_evidence_page_lists_audit_record_hash_and_seal_note(pack, worked) -> No
 def test_same_input_gives_the_same_bytes(pack, worked) -> None:
     consent, audit = worked
     first = render(consent, pack, audit)
-    other, other_audit = sample_consent(pack, VALUES, T0, patient_name="Արամ Ωmega Ölçer", seed=4)
+    other, other_audit = synthetic_consent(
+        pack, VALUES, T0, patient_name="Արամ Ωmega Ölçer", seed=4
+    )
     render(other, pack, other_audit)  # a different document in between (rare characters too)
     assert render(consent, pack, audit) == first
 
@@ -182,13 +185,15 @@ def test_the_drawn_signature_is_vector_ink_in_the_box(pack, worked) -> None:
     consent, audit = worked
     reader = PdfReader(io.BytesIO(render(consent, pack, audit)))
     streams = b"".join(page.get_contents().get_data() for page in reader.pages)
-    # one stroked path per stroke of each of the four signatures, in signature ink
-    assert streams.count(b"0.08 0.12 0.35 RG") == 4
-    assert streams.count(b"\nS\n") >= 4 * len(consent.patient_signature.strokes)
+    # One stroked path per stroke of the two drawn signatures (patient, interpreter), in
+    # signature ink; nurse and clinician sign by re-entering their password, as the app records.
+    assert streams.count(b"0.08 0.12 0.35 RG") == 2
+    assert streams.count(b"\nS\n") >= 2 * len(consent.patient_signature.strokes)
+    assert pdf_text(render(consent, pack, audit)).count("Signed electronically") == 2
 
 
 def test_informed_refusal(pack) -> None:
-    consent, audit = sample_consent(pack, VALUES, T0, declined=True)
+    consent, audit = synthetic_consent(pack, VALUES, T0, stage="declined")
     text = pdf_text(render(consent, pack, audit))
     assert "Informed refusal" in text
     assert pack.refusal_statement in text
@@ -220,7 +225,7 @@ def test_shipped_pack_renders_completely(shipped_pack, tmp_path: Path) -> None:
     from settings import get_settings
 
     values = get_settings().placeholder_values
-    consent, audit = sample_consent(shipped_pack, values, T0)
+    consent, audit = synthetic_consent(shipped_pack, values, T0)
     pdf = render(consent, shipped_pack, audit)
     text = pdf_text(pdf)
     for _section, item in shipped_pack.items():
@@ -237,7 +242,7 @@ def test_spanish_labels_come_from_the_catalog(shipped_library) -> None:
     except KeyError:
         pytest.skip("no Spanish pack on disk yet")
     values = get_settings().placeholder_values
-    consent, audit = sample_consent(pack, values, T0)
+    consent, audit = synthetic_consent(pack, values, T0)
     text = pdf_text(render(consent, pack, audit))
     assert "Español (es)" in text
     assert "Confirmado 2026-11-23" in text
@@ -269,7 +274,7 @@ def test_spanish_labels_come_from_the_catalog(shipped_library) -> None:
     assert "Firma del intérprete" in text and "Interpreter signature" not in text
     # An English PDF of the same record keeps the English labels.
     en_pack = shipped_library.active("sclerotherapy", "en")
-    en_consent, en_audit = sample_consent(en_pack, values, T0)
+    en_consent, en_audit = synthetic_consent(en_pack, values, T0)
     en_text = pdf_text(render(en_consent, en_pack, en_audit))
     for english in (*english_labels, "Interpreter signature", "By video"):
         assert english in en_text, english
@@ -294,7 +299,7 @@ def _png_signature() -> bytes:
 
 
 def test_a_png_only_signature_and_odd_points_still_render(pack, worked, tmp_path: Path) -> None:
-    from forms.records import Point, Stroke
+    from forms.record_parts import Point, Stroke
 
     consent, audit = worked
     consent.patient_signature = consent.patient_signature.model_copy(
@@ -313,7 +318,7 @@ def test_a_png_only_signature_and_odd_points_still_render(pack, worked, tmp_path
 
 
 def test_characters_no_font_has_are_marked_not_dropped(pack) -> None:
-    consent, audit = sample_consent(pack, VALUES, T0, patient_name="李小龍 Lee")
+    consent, audit = synthetic_consent(pack, VALUES, T0, patient_name="李小龍 Lee")
     text = pdf_text(render(consent, pack, audit))
     assert "\ufffd\ufffd\ufffd Lee" in text
 
@@ -349,7 +354,7 @@ def test_birth_date_and_signing_time_read_in_the_patients_language(
     from settings import get_settings
 
     pack = shipped_library.active("sclerotherapy", lang)
-    consent, audit = sample_consent(pack, get_settings().placeholder_values, T0)
+    consent, audit = synthetic_consent(pack, get_settings().placeholder_values, T0)
     text = _spaced(pdf_text(render(consent, pack, audit)))
     assert consent.patient.date_of_birth == dt.date(1984, 3, 7)
     assert born in text  # label and date both in the patient's language

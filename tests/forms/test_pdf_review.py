@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from forms.pdf import render_consent_pdf
 from forms.pdf_layout import MUTED, Layout
-from forms.pdf_sample import sample_consent
+from forms.synthetic import synthetic_consent
 from language.placeholders import fill
 from settings import get_settings
 
@@ -58,7 +58,9 @@ def test_the_photo_answer_is_bold_and_on_the_page_of_its_question(
     shipped_pack, declined: bool
 ) -> None:
     values = get_settings().placeholder_values
-    consent, audit = sample_consent(shipped_pack, values, T0, declined=declined)
+    consent, audit = synthetic_consent(
+        shipped_pack, values, T0, stage="declined" if declined else "attested"
+    )
     pdf = render_consent_pdf(consent, shipped_pack, CLINIC, T0, audit)
     drawn = fragments(pdf)
     title = fill(shipped_pack.photo_consent.title, values)
@@ -71,7 +73,7 @@ def test_the_photo_answer_is_bold_and_on_the_page_of_its_question(
 
 
 def test_a_verified_record_without_a_time_out_says_it_was_not_recorded(pack) -> None:
-    consent, audit = sample_consent(pack, {}, T0)
+    consent, audit = synthetic_consent(pack, {}, T0)
     assert consent.nurse_verification is not None
     without = consent.model_copy(update={"timeout": None})
     text = " ".join(f[1] for f in fragments(render_consent_pdf(without, pack, CLINIC, T0, audit)))
@@ -86,7 +88,7 @@ def test_a_question_for_the_doctor_is_not_split_over_two_pages(shipped_library) 
     next, in the header's small grey font."""
     pack = shipped_library.active("sclerotherapy", "es")
     values = get_settings().placeholder_values
-    consent, audit = sample_consent(pack, values, T0, declined=True)
+    consent, audit = synthetic_consent(pack, values, T0, stage="declined")
     [question] = consent.questions
     drawn = fragments(render_consent_pdf(consent, pack, CLINIC, T0, audit))
     first = next(f for f in drawn if f[1].startswith("Pregunta para el médico"))

@@ -24,8 +24,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
 from forms.pdf import render_consent_pdf, render_patient_copy
-from forms.pdf_sample import sample_consent
 from forms.seal import SealError, load_or_create_sealer, seal_pdf, seal_reason, verify_pdf
+from forms.synthetic import synthetic_consent
 from settings import get_settings
 
 INK = b"0.08 0.12 0.35 RG"
@@ -124,8 +124,8 @@ def test_flipping_any_of_many_random_bytes_breaks_verification(sealed: bytes, se
 
 
 def test_a_signature_from_another_consent_does_not_verify(pack, sealer) -> None:
-    a, a_audit = sample_consent(pack, VALUES, T0, seed=1)
-    b, _ = sample_consent(pack, VALUES, T0, seed=2)
+    a, a_audit = synthetic_consent(pack, VALUES, T0, seed=1)
+    b, _ = synthetic_consent(pack, VALUES, T0, seed=2)
     sealed_a = sealed_consent(pack, a, a_audit, sealer)
 
     # 1. Paste B's drawn signature into A's sealed file (an incremental update, as an editor would).
