@@ -1,21 +1,17 @@
 """Demo data: synthetic consents in every state, made through the same service functions the
 screens use (services.consent for the patient's part, services.staff for the rest), and one
-demo account per role with a printed password. Names and signatures are generated, never real.
+demo account per role with a printed password. Names and ink come from the one synthetic
+factory (forms.synthetic), never from real people.
 
 It refuses a database that holds any consent not made here (``Consent.demo`` is False).
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import itertools
-import math
 import random
 import secrets
-import struct
-import zlib
 from collections.abc import Callable, Mapping
 
 from accounts.staff import Role
@@ -24,48 +20,23 @@ from checklist.flow import StepKind
 from checklist.sites import SITE_CHOICES
 from errors import DomainError
 from forms.records import Consent
-from services import admin, auth, consent, drafts, staff, submission
+from forms.synthetic import (
+    INTERPRETER_NAME,
+    PAD,
+    pad_strokes,
+    png_data_url,
+    strokes_png,
+    synthetic_name,
+    synthetic_strokes,
+)
+from services import admin, auth, consent, drafts, staff, staff_views, submission
 from services.context import AppContext
-
-PAD = (600.0, 200.0)  # the signature pad's CSS size the synthetic strokes are drawn on
 
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role], ...] = (
     ("demo.nurse", "Demo Nurse Nora", Role.NURSE),
     ("demo.clinician", "Demo Dr. Carl Clinician", Role.CLINICIAN),
     ("demo.frontdesk", "Demo Front Desk Fran", Role.FRONT_DESK),
     ("demo.admin", "Demo Admin Ada", Role.ADMIN),
-)
-
-# Synthetic names (mixed scripts and accents so the screens and PDFs show they cope).
-FIRST = (
-    "Alex",
-    "Maria",
-    "Nguyễn Thị",
-    "José",
-    "Aisha",
-    "Olga",
-    "Björn",
-    "Siobhán",
-    "Kenji",
-    "Zoë",
-    "Rafael",
-    "Priya",
-    "Tomasz",
-    "Chloé",
-    "Mateo",
-    "Ingrid",
-)
-LAST = (
-    "Testperson",
-    "Demoson",
-    "Sampleton",
-    "Fictivo",
-    "Placeholder",
-    "Exampleberg",
-    "Mockford",
-    "Synthé",
-    "Dummé",
-    "Proberg",
 )
 
 # Each demo consent ends in one of these states, cycling, so N >= 9 shows all of them.
@@ -80,6 +51,7 @@ SCENARIOS = (
     "on_hold",
     "entered_in_error",
 )
+WITH_INTERPRETER = ("attested", "filed")  # so every demo set shows an interpreter's signature
 
 
 class StepClock:
@@ -93,76 +65,6 @@ class StepClock:
     def now(self) -> dt.datetime:
         self.current = min(self.current + self.step, self.limit)
         return self.current
-
-
-# --- synthetic signatures ------------------------------------------------------------------
-def synthetic_strokes(rng: random.Random, width: float = PAD[0], height: float = PAD[1]):
-    """Two cursive-looking strokes: loops on a baseline, then an underline flourish."""
-    base = height * 0.6
-    strokes = []
-    x, t = width * 0.08, 0
-    points = []
-    loops = rng.randint(5, 8)
-    for i in range(loops * 12):
-        angle = i / 12 * 2 * math.pi
-        x += width * 0.55 / (loops * 12)
-        y = base - (height * 0.25) * abs(math.sin(angle / 2)) + rng.uniform(-2, 2)
-        points.append({"x": round(x + 6 * math.cos(angle), 1), "y": round(y, 1), "t": t})
-        t += 12
-    strokes.append(points)
-    flourish = []
-    for i in range(20):
-        fx = width * 0.1 + i * width * 0.03
-        flourish.append({"x": round(fx, 1), "y": round(base + 25 + 6 * math.sin(i / 3), 1), "t": t})
-        t += 10
-    strokes.append(flourish)
-    return strokes
-
-
-def _png_rgba(width: int, height: int, pixels: bytearray) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    raw = b"".join(
-        b"\x00" + bytes(pixels[y * width * 4 : (y + 1) * width * 4]) for y in range(height)
-    )
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-def strokes_png(strokes, width: int = int(PAD[0]), height: int = int(PAD[1])) -> bytes:
-    """The strokes drawn in dark ink on a transparent background, as the pad would send."""
-    pixels = bytearray(width * height * 4)
-
-    def dot(cx: float, cy: float) -> None:
-        for dy in range(-2, 3):
-            for dx in range(-2, 3):
-                px, py = int(cx) + dx, int(cy) + dy
-                if 0 <= px < width and 0 <= py < height and dx * dx + dy * dy <= 5:
-                    i = (py * width + px) * 4
-                    pixels[i : i + 4] = b"\x1a\x23\x7e\xff"
-
-    for stroke in strokes:
-        for a, b in itertools.pairwise(stroke):
-            steps = max(1, int(math.hypot(b["x"] - a["x"], b["y"] - a["y"])))
-            for s in range(steps + 1):
-                f = s / steps
-                dot(a["x"] + (b["x"] - a["x"]) * f, a["y"] + (b["y"] - a["y"]) * f)
-    return _png_rgba(width, height, pixels)
-
-
-def png_data_url(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 # --- the patient's part, through services.consent ------------------------------------------
@@ -179,11 +81,13 @@ def patient_completes(
     rng: random.Random | None = None,
     token: str | None = None,
     demo: bool = False,
+    interpreter: bool = False,
 ) -> Consent:
     """Take one synthetic patient through every screen and sign (or refuse) at the end.
 
     ``answers`` maps screening question ids to yes / no / not_sure (default: no).
     ``questions`` maps section ids to a note for "I have a question for the doctor".
+    ``interpreter``: a (synthetic) interpreter helped, by video, and signs beside the patient.
     """
     rng = rng or random.Random(0)
     answers = dict(answers or {})
@@ -223,7 +127,14 @@ def patient_completes(
         elif step.kind is StepKind.PHOTOS:
             state = consent.answer_photos(ctx, token, rng.random() < 0.5)
         elif step.kind is StepKind.INTERPRETER:
-            state = consent.record_interpreter(ctx, token, used=False)
+            state = consent.record_interpreter(
+                ctx,
+                token,
+                used=interpreter,
+                name_or_id=INTERPRETER_NAME if interpreter else "",
+                language="Español" if interpreter else "",
+                mode="video" if interpreter else None,
+            )
         elif step.kind is StepKind.REVIEW:
             if decision == "decline":
                 state = consent.go_to_decline(ctx, token)
@@ -231,21 +142,24 @@ def patient_completes(
                 state = consent.certify(ctx, token, True)
         else:
             raise DomainError(f"The demo patient does not know the step {state.step}.")
-    strokes = synthetic_strokes(rng)
+    strokes = synthetic_strokes(rng.randrange(1 << 16))
+    i_strokes = synthetic_strokes(rng.randrange(1 << 16)) if interpreter else None
     return submission.submit(
         ctx,
         token,
         typed_name=legal_name,
-        strokes=strokes,
+        strokes=pad_strokes(strokes),
         png=png_data_url(strokes_png(strokes)),
         pad_size=PAD,
         decision=decision,  # type: ignore[arg-type]
+        interpreter_strokes=pad_strokes(i_strokes) if i_strokes else None,
+        interpreter_png=png_data_url(strokes_png(i_strokes)) if i_strokes else None,
         demo=demo,
     )
 
 
 # --- staff steps, through services.staff ------------------------------------------------------
-def all_yes(view: staff.ConsentView) -> dict[str, tuple[str, str]]:
+def all_yes(view: staff_views.ConsentView) -> dict[str, tuple[str, str]]:
     return {i.id: ("yes", "") for i in view.staff_pack.nurse_checklist}
 
 
@@ -323,7 +237,7 @@ def fill(
     for n in range(count):
         scenario = SCENARIOS[n % len(SCENARIOS)]
         clock.current = max(clock.current, now - dt.timedelta(minutes=spacing * (count - n)))
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        name = synthetic_name(rng)
         dob = dt.date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28))
         answers = {}
         if scenario == "stop_flag" and stop_rules:
@@ -344,6 +258,7 @@ def fill(
             decision="decline" if scenario == "declined" else "consent",
             rng=rng,
             demo=True,
+            interpreter=scenario in WITH_INTERPRETER,
         )
         c = _advance(demo_ctx, c, scenario, sessions, passwords)
         made[scenario] = made.get(scenario, 0) + 1
@@ -379,7 +294,7 @@ def _advance(ctx, c: Consent, scenario: str, sessions, passwords) -> Consent:
             reason="Demo: waiting for the duplex scan report",
             expected_version=c.version,
         )
-    view = staff.open_consent(ctx, nurse, c.id)
+    view = staff_views.open_consent(ctx, nurse, c.id)
     for flag in view.flags:  # a clinician clears every flag before the nurse completes
         c = staff.review_flag(
             ctx,

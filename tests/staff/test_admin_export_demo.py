@@ -17,7 +17,7 @@ from staff_helpers import PASSWORD, all_yes
 from accounts.staff import Role
 from errors import DomainError
 from forms.records import Status
-from services import admin, audit_trail, auth, clinic_setup, demo, export
+from services import admin, audit_trail, auth, clinic_setup, demo, export, staff_views
 from services import staff as staff_svc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +120,7 @@ def test_audit_trail_filters_and_csv(ctx, team, make_consent):
     assert {r.action for r in rows} >= {"consent.started", "consent.submitted", "document.issued"}
     only = audit_trail.audit_trail(ctx, boss, action="consent.submitted")
     assert [r.consent_id for r in only] == [str(c.id)]
-    day = staff_svc.today(ctx)
+    day = staff_views.today(ctx)
     assert audit_trail.audit_trail(ctx, boss, date_from=day + dt.timedelta(days=1)) == []
     table = list(csv.reader(io.StringIO(audit_trail.audit_csv(rows).decode())))
     assert table[0] == ["id", "time", "actor", "role", "action", "consent_id", "old", "new"]
@@ -169,7 +169,7 @@ def test_day_export_zip_has_each_pdf_and_a_manifest_matching_their_hashes(ctx, t
         expected_version=a.version,
     )
     b = make_consent(decision="decline")
-    result = export.day_export(ctx, team[Role.FRONT_DESK], staff_svc.today(ctx))
+    result = export.day_export(ctx, team[Role.FRONT_DESK], staff_views.today(ctx))
     assert (result.documents, result.problems) == (2, 0)
     zf = zipfile.ZipFile(io.BytesIO(result.zip_bytes))
     manifest = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode())))
@@ -203,7 +203,7 @@ def test_day_export_leaves_out_an_altered_pdf_and_says_so(ctx, team, make_consen
             text("UPDATE documents SET sha256 = :s WHERE consent_id = :c"),
             {"s": "0" * 64, "c": str(c.id)},
         )
-    result = export.day_export(ctx, team[Role.FRONT_DESK], staff_svc.today(ctx))
+    result = export.day_export(ctx, team[Role.FRONT_DESK], staff_views.today(ctx))
     assert (result.documents, result.problems) == (0, 1)
     zf = zipfile.ZipFile(io.BytesIO(result.zip_bytes))
     assert zf.namelist() == ["manifest.csv"]
@@ -212,7 +212,7 @@ def test_day_export_leaves_out_an_altered_pdf_and_says_so(ctx, team, make_consen
 
 def test_day_export_refuses_a_future_day(ctx, team):
     with pytest.raises(DomainError, match="future"):
-        export.day_export(ctx, team[Role.FRONT_DESK], staff_svc.today(ctx) + dt.timedelta(days=1))
+        export.day_export(ctx, team[Role.FRONT_DESK], staff_views.today(ctx) + dt.timedelta(days=1))
 
 
 # --- demo data -------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_demo_data_makes_every_state_and_one_account_per_role(ctx):
     result = demo.fill(ctx, len(demo.SCENARIOS), seed=3)
     assert set(result.consents) == set(demo.SCENARIOS)
     with ctx.database.uow() as uow:
-        consents = uow.consents.search(date_from=staff_svc.today(ctx), date_to=staff_svc.today(ctx))
+        consents = uow.consents.search(date_from=staff_views.today(ctx), date_to=staff_views.today(ctx))
         users = {u.username: u for u in uow.users.list()}
         assert uow.consents.count_non_demo() == 0
     statuses = {c.status for c in consents}
@@ -246,17 +246,6 @@ def test_demo_data_refuses_a_database_with_real_consents(ctx, make_consent):
         demo.fill(ctx, 3)
     with ctx.database.uow() as uow:
         assert uow.users.list() == []
-
-
-def test_synthetic_signature_passes_the_patient_flow_checks():
-    import random
-
-    from checklist import flow
-
-    strokes = demo.synthetic_strokes(random.Random(1))
-    assert flow.ink_problem(strokes, demo.PAD[0]) is None
-    png = demo.strokes_png(strokes)
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 # --- the command line ------------------------------------------------------------------------
