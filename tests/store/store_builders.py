@@ -1,27 +1,20 @@
-"""Synthetic consents for store tests and bench/store.py (no real personal data)."""
+"""Synthetic consents for store tests, from the one factory (forms/synthetic.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import struct
 import uuid
 import zlib
 
-from checklist.models import Answer, FlagLevel
-from forms.records import (
-    Acknowledgement,
-    Consent,
-    Interpreter,
-    PackRef,
-    Patient,
-    Point,
-    ScreeningAnswer,
-    Signature,
-    SignerRole,
-    Stroke,
-)
+from checklist.loader import load_library
+from checklist.models import Answer, FlagLevel, Pack
+from forms.records import Consent
+from forms.synthetic import synthetic_consent
+from settings import get_settings
 
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 
@@ -63,21 +56,10 @@ def fake_pdf(size: int = 40_000, seed: int = 0) -> bytes:
     return head + bytes(body[: size - len(head) - len(tail)]) + tail
 
 
-def signature(name: str = "Ana Demo", at: dt.datetime = T0, seed: int = 1) -> Signature:
-    strokes = [
-        Stroke(points=[Point(x=10.5 + i, y=20.25 + i * seed, t=i * 16) for i in range(30)]),
-        Stroke(points=[Point(x=80.0 - i, y=5.0 + i, t=600 + i * 16) for i in range(20)]),
-    ]
-    return Signature(
-        role=SignerRole.PATIENT,
-        printed_name=name,
-        meaning="I consent to the procedure described above.",
-        signed_at=at,
-        strokes=strokes,
-        png=tiny_png(seed=seed),
-        ink=1.75,
-        device_id="tablet-session-" + uuid.uuid4().hex[:12],
-    )
+@functools.cache
+def shipped_pack() -> Pack:
+    """The shipped English pack: store tests keep what a real consent pins."""
+    return load_library(get_settings().placeholder_values, []).active("sclerotherapy", "en")
 
 
 def make_consent(
@@ -90,49 +72,26 @@ def make_consent(
     site: str = "Left leg",
     seed: int = 1,
 ) -> Consent:
-    consent = Consent(
-        patient=Patient(legal_name=name, date_of_birth=dob, mrn="MRN-0042"),
-        pack=PackRef(
-            pack_id="sclerotherapy",
-            version="1.0.0",
-            language="en",
-            fingerprint="ab" * 32,
-            placeholder_values={"compression_days": "7", "clinic_phone": "555-0100"},
-        ),
-        procedure="Ultrasound-guided sclerotherapy",
+    """A record as submission builds it (signed, with the pad's PNGs, still a draft until the
+    caller moves it), from the one synthetic factory: ``acks`` items ticked, two screening
+    answers of which one raises a stop flag, patient and interpreter signatures."""
+    pack = shipped_pack()
+    questions = [q.id for q in pack.screening.questions]
+    stop = next(r.question for r in pack.screening.rules if r.flag is FlagLevel.STOP)
+    calm = next(q for q in questions if pack.flag_for(q, Answer.NO)[0] is None and q != stop)
+    consent, _ = synthetic_consent(
+        pack,
+        get_settings().placeholder_values,
+        at,
+        stage="signed" if signed else "draft",
+        patient_name=name,
+        date_of_birth=dob,
         site=site,
-        created_at=at,
-        updated_at=at,
+        acknowledged=acks,
+        screening={calm: Answer.NO, stop: Answer.YES},
+        png=True,
+        seed=seed,
+        consent_id=uuid.uuid4(),
         demo=demo,
-        acknowledgements=[
-            Acknowledgement(
-                item_id=f"item.{i:02d}",
-                acknowledged_at=at + dt.timedelta(seconds=i),
-                question_for_doctor=i % 9 == 0,
-            )
-            for i in range(acks)
-        ],
-        screening=[
-            ScreeningAnswer(question_id="pregnant", answer=Answer.NO, answered_at=at, flag=None),
-            ScreeningAnswer(
-                question_id="dvt_history",
-                answer=Answer.YES,
-                answered_at=at,
-                flag=FlagLevel.STOP,
-            ),
-        ],
-        photo_consent=True,
     )
-    if signed:
-        consent.decision = "consent"
-        consent.certified_at = at
-        consent.patient_signature = signature(name, at, seed)
-        consent.interpreter = Interpreter(
-            name_or_id="Interp 7",
-            language="es",
-            mode="phone",
-            signature=signature("Interp 7", at, seed + 1).model_copy(
-                update={"role": SignerRole.INTERPRETER}
-            ),
-        )
     return consent
