@@ -193,10 +193,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         target.write_bytes(result.zip_bytes)
         print(f"Wrote {target}: {result.documents} PDF(s) and manifest.csv.")
         if result.problems:
+            # Consent ids and reason codes only: no patient names on the terminal or in logs.
             print(
-                f"{result.problems} stored PDF(s) failed the integrity check; see manifest.csv.",
+                f"{result.problems} document(s) left out: they failed their checks "
+                "(SHA-256, seal or consent id); see manifest.csv.",
                 file=sys.stderr,
             )
+            for consent_id, problem in result.left_out:
+                print(f"  {consent_id}: {problem}", file=sys.stderr)
             return 1
         return 0
 

@@ -4,27 +4,24 @@ A ``collection`` Bundle holding: the Patient; the Consent (status, scope, the pr
 a permit or deny provision, a nested provision for photographs, the nurse's verification, the pack
 as policy); a QuestionnaireResponse (every item acknowledged with its time, screening answers
 with their flags and reviews, questions for the doctor, the photograph answer, nurse checklist and
-time-out); and one Provenance per signature (who, when, meaning, the drawn image when there is
-one). Pure: no I/O, same input gives the same JSON.
+time-out, built in forms/fhir_answers.py); and one Provenance per signature (who, when, meaning,
+the drawn image when there is one). Pure: no I/O, same input gives the same JSON.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from typing import Any
 
 from checklist.models import Pack
 from checklist.sites import site_label
 from forms.clinic import ClinicInfo
-from forms.records import AuditEntry, Consent, Signature, SignerRole, Status
+from forms.fhir_answers import EXT, PACK_SYSTEM, questionnaire_response, resource_uuid, when
+from forms.record_parts import AuditEntry, Signature, SignerRole
+from forms.records import Consent, Status
 from language.placeholders import fill
 
-EXT = "https://example.org/fhir/sclerotherapy-consent/StructureDefinition/"  # our extensions
-PACK_SYSTEM = "urn:sclerotherapy-consent:pack"
-ANSWER_SYSTEM = "urn:sclerotherapy-consent:answer"
-FLAG_SYSTEM = "urn:sclerotherapy-consent:flag"
 SIGNATURE_TYPE = "urn:iso-astm:E1762-95:2013"
 SIGNATURE_CODES = {  # ASTM E1762 signature types
     SignerRole.PATIENT: ("1.2.840.10065.1.12.1.7", "Consent Signature"),
@@ -41,10 +38,6 @@ STATUS = {
     Status.DECLINED: "rejected",
     Status.ENTERED_IN_ERROR: "entered-in-error",
 }
-
-
-def _when(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="seconds")
 
 
 def _drop_empty(value: Any) -> Any:
@@ -68,14 +61,17 @@ def consent_bundle(
 ) -> dict[str, Any]:
     """The FHIR R4 Bundle (as a dict ready for ``json.dumps``)."""
     cid = str(consent.id)
-    patient_ref = {"reference": f"urn:uuid:{_uuid(cid, 1)}", "display": consent.patient.legal_name}
+    patient_ref = {
+        "reference": f"urn:uuid:{resource_uuid(cid, 1)}",
+        "display": consent.patient.legal_name,
+    }
     consent_ref = {"reference": f"urn:uuid:{cid}"}
     resources = [
         (patient_ref["reference"], _patient(consent)),
         (consent_ref["reference"], _consent(consent, pack, clinic, patient_ref, pdf_sha256)),
         (
-            f"urn:uuid:{_uuid(cid, 2)}",
-            _questionnaire_response(consent, pack, patient_ref, consent_ref),
+            f"urn:uuid:{resource_uuid(cid, 2)}",
+            questionnaire_response(consent, pack, patient_ref, consent_ref),
         ),
     ]
     signatures = [
@@ -86,14 +82,14 @@ def consent_bundle(
     ]
     for n, sig in enumerate(s for s in signatures if s is not None):
         resources.append(
-            (f"urn:uuid:{_uuid(cid, 10 + n)}", _provenance(sig, consent_ref, patient_ref))
+            (f"urn:uuid:{resource_uuid(cid, 10 + n)}", _provenance(sig, consent_ref, patient_ref))
         )
     bundle = {
         "resourceType": "Bundle",
         "id": cid,
         "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{cid}"},
         "type": "collection",
-        "timestamp": _when(consent.updated_at),
+        "timestamp": when(consent.updated_at),
         "meta": {
             "tag": [
                 {"system": f"{EXT}record-sha256", "code": consent.sha256()},
@@ -103,7 +99,10 @@ def consent_bundle(
     }
     if audit:
         bundle["entry"].append(
-            {"fullUrl": f"urn:uuid:{_uuid(cid, 99)}", "resource": _audit_list(audit, consent_ref)}
+            {
+                "fullUrl": f"urn:uuid:{resource_uuid(cid, 99)}",
+                "resource": _audit_list(audit, consent_ref),
+            }
         )
     return _drop_empty(bundle)
 
@@ -112,13 +111,6 @@ def consent_bundle_json(consent: Consent, pack: Pack, clinic: ClinicInfo, **kw: 
     return json.dumps(
         consent_bundle(consent, pack, clinic, **kw), ensure_ascii=False, indent=2, sort_keys=True
     )
-
-
-def _uuid(consent_id: str, n: int) -> str:
-    """Stable ids for the bundle's other resources, derived from the consent id."""
-    import uuid
-
-    return str(uuid.uuid5(uuid.UUID(consent_id), f"resource-{n}"))
 
 
 def _patient(consent: Consent) -> dict[str, Any]:
@@ -153,7 +145,7 @@ def _consent(
             {
                 "verified": True,
                 "verifiedWith": patient,
-                "verificationDate": _when(v.verified_at),
+                "verificationDate": when(v.verified_at),
                 "extension": [
                     {"url": f"{EXT}verified-by", "valueString": f"{v.nurse_name} (ID {v.nurse_id})"}
                 ],
@@ -181,7 +173,7 @@ def _consent(
             }
         ],
         "patient": patient,
-        "dateTime": _when(signed),
+        "dateTime": when(signed),
         "performer": [patient],
         "organization": [{"display": clinic.name}],
         "sourceAttachment": {
@@ -212,194 +204,12 @@ def _consent(
     }
 
 
-def _questionnaire_response(
-    consent: Consent, pack: Pack, patient: dict, consent_ref: dict
-) -> dict[str, Any]:
-    values = consent.pack.placeholder_values
-    acks = {a.item_id: a for a in consent.acknowledgements}
-    groups: list[dict[str, Any]] = []
-    for section in pack.sections:
-        items = []
-        for item in section.items:
-            ack = acks.get(item.id)
-            entry: dict[str, Any] = {"linkId": item.id, "text": fill(item.text, values)}
-            if ack:
-                entry["answer"] = [
-                    {
-                        "valueBoolean": True,
-                        "extension": [
-                            {
-                                "url": f"{EXT}acknowledged-at",
-                                "valueDateTime": _when(ack.acknowledged_at),
-                            },
-                            {"url": f"{EXT}question-for-doctor", "valueBoolean": True}
-                            if ack.question_for_doctor
-                            else None,
-                        ],
-                    }
-                ]
-            items.append(entry)
-        for q in consent.questions:
-            if q.section_id == section.id:
-                items.append(
-                    {
-                        "linkId": f"{section.id}.question-for-doctor",
-                        "text": "Question for the doctor",
-                        "answer": [{"valueString": q.note or "(no note)"}],
-                    }
-                )
-        groups.append({"linkId": section.id, "text": fill(section.title, values), "item": items})
-    groups.append(_screening_group(consent, pack))
-    if consent.photo_consent is not None:
-        photo = pack.photo_consent
-        groups.append(
-            {
-                "linkId": photo.id,
-                "text": fill(photo.title, values),
-                "item": [
-                    {
-                        "linkId": f"{photo.id}.answer",
-                        "text": fill(photo.text, values),
-                        "answer": [{"valueBoolean": consent.photo_consent}],
-                    }
-                ],
-            }
-        )
-    groups.extend(_staff_groups(consent, pack))
-    ref = consent.pack
-    return {
-        "resourceType": "QuestionnaireResponse",
-        "identifier": {
-            "system": "urn:ietf:rfc:3986",
-            "value": f"urn:uuid:{_uuid(str(consent.id), 2)}",
-        },
-        "questionnaire": f"{PACK_SYSTEM}:{ref.pack_id}|{ref.version}",
-        "status": "completed" if consent.patient_signature else "in-progress",
-        "subject": patient,
-        "authored": _when(
-            consent.patient_signature.signed_at if consent.patient_signature else consent.updated_at
-        ),
-        "author": patient,
-        "language": ref.language,
-        "extension": [{"url": f"{EXT}consent", "valueReference": consent_ref}],
-        "item": groups,
-    }
-
-
-def _screening_group(consent: Consent, pack: Pack) -> dict[str, Any]:
-    answers = {a.question_id: a for a in consent.screening}
-    items = []
-    for q in pack.screening.questions:
-        a = answers.get(q.id)
-        entry: dict[str, Any] = {
-            "linkId": q.id,
-            "text": fill(q.text, consent.pack.placeholder_values),
-        }
-        if a:
-            reviews = [r for r in consent.flag_reviews if r.question_id == q.id]
-            entry["answer"] = [
-                {
-                    "valueCoding": {"system": ANSWER_SYSTEM, "code": a.answer.value},
-                    "extension": [
-                        {"url": f"{EXT}answered-at", "valueDateTime": _when(a.answered_at)},
-                        {
-                            "url": f"{EXT}flag",
-                            "valueCoding": {"system": FLAG_SYSTEM, "code": a.flag.value},
-                        }
-                        if a.flag
-                        else None,
-                        *(
-                            {
-                                "url": f"{EXT}flag-review",
-                                "valueString": f"{r.decision} by {r.by_name} (ID {r.by_id}) at {_when(r.at)}"
-                                + (f": {r.note}" if r.note else ""),
-                            }
-                            for r in reviews
-                        ),
-                    ],
-                }
-            ]
-        items.append(entry)
-    return {"linkId": "screening", "text": pack.screening.title, "item": items}
-
-
-def _staff_groups(consent: Consent, pack: Pack) -> list[dict[str, Any]]:
-    groups = []
-    v = consent.nurse_verification
-    if v:
-        texts = {i.id: i.text for i in pack.nurse_checklist}
-        groups.append(
-            {
-                "linkId": "nurse_checklist",
-                "text": "Nurse pre-procedure verification",
-                "item": [
-                    {
-                        "linkId": a.item_id,
-                        "text": texts.get(a.item_id, a.item_id),
-                        "answer": [
-                            {
-                                "valueCoding": {"system": ANSWER_SYSTEM, "code": a.answer},
-                                "extension": [
-                                    {
-                                        "url": f"{EXT}answered-by",
-                                        "valueString": f"{a.answered_by} (ID {a.answered_by_id})",
-                                    },
-                                    {
-                                        "url": f"{EXT}answered-at",
-                                        "valueDateTime": _when(a.answered_at),
-                                    },
-                                    {"url": f"{EXT}note", "valueString": a.note}
-                                    if a.note
-                                    else None,
-                                ],
-                            }
-                        ],
-                    }
-                    for a in v.answers
-                ],
-            }
-        )
-    to = consent.timeout
-    if to:
-        texts = {i.id: i.text for i in pack.timeout}
-        groups.append(
-            {
-                "linkId": "timeout",
-                "text": f"Time-out performed at {_when(to.performed_at)} by {to.by_name} (ID {to.by_id})",
-                "item": [
-                    {
-                        "linkId": item_id,
-                        "text": texts.get(item_id, item_id),
-                        "answer": [{"valueBoolean": True}],
-                    }
-                    for item_id in to.items
-                ],
-            }
-        )
-    a = consent.attestation
-    if a:
-        groups.append(
-            {
-                "linkId": "attestation",
-                "text": "Clinician attestation",
-                "item": [
-                    {
-                        "linkId": "attestation.statement",
-                        "text": a.statement,
-                        "answer": [{"valueString": f"{a.clinician_name} (ID {a.clinician_id})"}],
-                    }
-                ],
-            }
-        )
-    return groups
-
-
 def _provenance(sig: Signature, consent_ref: dict, patient: dict) -> dict[str, Any]:
     code, display = SIGNATURE_CODES[sig.role]
     who = patient if sig.role is SignerRole.PATIENT else {"display": sig.printed_name}
     signature: dict[str, Any] = {
         "type": [{"system": SIGNATURE_TYPE, "code": code, "display": display}],
-        "when": _when(sig.signed_at),
+        "when": when(sig.signed_at),
         "who": who,
     }
     if sig.png:
@@ -408,7 +218,7 @@ def _provenance(sig: Signature, consent_ref: dict, patient: dict) -> dict[str, A
     return {
         "resourceType": "Provenance",
         "target": [consent_ref],
-        "recorded": _when(sig.signed_at),
+        "recorded": when(sig.signed_at),
         "agent": [{"type": {"text": sig.role.value}, "who": {"display": sig.printed_name}}],
         "signature": [signature],
         "reason": [{"text": sig.meaning}],
@@ -429,7 +239,7 @@ def _audit_list(audit: list[AuditEntry], consent_ref: dict) -> dict[str, Any]:
         "mode": "snapshot",
         "title": f"Audit trail of consent {consent_ref['reference']}",
         "entry": [
-            {"date": _when(e.at), "item": {"display": f"{e.action} by {e.actor} ({e.role})"}}
+            {"date": when(e.at), "item": {"display": f"{e.action} by {e.actor} ({e.role})"}}
             for e in audit
         ],
     }

@@ -1,40 +1,73 @@
-"""Issue and serve the sealed consent PDFs.
+"""Issue the sealed consent PDFs, and find the one document of record every reader uses.
 
 Every signed state is kept: the patient's signature issues a "submitted" (or "refusal") document,
-the clinician's attestation a "final" one; each is a separate stored, sealed PDF. Serving picks the
-latest final, else refusal, else submitted, and re-checks both its SHA-256 (the store does) and its
-seal before handing it out; every attempt is audited.
+the clinician's attestation a "final" one; each is a separate stored, sealed PDF. The document of
+record is the newest of the first kind present in ``RECORD_ORDER``, after re-checking its SHA-256
+(the store does), its seal and that it names this consent. The staff download, the patient copy,
+the day export and the FHIR export all go through ``document_of_record``; a document that fails
+is never handed out, and each download attempt is audited.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from accounts.staff import Role
 from errors import DomainError
 from forms.pdf import render_consent_pdf
-from forms.records import AuditEntry, Consent, as_consent_id
+from forms.record_parts import AuditEntry, as_consent_id
+from forms.records import Consent
 from forms.seal import default_cert_path, seal_pdf, seal_reason, verify_pdf
 from services.auth import StaffSession, load_actor
+from store.errors import IntegrityProblem
 
 if TYPE_CHECKING:
     from services.context import AppContext
     from store.documents import StoredDocument
     from store.uow import UnitOfWork
 
-SERVE_ORDER = ("final", "refusal", "submitted")
+# The document of record: the newest final, else refusal, else submitted (the one order).
+RECORD_ORDER = ("final", "refusal", "submitted")
 SYSTEM = "system"
+DOWNLOADED = "document.downloaded"
+COPY_MADE = "patient_copy.downloaded"
+DOWNLOAD_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.NURSE, Role.ADMIN)
+
+
+class Refusal(StrEnum):
+    """Why a consent's document of record was refused (stored in the audit and the manifest)."""
+
+    NOT_ISSUED = "not_issued"
+    HASH_MISMATCH = "hash_mismatch"
+    UNREADABLE = "unreadable"
+    SEAL_INVALID = "seal_invalid"
+    OTHER_CONSENT = "other_consent"
+
+
 NOT_ISSUED = "No document has been issued for this consent yet."
 WRONG_RECORD = (
-    "The stored document belongs to a different consent record. It was not served. Tell the "
-    "clinic's administrator."
+    "The stored document belongs to a different consent record. It is not used (not downloaded, "
+    "printed or exported). Tell the clinic's administrator."
 )
 SEAL_BROKEN = (
-    "The stored document's digital seal does not verify ({why}). It may have been altered: it was "
-    "not served. Tell the clinic's administrator."
+    "The stored document's digital seal does not verify ({why}). It may have been altered: it is "
+    "not used (not downloaded, printed or exported). Tell the clinic's administrator."
 )
+
+
+class DocumentRefused(DomainError):
+    """The consent's document of record failed a check (or there is none): never hand it out.
+
+    ``reason`` is a ``Refusal`` code; ``document`` the stored document's id when one was read.
+    """
+
+    def __init__(self, reason: Refusal, message: str, document: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.document = document
 
 
 def _actor_label(uow: UnitOfWork, actor_id: str, role: str, names: dict[str, str]) -> str:
@@ -105,6 +138,35 @@ def trusted_certificates(ctx: AppContext) -> list[Any]:
     return certs
 
 
+def document_of_record(
+    ctx: AppContext, uow: UnitOfWork, consent_id: uuid.UUID | str
+) -> StoredDocument:
+    """The consent's newest document in ``RECORD_ORDER``, its SHA-256, seal and consent checked.
+
+    Raises ``DocumentRefused`` (a DomainError with a ``Refusal`` code) when there is none or it
+    fails a check. An older document is never offered in place of a failing newer one.
+    """
+    doc = None
+    try:
+        for kind in RECORD_ORDER:
+            doc = uow.documents.latest(consent_id, kind)
+            if doc is not None:
+                break
+    except IntegrityProblem as exc:  # the bytes no longer match their SHA-256
+        raise DocumentRefused(Refusal.HASH_MISMATCH, str(exc)) from None
+    except DomainError as exc:  # e.g. the encryption key cannot open it
+        raise DocumentRefused(Refusal.UNREADABLE, str(exc)) from None
+    if doc is None:
+        raise DocumentRefused(Refusal.NOT_ISSUED, NOT_ISSUED)
+    report = verify_pdf(doc.pdf, trusted_certificates(ctx))
+    if not report.valid:
+        why = report.message.removeprefix("INVALID: ").rstrip(".")
+        raise DocumentRefused(Refusal.SEAL_INVALID, SEAL_BROKEN.format(why=why), doc.id)
+    if report.document_id != str(consent_id):  # a genuine document, but another patient's
+        raise DocumentRefused(Refusal.OTHER_CONSENT, WRONG_RECORD, doc.id)
+    return doc
+
+
 def serve_document(
     ctx: AppContext,
     uow: UnitOfWork,
@@ -113,81 +175,72 @@ def serve_document(
     actor_id: str,
     actor_role: str,
     session_id: str | None = None,
+    action: str = DOWNLOADED,
 ) -> StoredDocument:
-    """The latest final/refusal/submitted PDF after re-checking its hash and seal; audited.
+    """The document of record for a person at a screen; the attempt is audited as ``action``.
 
-    A refused download is audited too; the caller commits in both cases.
+    A refused download is audited too (except when nothing was issued yet); the caller commits
+    in both cases.
     """
-    now = ctx.clock.now()
 
     def audit(new: dict[str, Any]) -> None:
         uow.audit.append(
-            at=now,
+            at=ctx.clock.now(),
             actor_id=actor_id,
             actor_role=actor_role,
-            action="document.downloaded",
+            action=action,
             consent_id=str(consent_id),
             new=new,
             session_id=session_id,
         )
 
-    doc = None
     try:
-        for kind in SERVE_ORDER:
-            doc = uow.documents.latest(consent_id, kind)
-            if doc is not None:
-                break
-    except DomainError as exc:  # the store found the bytes no longer match their SHA-256
-        audit({"served": False, "problem": "hash mismatch"})
-        raise DomainError(str(exc)) from None
-    if doc is None:
-        raise DomainError(NOT_ISSUED)
-    report = verify_pdf(doc.pdf, trusted_certificates(ctx))
-    if not report.valid:
-        audit({"served": False, "document": doc.id, "problem": "seal does not verify"})
-        raise DomainError(
-            SEAL_BROKEN.format(why=report.message.removeprefix("INVALID: ").rstrip("."))
-        )
-    if report.document_id != str(consent_id):  # a genuine document, but another patient's
-        audit({"served": False, "document": doc.id, "problem": "belongs to another consent"})
-        raise DomainError(WRONG_RECORD)
+        doc = document_of_record(ctx, uow, consent_id)
+    except DocumentRefused as exc:
+        if exc.reason is not Refusal.NOT_ISSUED:
+            refused: dict[str, Any] = {"served": False, "problem": exc.reason.value}
+            if exc.document is not None:
+                refused["document"] = exc.document
+            audit(refused)
+        raise
     audit({"served": True, "document": doc.id, "kind": doc.kind, "sha256": doc.sha256})
     return doc
 
 
 def fhir_export(ctx: AppContext, uow: UnitOfWork, consent: Consent) -> str:
-    """The consent as FHIR R4 JSON (Bundle): the same facts as its latest PDF, whose SHA-256 it names."""
+    """The consent as FHIR R4 JSON (Bundle): the same facts as its document of record, whose
+    SHA-256 it names. A consent whose document fails its checks gets no bundle."""
     from forms.fhir import consent_bundle_json
 
+    try:
+        doc = document_of_record(ctx, uow, consent.id)
+    except DocumentRefused as exc:
+        raise DocumentRefused(
+            exc.reason, f"No FHIR export was made for this consent. {exc}", exc.document
+        ) from None
     pack = ctx.library.get(consent.pack.pack_id, consent.pack.version, consent.pack.language)
-    latest = None
-    for kind in SERVE_ORDER:
-        latest = uow.documents.latest(consent.id, kind)
-        if latest is not None:
-            break
     return consent_bundle_json(
-        consent,
-        pack,
-        ctx.clinic,
-        audit=audit_entries(uow, consent.id),
-        pdf_sha256=latest.sha256 if latest else None,
+        consent, pack, ctx.clinic, audit=audit_entries(uow, consent.id), pdf_sha256=doc.sha256
     )
 
 
 # --- downloads from the staff screens -----------------------------------------------------
-def download_pdf(ctx: AppContext, staff: StaffSession | None, consent_id):
-    """The latest final (or refusal, or submitted) PDF, its hash and seal re-checked; audited."""
+def _served(
+    ctx: AppContext, staff: StaffSession | None, consent_id: uuid.UUID, action: str
+) -> StoredDocument:
+    """The document of record for ``staff``; the attempt's audit event is kept either way."""
     with ctx.database.uow() as uow:
-        user, role = load_actor(uow, staff, Role.FRONT_DESK, Role.CLINICIAN, Role.NURSE, Role.ADMIN)
+        user, role = load_actor(uow, staff, *DOWNLOAD_ROLES)
         assert staff is not None
         try:
             doc = serve_document(
                 ctx,
                 uow,
-                as_consent_id(consent_id),
+                consent_id,
                 actor_id=str(user.id),
                 actor_role=role.value,
                 session_id=staff.session_id,
+                action=action,
             )
         except DomainError:
             uow.commit()  # keep the audit event of the refused download
@@ -196,10 +249,25 @@ def download_pdf(ctx: AppContext, staff: StaffSession | None, consent_id):
         return doc
 
 
+def download_pdf(ctx: AppContext, staff: StaffSession | None, consent_id) -> StoredDocument:
+    """The consent's document of record (hash, seal and consent re-checked); audited."""
+    return _served(ctx, staff, as_consent_id(consent_id), DOWNLOADED)
+
+
 def patient_copy(ctx: AppContext, staff: StaffSession | None, consent_id) -> bytes:
-    """The one-page aftercare and warning-signs sheet in the patient's language."""
+    """The one-page aftercare and warning-signs sheet in the patient's language.
+
+    Only for a consent whose document of record passes its checks (audited like a download):
+    a sheet must not go home with a patient whose signed record is in doubt.
+    """
     from forms.pdf import render_patient_copy
-    from services.staff import open_consent
+    from services.staff_views import open_consent
 
     view = open_consent(ctx, staff, consent_id)
+    try:
+        _served(ctx, staff, view.consent.id, COPY_MADE)
+    except DocumentRefused as exc:
+        raise DocumentRefused(
+            exc.reason, f"{exc} No patient copy was made.", exc.document
+        ) from None
     return render_patient_copy(view.pack, ctx.clinic, view.consent.pack.placeholder_values)

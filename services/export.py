@@ -1,8 +1,9 @@
 """Day export: one ZIP holding a day's PDFs and a manifest.csv describing them.
 
-Each PDF is the latest stored document of the consent (final, else refusal, else submitted),
-read through the store, which re-checks its SHA-256; a document that fails the check is left out
-and its manifest row says so. One ``export.day`` audit event records who exported what.
+Each PDF is the consent's document of record (``services.documents.document_of_record``: the
+newest final, else refusal, else submitted, with its SHA-256, seal and consent checked). A document
+that fails is never shipped: it is left out, its manifest row names the consent and the reason, and
+it counts in ``problems``. One ``export.day`` audit event records who exported what.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from errors import DomainError
 from forms.records import Consent, Status
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
+from services.documents import DocumentRefused, Refusal, document_of_record
 
 MANIFEST_COLUMNS = (
     "consent_id",
@@ -33,9 +35,9 @@ MANIFEST_COLUMNS = (
     "document",
     "file",
     "sha256",
+    "problem",
     "note",
 )
-DOCUMENT_ORDER = ("final", "refusal", "submitted")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class DayExport:
     zip_bytes: bytes
     documents: int
     problems: int
+    left_out: tuple[tuple[str, str], ...] = ()  # (consent id, Refusal code) of each left out
 
     @property
     def filename(self) -> str:
@@ -54,18 +57,14 @@ def _iso(value: dt.datetime | None, tz) -> str:
     return value.astimezone(tz).isoformat(timespec="seconds") if value else ""
 
 
-def _latest(uow, consent: Consent):
-    """(document, note): the newest document of the preferred kind, or why there is none."""
-    from store.errors import IntegrityProblem
-
-    for kind in DOCUMENT_ORDER:
-        try:
-            doc = uow.documents.latest(consent.id, kind)
-        except IntegrityProblem as exc:
-            return None, f"NOT EXPORTED: {exc}"
-        if doc is not None:
-            return doc, ""
-    return None, "no PDF stored"
+def _of_record(ctx: AppContext, uow, consent: Consent):
+    """(document, problem code, note): the document of record, or why there is none to ship."""
+    try:
+        return document_of_record(ctx, uow, consent.id), "", ""
+    except DocumentRefused as exc:
+        if exc.reason is Refusal.NOT_ISSUED:
+            return None, "", "no PDF stored"
+        return None, exc.reason.value, f"NOT EXPORTED: {exc}"
 
 
 def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
@@ -75,10 +74,11 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(MANIFEST_COLUMNS)
-    documents = problems = 0
+    documents = 0
+    left_out: list[tuple[str, str]] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for c in sorted(consents, key=lambda c: (c.created_at, str(c.id))):
-            doc, note = _latest(uow, c)
+            doc, problem, note = _of_record(ctx, uow, c)
             name = ""
             if doc is not None:
                 name = f"{c.id}-{doc.kind}.pdf"
@@ -88,8 +88,8 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, doc.pdf)
                 documents += 1
-            elif note.startswith("NOT EXPORTED"):
-                problems += 1
+            elif problem:
+                left_out.append((str(c.id), problem))
             submitted = c.patient_signature.signed_at if c.patient_signature else None
             writer.writerow(
                 [
@@ -106,11 +106,12 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
                     doc.kind if doc else "",
                     name,
                     doc.sha256 if doc else "",
+                    problem,
                     note,
                 ]
             )
         zf.writestr("manifest.csv", manifest.getvalue().encode("utf-8"))
-    return DayExport(day, out.getvalue(), documents, problems)
+    return DayExport(day, out.getvalue(), documents, len(left_out), tuple(left_out))
 
 
 def _audit(ctx: AppContext, uow, export: DayExport, actor_id: str, role: str, session_id=None):
@@ -123,6 +124,7 @@ def _audit(ctx: AppContext, uow, export: DayExport, actor_id: str, role: str, se
             "day": export.day.isoformat(),
             "documents": export.documents,
             "problems": export.problems,
+            "left_out": [{"consent": cid, "problem": why} for cid, why in export.left_out],
         },
         session_id=session_id,
     )
