@@ -1,6 +1,6 @@
 """Render and seal N realistic consents; print median / min / max milliseconds and size.
 
-    python bench/pdf.py [-n 30] [--lang en]
+    python bench/pdf.py [-n 30] [--lang en] [--quick]
 
 Each consent is the shipped pack's full worked example (every item acknowledged, screening with
 flags and clinician reviews, patient + interpreter + nurse + clinician signatures drawn as strokes,
@@ -34,7 +34,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=30)
     parser.add_argument("--lang", default="en")
+    parser.add_argument("--quick", action="store_true", help="a small fast run (CI): -n 3")
     args = parser.parse_args()
+    if args.quick:
+        args.n = 3
 
     with tempfile.TemporaryDirectory() as data_dir:
         settings = get_settings(data_dir=Path(data_dir))

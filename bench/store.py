@@ -1,10 +1,11 @@
 """Store benchmark: submissions per second on SQLite and PostgreSQL.
 
 A submission is what the patient's "Sign and submit" writes, in one transaction: the consent
-(28 acknowledgements, 2 screening answers, patient and interpreter signatures with PNG and
-strokes), a 40 KB PDF with its SHA-256, three hash-chained audit events and the draft closed.
+(a synthetic one from forms/synthetic.py: every item of the shipped pack acknowledged, all its
+screening answers, patient and interpreter signatures with PNG and strokes), its real sealed-size
+PDF with the SHA-256, three hash-chained audit events and the draft closed.
 
-    python bench/store.py [-n 200] [--threads 4]
+    python bench/store.py [-n 200] [--threads 4] [--quick]
 
 PostgreSQL runs when CONSENT_BENCH_POSTGRES_URL or CONSENT_TEST_POSTGRES_URL is set (in a
 throwaway schema, dropped afterwards); otherwise it prints a note and skips it.
@@ -13,6 +14,7 @@ throwaway schema, dropped afterwards); otherwise it prints a note and skips it.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -24,26 +26,39 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "store")]
+sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from store_builders import T0, fake_pdf, make_consent, tiny_png  # noqa: E402
 
-from forms.records import Status  # noqa: E402
+from checklist.loader import load_library  # noqa: E402
+from forms.clinic import ClinicInfo  # noqa: E402
+from forms.pdf import render_consent_pdf  # noqa: E402
+from forms.records import Consent, Status  # noqa: E402
+from forms.synthetic import synthetic_consent  # noqa: E402
 from settings import get_settings  # noqa: E402
 from store.crypto import generate_key  # noqa: E402
 from store.db import Database, open_database  # noqa: E402
 
-PDF = fake_pdf(40_000)
-PNG = tiny_png(600, 200)
+T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
+VALUES = get_settings().placeholder_values
+PACK = load_library(VALUES, []).active("sclerotherapy", "en")
+SAMPLE, SAMPLE_AUDIT = synthetic_consent(PACK, VALUES, T0, stage="signed", png=True)
+CLINIC = ClinicInfo(name="Bench Clinic", address="1 Example Street", phone="555-0100")
+PDF = render_consent_pdf(SAMPLE, PACK, CLINIC, T0, SAMPLE_AUDIT)
+
+
+def _consent(n: int) -> Consent:
+    """A different patient each time, the same shape (copying is cheaper than drawing PNGs)."""
+    consent = SAMPLE.model_copy(deep=True)
+    consent.id = uuid.uuid4()
+    consent.patient.legal_name = f"Bench Patient {n}"
+    return consent
 
 
 def submit(db: Database, n: int) -> None:
-    consent = make_consent(name=f"Bench Patient {n}", acks=28, seed=n % 50 + 1)
+    consent = _consent(n)
     consent.move_to(Status.SUBMITTED, T0)
-    assert consent.patient_signature is not None
-    consent.patient_signature.png = PNG
     token = uuid.uuid4().hex
     with db.uow() as uow:
         uow.consents.add(consent, draft_token=token)
@@ -116,12 +131,12 @@ def postgres_url(base: str) -> Iterator[str]:
         admin.dispose()
 
 
-def bench(label: str, url: str, count: int, threads: list[int]) -> None:
+def bench(label: str, url: str, count: int, threads: list[int], warm_up: int = 30) -> None:
     for encrypted in (False, True):
         settings = get_settings(encryption_key=generate_key() if encrypted else None)
         db = open_database(url, settings=settings)
         try:
-            for i in range(30):  # warm up: connections, statement caches, WAL/file growth
+            for i in range(warm_up):  # connections, statement caches, WAL/file growth
                 submit(db, -1 - i)
             for n in threads:
                 rate = run(db, count, n)
@@ -135,18 +150,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="submissions per measurement")
     parser.add_argument("--threads", type=int, default=4, help="concurrent tablets (2nd run)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a small fast run (CI): -n 20, 2 threads"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.n, args.threads = 20, 2
+    warm_up = 3 if args.quick else 30
     threads = sorted({1, args.threads})
-    print(f"Each submission: 28 acknowledgements, 2 signatures ({len(PNG):,} B PNG each),")
+    png = SAMPLE.patient_signature.png if SAMPLE.patient_signature else b""
+    print(
+        f"Each submission: {len(SAMPLE.acknowledgements)} acknowledgements, "
+        f"{len(SAMPLE.screening)} screening answers, 2 signatures ({len(png or b''):,} B PNG each),"
+    )
     print(f"a {len(PDF):,} B PDF, 3 audit events, draft closed; one transaction.")
     with sqlite_url() as url:
-        bench("SQLite", url, args.n, threads)
+        bench("SQLite", url, args.n, threads, warm_up)
     pg = os.environ.get("CONSENT_BENCH_POSTGRES_URL") or os.environ.get("CONSENT_TEST_POSTGRES_URL")
     if not pg:
         print("PostgreSQL: skipped (set CONSENT_BENCH_POSTGRES_URL or CONSENT_TEST_POSTGRES_URL)")
         return 0
     with postgres_url(pg) as url:
-        bench("PostgreSQL", url, args.n, threads)
+        bench("PostgreSQL", url, args.n, threads, warm_up)
     return 0
 
 
