@@ -8,11 +8,13 @@ import streamlit as st
 from accounts.staff import Role
 from errors import DomainError
 from forms.meanings import ATTESTATION_STATEMENT
-from forms.records import Status
+from forms.records import FLAGS_REVIEWABLE, Status
 from services import staff as staff_svc
+from services import staff_views
 from ui import staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import format_datetime, tr
+from ui.text import shown_as_typed
 
 ctx = app_context()
 staff = staff_session.guard(ctx, Role.CLINICIAN)
@@ -22,8 +24,8 @@ done = st.session_state.pop("review_done", None)
 if done:
     st.success(done, icon=":material/check_circle:")
 try:
-    waiting = staff_svc.clinician_queue(ctx, staff)
-    today = staff_svc.nurse_queue(
+    waiting = staff_views.clinician_queue(ctx, staff)
+    today = staff_views.nurse_queue(
         ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED]
     )
 except DomainError as exc:
@@ -59,7 +61,7 @@ staff_widgets.checklist_exceptions(view)
 st.subheader(tr("staff.review.flags"))
 staff_widgets.flags(view)
 staff_widgets.all_answers(ctx, view)
-may_review = consent.status in (Status.SUBMITTED, Status.VERIFIED)
+may_review = consent.status in FLAGS_REVIEWABLE
 for flag in view.flags if may_review else ():
     with st.form(f"flag-{consent.id}-{flag.question_id}"):
         st.markdown(f"**{flag.question}**")
@@ -84,7 +86,7 @@ if consent.status is Status.VERIFIED:
     st.subheader(tr("staff.attest.title"))
     with st.form(f"attest-{consent.id}"):
         st.info(ATTESTATION_STATEMENT, icon=":material/record_voice_over:")
-        st.markdown(tr("staff.attest.sign_explain", name=staff.display_name))
+        st.markdown(tr("staff.attest.sign_explain", name=shown_as_typed(staff.display_name)))
         password = st.text_input(
             tr("staff.verify.password"), type="password", autocomplete="current-password"
         )
@@ -98,7 +100,11 @@ if consent.status is Status.VERIFIED:
 elif consent.attestation is not None:
     a = consent.attestation
     st.success(
-        tr("staff.attest.by", name=a.clinician_name, time=format_datetime(ctx, a.attested_at)),
+        tr(
+            "staff.attest.by",
+            name=shown_as_typed(a.clinician_name),
+            time=format_datetime(ctx, a.attested_at),
+        ),
         icon=":material/verified:",
     )
 elif consent.status is Status.SUBMITTED:

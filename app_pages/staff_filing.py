@@ -8,9 +8,11 @@ import streamlit as st
 from accounts.staff import Role
 from errors import DomainError
 from services import staff as staff_svc
+from services import staff_views
 from ui import staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import tr
+from ui.text import shown_as_typed
 
 ctx = app_context()
 staff = staff_session.guard(ctx, Role.FRONT_DESK)
@@ -20,7 +22,7 @@ if done:
     st.success(done, icon=":material/check_circle:")
 
 try:
-    rows = staff_svc.filing_queue(ctx, staff)
+    rows = staff_views.filing_queue(ctx, staff)
 except DomainError as exc:
     st.error(str(exc))
     st.stop()
@@ -64,7 +66,9 @@ if go:
     else:
         staff_widgets.forget_view("filing")
         st.session_state["filing_done"] = tr(
-            "staff.filing.done", name=consent.patient.legal_name, chart=chart.strip()
+            "staff.filing.done",
+            name=shown_as_typed(consent.patient.legal_name),
+            chart=shown_as_typed(chart.strip()),
         )
         st.rerun()
 

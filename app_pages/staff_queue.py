@@ -9,12 +9,12 @@ import streamlit as st
 from accounts.staff import Role
 from errors import DomainError
 from forms.records import Status
-from services import auth
-from services import staff as staff_svc
+from services import auth, staff_views
 from ui import staff_session
 from ui.resources import app_context
 from ui.staff_session import format_time, tr
 from ui.staff_widgets import remember, status_text
+from ui.text import shown_as_typed
 
 REFRESH = dt.timedelta(seconds=15)
 FILTERS = {
@@ -33,7 +33,7 @@ staff = staff_session.guard(ctx, Role.NURSE, Role.CLINICIAN)
 st.title(tr("staff.queue.title"))
 
 
-def open_consent(row: staff_svc.QueueRow) -> None:
+def open_consent(row: staff_views.QueueRow) -> None:
     remember(row)
     target = (
         "app_pages/staff_verify.py" if staff.has(Role.NURSE) else "app_pages/staff_clinician.py"
@@ -47,7 +47,7 @@ def queue(choice: str | None) -> None:
     if current is None or auth.is_expired(ctx, current):
         st.rerun(scope="app")  # the full run signs an idle session out; no refresh of PHI
     try:
-        rows = staff_svc.nurse_queue(ctx, staff, statuses=FILTERS.get(choice or ""))
+        rows = staff_views.nurse_queue(ctx, staff, statuses=FILTERS.get(choice or ""))
     except DomainError as exc:
         st.error(str(exc))
         return
@@ -60,7 +60,7 @@ def queue(choice: str | None) -> None:
         with st.container(border=True):
             top, button = st.columns([3, 1], vertical_alignment="center")
             top.markdown(
-                f"**{row.patient_name}** · {tr('staff.consent.dob')} {row.date_of_birth:%Y-%m-%d}"
+                f"**{shown_as_typed(row.patient_name)}** · {tr('staff.consent.dob')} {row.date_of_birth:%Y-%m-%d}"
                 f" · {status_text(row.status)}"
             )
             facts = []

@@ -7,8 +7,9 @@ import streamlit as st
 
 from accounts.staff import Role
 from errors import DomainError
-from forms.records import Status
+from forms.records import TIMEOUT_WINDOW, Status, checklist_gaps
 from services import staff as staff_svc
+from services import staff_views
 from ui import staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import format_datetime, tr
@@ -21,7 +22,7 @@ staff = staff_session.guard(ctx, Role.NURSE)
 st.title(tr("staff.verify.title"))
 
 try:
-    rows = staff_svc.nurse_queue(
+    rows = staff_views.nurse_queue(
         ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED]
     )
 except DomainError as exc:
@@ -90,7 +91,7 @@ if consent.status is Status.SUBMITTED:
             )
             answers[item.id] = (choice, note)
         st.divider()
-        st.markdown(tr("staff.verify.sign_explain", name=staff.display_name))
+        st.markdown(tr("staff.verify.sign_explain", name=shown_as_typed(staff.display_name)))
         password = st.text_input(
             tr("staff.verify.password"),
             type="password",
@@ -100,8 +101,7 @@ if consent.status is Status.SUBMITTED:
         submitted = st.form_submit_button(
             tr("staff.verify.button"), type="primary", disabled=blocked, icon=":material/draw:"
         )
-    missing = [i.text for i in view.staff_pack.nurse_checklist if not answers[i.id][0]]
-    noes, unexplained = staff_svc.checklist_gaps(view.staff_pack, answers)
+    missing, noes, unexplained = checklist_gaps(view.staff_pack, answers)
     if submitted and missing:
         not_done("staff.verify.missing", missing)
     elif submitted and noes:
@@ -127,19 +127,19 @@ elif consent.nurse_verification is not None:
     st.success(
         tr(
             "staff.verify.verified_by",
-            name=nv.nurse_name,
+            name=shown_as_typed(nv.nurse_name),
             time=format_datetime(ctx, nv.verified_at),
         ),
         icon=":material/verified:",
     )
 
-if consent.status in (Status.VERIFIED, Status.ATTESTED):
+if consent.status in TIMEOUT_WINDOW:
     st.subheader(tr("staff.timeout.title"))
     if consent.timeout is not None:
         st.success(
             tr(
                 "staff.timeout.done",
-                name=consent.timeout.by_name,
+                name=shown_as_typed(consent.timeout.by_name),
                 time=format_datetime(ctx, consent.timeout.performed_at),
             ),
             icon=":material/timer:",

@@ -18,6 +18,7 @@ from language.i18n import t
 from services import auth
 from services.auth import StaffSession
 from services.context import AppContext
+from ui.text import shown_as_typed
 
 KEY = "staff_session"
 NOTICE = "staff_notice"  # a message for the sign-in page (signed out, idle logoff)
@@ -202,7 +203,7 @@ def guard(ctx: AppContext, *roles: Role) -> StaffSession:
         st.page_link(SIGN_IN_PATH, label=tr("staff.guard.go_sign_in"), icon=":material/login:")
         st.stop()
     if roles and not any(staff.has(r) for r in roles):
-        st.error(tr("staff.guard.not_allowed", name=staff.display_name))
+        st.error(tr("staff.guard.not_allowed", name=shown_as_typed(staff.display_name)))
         st.stop()
     idle_watch(ctx)
     return staff
@@ -212,7 +213,7 @@ def sidebar(staff: StaffSession) -> None:
     """Who is signed in, and the role's menu (page links, so it does not depend on the
     client.showSidebarNavigation setting the kiosk turns off)."""
     with st.sidebar:
-        st.markdown(f"**{staff.display_name}**  \n{staff.role_names}")
+        st.markdown(f"**{shown_as_typed(staff.display_name)}**  \n{staff.role_names}")
         section = None
         for p in PAGES:
             if not any(staff.has(r) for r in p.roles):

@@ -6,14 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from checklist.models import FlagLevel
+from checklist.sites import site_label
 from errors import DomainError
-from forms.records import Status
-from services import documents
-from services import staff as staff_svc
+from forms.records import STATUS_LABELS, Status
+from services import documents, staff_views
 from services.auth import StaffSession
 from services.context import AppContext
-from services.staff import ConsentView, QueueRow
-from ui.staff_session import format_datetime, tr
+from services.staff_views import ConsentView, QueueRow
+from ui.staff_session import STAFF_LANG, format_datetime, tr
 from ui.text import shown_as_typed
 
 SELECTED = "selected_consent"  # session key: the consent id chosen on the queue
@@ -32,14 +32,14 @@ STATUS_COLOR = {
 
 def status_text(status: Status) -> str:
     """A coloured badge (no emoji: clinic PCs may lack an emoji font)."""
-    return f":{STATUS_COLOR[status]}-badge[{staff_svc.STATUS_LABELS[status]}]"
+    return f":{STATUS_COLOR[status]}-badge[{STATUS_LABELS[status]}]"
 
 
 def row_label(row: QueueRow) -> str:
     flags = f" · STOP flags: {row.stop_flags}" if row.stop_flags else ""
     return (
         f"{row.patient_name} · born {row.date_of_birth:%Y-%m-%d} · "
-        f"{staff_svc.STATUS_LABELS[row.status]}{flags}"
+        f"{STATUS_LABELS[row.status]}{flags}"
     )
 
 
@@ -76,7 +76,9 @@ def pick_consent(rows: list[QueueRow], *, key: str, label: str) -> QueueRow | No
     else:
         desired = None
         st.info(
-            tr("staff.pick.not_here", who=st.session_state.get(SELECTED_WHO) or "—"),
+            tr(
+                "staff.pick.not_here", who=shown_as_typed(st.session_state.get(SELECTED_WHO) or "—")
+            ),
             icon=":material/info:",
         )
     # Set through session state, not by dropping the key: only then is the browser told, and
@@ -118,7 +120,7 @@ def current_view(ctx: AppContext, staff: StaffSession, consent_id, page: str) ->
     key = f"view-{page}"
     view = st.session_state.get(key)
     if not isinstance(view, ConsentView) or str(view.consent.id) != str(consent_id):
-        view = staff_svc.open_consent(ctx, staff, consent_id)
+        view = staff_views.open_consent(ctx, staff, consent_id)
         st.session_state[key] = view
     return view
 
@@ -151,7 +153,9 @@ def done_message(view: ConsentView, message: str) -> str:
     """A confirmation that names the patient it was for."""
     p = view.consent.patient
     return tr(
-        "staff.done_for", who=f"{p.legal_name} (born {p.date_of_birth:%Y-%m-%d})", message=message
+        "staff.done_for",
+        who=f"{shown_as_typed(p.legal_name)} (born {p.date_of_birth:%Y-%m-%d})",
+        message=message,
     )
 
 
@@ -187,12 +191,16 @@ def header(ctx: AppContext, view: ConsentView) -> None:
     c = view.consent
     with st.container(border=True):
         left, right = st.columns([3, 2])
-        left.markdown(f"### {c.patient.legal_name}")
+        left.markdown(f"### {shown_as_typed(c.patient.legal_name)}")
         left.markdown(
             f"{tr('staff.consent.dob')}: **{c.patient.date_of_birth:%Y-%m-%d}**"
-            + (f" · {tr('staff.consent.mrn')}: **{c.patient.mrn}**" if c.patient.mrn else "")
+            + (
+                f" · {tr('staff.consent.mrn')}: **{shown_as_typed(c.patient.mrn)}**"
+                if c.patient.mrn
+                else ""
+            )
         )
-        left.markdown(f"{c.procedure} · **{c.site}**")
+        left.markdown(f"{c.procedure} · **{shown_as_typed(site_label(c.site, STAFF_LANG))}**")
         right.markdown(f"**{status_text(c.status)}**")
         signed = c.patient_signature.signed_at if c.patient_signature else None
         right.caption(
@@ -201,11 +209,17 @@ def header(ctx: AppContext, view: ConsentView) -> None:
             f"{tr('staff.consent.pack')} {c.pack.version}"
         )
         if c.interpreter:
-            right.caption(f"{tr('staff.consent.interpreter')}: {c.interpreter.name_or_id}")
+            right.caption(
+                f"{tr('staff.consent.interpreter')}: {shown_as_typed(c.interpreter.name_or_id)}"
+                f" · {shown_as_typed(c.interpreter.language)}"
+            )
         if c.on_hold:
-            st.warning(tr("staff.consent.on_hold", reason=c.on_hold), icon=":material/pause:")
+            st.warning(
+                tr("staff.consent.on_hold", reason=shown_as_typed(c.on_hold)),
+                icon=":material/pause:",
+            )
         if c.error_reason:
-            st.error(tr("staff.consent.in_error", reason=c.error_reason))
+            st.error(tr("staff.consent.in_error", reason=shown_as_typed(c.error_reason)))
 
 
 def flags(view: ConsentView) -> None:
@@ -222,7 +236,7 @@ def flags(view: ConsentView) -> None:
             text += "  \n" + tr(
                 "staff.flags.reviewed",
                 decision=f.review.decision,
-                name=f.review.by_name,
+                name=shown_as_typed(f.review.by_name),
                 note=shown_as_typed(f.review.note),
             )
         if f.level is FlagLevel.STOP and f.open:
@@ -236,7 +250,7 @@ def flags(view: ConsentView) -> None:
 def checklist_exceptions(view: ConsentView) -> None:
     """Checklist items the nurse marked N/A, with the reason: shown wherever the consent is
     opened after verification, so the clinician sees them before attesting and the team before
-    the time-out. (A "No" cannot be verified: services.staff.checklist_gaps.)"""
+    the time-out. (A "No" cannot be verified: forms.records.checklist_gaps.)"""
     nv = view.consent.nurse_verification
     if nv is None:
         return
@@ -250,7 +264,7 @@ def checklist_exceptions(view: ConsentView) -> None:
         for a in marked
     ]
     st.warning(
-        tr("staff.checklist.exceptions", name=nv.nurse_name, count=len(marked))
+        tr("staff.checklist.exceptions", name=shown_as_typed(nv.nurse_name), count=len(marked))
         + "\n"
         + "\n".join(lines),
         icon=":material/report:",
@@ -336,7 +350,8 @@ def all_answers(ctx: AppContext, view: ConsentView) -> None:
                 items=len(view.pack.item_ids()),
                 photos=tr(photo[c.photo_consent]),
                 interpreter=(
-                    f"{c.interpreter.name_or_id} ({c.interpreter.language}, {c.interpreter.mode})"
+                    f"{shown_as_typed(c.interpreter.name_or_id)}"
+                    f" ({shown_as_typed(c.interpreter.language)}, {c.interpreter.mode})"
                     if c.interpreter
                     else tr("staff.answers.none")
                 ),
