@@ -9,7 +9,7 @@ import streamlit as st
 
 from checklist.sites import SITE_CHOICES, site_label
 from errors import DomainError
-from services import consent, drafts
+from services import drafts, handoff
 from ui import staff_session
 from ui.resources import app_context
 from ui.staff_session import ALL, STAFF_LANG, tr
@@ -52,7 +52,7 @@ if go:
     if appt_day and appt_time:
         appointment = dt.datetime.combine(appt_day, appt_time, ctx.settings.tz)
     try:
-        token = consent.prefill_draft(
+        token = handoff.prefill_draft(
             ctx,
             staff=staff,
             legal_name=name.strip() or None,

@@ -13,5 +13,10 @@ SITE_CHOICES: tuple[str, ...] = ("left_leg", "right_leg", "both_legs")
 
 
 def site_label(site: str, lang: str) -> str:
-    """``site`` in ``lang``'s words; anything that is not a known code is shown as recorded."""
+    """``site`` in ``lang``'s words; anything that is not a known code is shown as recorded.
+
+    New records hold a code (services.consent refuses anything else). A consent stored before
+    codes held words: migration 0002 turned the catalog's own labels into codes, so what is left
+    is a staff member's free text ("Left leg, below knee"), kept and shown as it was recorded,
+    never guessed into a code."""
     return t(lang, f"patient.site.{site}") if site in SITE_CHOICES else site

@@ -3,17 +3,15 @@
 Every function takes the AppContext and saves the draft under its resume token in one unit of work
 (``services.drafts.update``), so the page stays a thin description of the screen. Rules of the
 flow live in ``checklist.flow``; messages come from the catalog in the patient's language. The idle
-timeout is ``services.idle``; signing and the consent record are ``services.submission``.
+timeout is ``services.idle``; signing and the consent record are ``services.submission``; a
+draft staff start for a patient is ``services.handoff``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import uuid
 from collections.abc import Mapping
 
-from accounts.staff import StaffUser
 from checklist import flow
 from checklist import text as text_rules
 from checklist.flow import DraftInterpreter, DraftQuestion, DraftState, FlowError
@@ -22,31 +20,17 @@ from checklist.sites import SITE_CHOICES
 from errors import DomainError
 from language.i18n import t
 from services.context import AppContext
-from services.drafts import PATIENT, languages, load_draft, pack_of, ttl, update
+from services.drafts import (
+    PATIENT,
+    check_language,
+    load_draft,
+    new_state,
+    open_draft,
+    pack_of,
+    update,
+)
 from services.drafts import lang_of as _lang
 from services.drafts import now as _now
-
-TOKEN_BYTES = 24  # 192 random bits; the token says nothing about the patient
-
-
-def _new_state(ctx: AppContext, now: dt.datetime, language: str | None) -> DraftState:
-    state = DraftState(
-        session_id=secrets.token_hex(16),
-        consent_id=str(uuid.uuid4()),
-        created_at=now,
-        last_activity=now,
-    )
-    if language:
-        _check_language(ctx, language)
-        state.language = language
-        state.pack_version = ctx.active_pack(language).version
-    return state
-
-
-def _check_language(ctx: AppContext, language: str) -> None:
-    if language not in languages(ctx):
-        raise DomainError(t("en", "patient.error.language"))
-
 
 # --- starting ----------------------------------------------------------------------------
 
@@ -54,76 +38,10 @@ def _check_language(ctx: AppContext, language: str) -> None:
 def start_consent(ctx: AppContext, *, language: str | None = None) -> str:
     """Open a new draft on the tablet; returns the resume token for the URL."""
     now = _now(ctx)
-    state = _new_state(ctx, now, language)
+    state = new_state(ctx, now, language)
     if language:
         state = flow.go_next(state, pack_of(ctx, state), now)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    with ctx.database.uow() as uow:
-        uow.drafts.save(token, state.to_dict(), now, ttl(ctx))
-        uow.audit.append(
-            at=now,
-            actor_id=PATIENT,
-            actor_role=PATIENT,
-            action="consent.started",
-            consent_id=state.consent_id,
-            new={"language": state.language},
-            session_id=state.session_id,
-        )
-        uow.commit()
-    return token
-
-
-def prefill_draft(
-    ctx: AppContext,
-    *,
-    staff: StaffUser,
-    legal_name: str | None = None,
-    date_of_birth: dt.date | None = None,
-    mrn: str | None = None,
-    site: str | None = None,
-    appointment_at: dt.datetime | None = None,
-    language: str | None = None,
-) -> str:
-    """Staff start a consent for a patient and hand over the tablet; the patient confirms."""
-    now = _now(ctx)
-    if legal_name is not None or date_of_birth is not None:
-        problems = flow.patient_detail_problems(
-            legal_name or "",
-            date_of_birth,
-            mrn,
-            now.astimezone(ctx.settings.tz).date(),
-            require_mrn=ctx.settings.require_mrn,
-            mrn_pattern=ctx.settings.mrn_pattern,
-        )
-        if problems:
-            raise DomainError(" ".join(t(language or "en", k) for k in problems))
-    state = _new_state(ctx, now, language)
-    site = (site or "").strip()
-    if site and site not in SITE_CHOICES:  # codes are stored; the words are the screens' job
-        raise DomainError(t(language or "en", "patient.missing.site"))
-    state.legal_name = text_rules.clean_name(legal_name or "")
-    state.date_of_birth = date_of_birth
-    state.mrn = (mrn or "").strip() or None
-    state.site = site
-    state.appointment_at = appointment_at
-    state.prefilled_by = staff.id
-    if language:  # the patient starts at "are these your details?"
-        state = flow.go_next(state, pack_of(ctx, state), now)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    role = sorted(r.value for r in staff.roles)[0] if staff.roles else "staff"
-    with ctx.database.uow() as uow:
-        uow.drafts.save(token, state.to_dict(), now, ttl(ctx))
-        uow.audit.append(
-            at=now,
-            actor_id=str(staff.id),
-            actor_role=role,
-            action="consent.started",
-            consent_id=state.consent_id,
-            new={"prefilled": True, "language": state.language},
-            session_id=state.session_id,
-        )
-        uow.commit()
-    return token
+    return open_draft(ctx, state, now, actor=(PATIENT, PATIENT), new={"language": state.language})
 
 
 # --- each step ---------------------------------------------------------------------------
@@ -131,7 +49,7 @@ def prefill_draft(
 
 def choose_language(ctx: AppContext, token: str | None, language: str) -> str:
     """The first screen: a new draft in that language (or a language change), then go on."""
-    _check_language(ctx, language)
+    check_language(ctx, language)
     if not load_draft(ctx, token):
         return start_consent(ctx, language=language)
 
@@ -152,7 +70,7 @@ def _switch(ctx: AppContext, state: DraftState, language: str) -> DraftState:
 
 def set_language(ctx: AppContext, token: str, language: str) -> DraftState:
     """Switch language mid-flow; every answer is kept (packs share their ids)."""
-    _check_language(ctx, language)
+    check_language(ctx, language)
     return update(ctx, token, lambda s, _p, _n: _switch(ctx, s, language))
 
 

@@ -1,15 +1,19 @@
 """The patient's draft under its resume token: load, save, and one step's transaction.
 
 Shared by the patient's use cases (``services.consent`` for each screen's step, ``services.idle``
-for the idle timeout, ``services.submission`` for signing): the token check, the draft's time to
-live, the pack a draft is pinned to, and ``update`` (load, apply one change, save).
+for the idle timeout, ``services.submission`` for signing, ``services.handoff`` for staff): a new
+draft and its token, the token check, the draft's time to live, the pack a draft is pinned to,
+and ``update`` (load, apply one change, save).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from checklist.flow import DraftState, FlowError
 from checklist.models import Pack
@@ -18,6 +22,7 @@ from language.i18n import t
 from services.context import AppContext
 
 PATIENT = "patient"
+TOKEN_BYTES = 24  # 192 random bits; the token says nothing about the patient
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
 
 
@@ -48,6 +53,46 @@ def pack_of(ctx: AppContext, state: DraftState) -> Pack:
         except KeyError:
             pass  # a language without that version: fall back to the active one below
     return ctx.library.active(state.pack_id, lang, ctx.settings.active_versions)
+
+
+def check_language(ctx: AppContext, language: str) -> None:
+    if language not in languages(ctx):
+        raise DomainError(t("en", "patient.error.language"))
+
+
+def new_state(ctx: AppContext, at: dt.datetime, language: str | None) -> DraftState:
+    """A fresh draft, pinned to the active pack of ``language`` when one is chosen already."""
+    state = DraftState(
+        session_id=secrets.token_hex(16),
+        consent_id=str(uuid.uuid4()),
+        created_at=at,
+        last_activity=at,
+    )
+    if language:
+        check_language(ctx, language)
+        state.language = language
+        state.pack_version = ctx.active_pack(language).version
+    return state
+
+
+def open_draft(
+    ctx: AppContext, state: DraftState, at: dt.datetime, *, actor: tuple[str, str], new: Any
+) -> str:
+    """Save a new draft under a fresh resume token, audited as ``consent.started``."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with ctx.database.uow() as uow:
+        uow.drafts.save(token, state.to_dict(), at, ttl(ctx))
+        uow.audit.append(
+            at=at,
+            actor_id=actor[0],
+            actor_role=actor[1],
+            action="consent.started",
+            consent_id=state.consent_id,
+            new=new,
+            session_id=state.session_id,
+        )
+        uow.commit()
+    return token
 
 
 def valid_token(token: str | None) -> bool:

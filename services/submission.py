@@ -1,14 +1,12 @@
-"""Signing: the pad's ink read safely, the consent record built from a finished draft, submit.
+"""Signing: the consent record built from a finished draft, and submit.
 
-``submit`` is one transaction: build the record (``to_consent``, pure), store it with its sealed
-PDF, close the draft. The pad's strokes and PNG arrive from the browser and are parsed here, never
-trusted (``parse_strokes``, ``decode_png``).
+``submit`` is one transaction: check the ink and the name, build the record (``to_consent``,
+pure), store it with its sealed PDF, close the draft. The pad's strokes and PNG are parsed by
+``services.ink``, never trusted.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import uuid
 from typing import Any, Literal
@@ -24,82 +22,19 @@ from forms.record_parts import (
     Interpreter,
     PackRef,
     Patient,
-    Point,
     ScreeningAnswer,
     Signature,
     SignerRole,
-    Stroke,
 )
 from forms.records import Consent, Status
 from language.i18n import t
+from services import ink
 from services.context import AppContext
 from services.drafts import PATIENT, expired, lang_of, pack_of, valid_token
 from services.drafts import now as _now
+from services.ink import decode_png, parse_strokes
 
-MAX_POINTS = 20_000  # a long signature has a few thousand; more is not a finger
-MAX_PNG_BYTES = 2_000_000
 Decision = Literal["consent", "decline"]
-
-
-def parse_strokes(raw: Any) -> list[list[dict[str, float]]]:
-    """The pad's strokes as plain numbers; anything malformed is dropped, never trusted."""
-    out: list[list[dict[str, float]]] = []
-    count = 0
-    for stroke in raw if isinstance(raw, list) else []:
-        points = []
-        for p in stroke if isinstance(stroke, list) else []:
-            if not isinstance(p, dict):
-                continue
-            try:
-                x, y, tm = float(p["x"]), float(p["y"]), float(p.get("t", 0))
-            except (KeyError, TypeError, ValueError):
-                continue
-            if all(v == v and abs(v) < 1e9 for v in (x, y, tm)):  # no NaN or huge
-                points.append({"x": x, "y": y, "t": tm})
-        count += len(points)
-        if count > MAX_POINTS:
-            break
-        if points:
-            out.append(points)
-    return out
-
-
-def decode_png(data_url: str | None) -> bytes | None:
-    if not data_url or not isinstance(data_url, str):
-        return None
-    prefix = "data:image/png;base64,"
-    if not data_url.startswith(prefix) or len(data_url) > MAX_PNG_BYTES * 4 // 3 + 100:
-        return None
-    try:
-        png = base64.b64decode(data_url[len(prefix) :], validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return png if png.startswith(b"\x89PNG\r\n\x1a\n") else None
-
-
-def _signature(
-    *,
-    role: SignerRole,
-    name: str,
-    meaning: str,
-    strokes: list[list[dict[str, float]]],
-    png: bytes | None,
-    pad_width: float,
-    now: dt.datetime,
-    device_id: str,
-) -> Signature:
-    return Signature(
-        role=role,
-        printed_name=name,
-        meaning=meaning,
-        signed_at=now,
-        strokes=[
-            Stroke(points=[Point(x=p["x"], y=p["y"], t=int(p["t"])) for p in s]) for s in strokes
-        ],
-        png=png,
-        ink=flow.ink_in_widths(strokes, pad_width),
-        device_id=device_id,
-    )
 
 
 def to_consent(
@@ -284,7 +219,7 @@ def _build(
             )
     if messages or image is None:
         raise DomainError("\n\n".join(messages))
-    signature = _signature(
+    signature = ink.signature(
         role=SignerRole.PATIENT,
         name=state.legal_name,
         meaning=pack.signature_meaning if decision == "consent" else pack.refusal_meaning,
@@ -296,7 +231,7 @@ def _build(
     )
     interpreter_sig = None
     if with_interpreter and i_png is not None:
-        interpreter_sig = _signature(
+        interpreter_sig = ink.signature(
             role=SignerRole.INTERPRETER,
             name=with_interpreter.name_or_id,
             meaning=t(lang, INTERPRETER_KEY),

@@ -17,7 +17,7 @@ from errors import DomainError
 from forms.records import Status
 from language.i18n import t
 from services import consent as svc
-from services import drafts, idle, submission
+from services import drafts, handoff, idle, submission
 from services.clock import FixedClock
 from services.context import AppContext
 
@@ -186,7 +186,7 @@ def test_prefill_by_staff_then_patient_confirms(ctx: AppContext, clock: FixedClo
         password_hash="x",
         created_at=clock.now(),
     )
-    token = svc.prefill_draft(
+    token = handoff.prefill_draft(
         ctx,
         staff=nurse,
         legal_name="Ana  Núñez",
@@ -204,9 +204,9 @@ def test_prefill_by_staff_then_patient_confirms(ctx: AppContext, clock: FixedClo
     assert not state.details_confirmed
     # The site is a code (the handoff screen offers the three); words would be stored as words.
     with pytest.raises(DomainError, match="which leg"):
-        svc.prefill_draft(ctx, staff=nurse, site="Left great saphenous", language="en")
+        handoff.prefill_draft(ctx, staff=nurse, site="Left great saphenous", language="en")
     with pytest.raises(DomainError):
-        svc.prefill_draft(ctx, staff=nurse, legal_name="Ana", date_of_birth=dt.date(2030, 1, 1))
+        handoff.prefill_draft(ctx, staff=nurse, legal_name="Ana", date_of_birth=dt.date(2030, 1, 1))
 
 
 def test_decline_needs_the_information_first(ctx: AppContext) -> None:
