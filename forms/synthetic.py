@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from checklist.flow import ink_length
+from checklist.identity import ink_length
 from checklist.models import Answer, Pack
 from forms.meanings import INTERPRETER_KEY
 from forms.record_parts import (

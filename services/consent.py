@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from checklist import flow
+from checklist import flow, identity
 from checklist import text as text_rules
 from checklist.flow import DraftInterpreter, DraftQuestion, DraftState, FlowError
 from checklist.models import Answer, Pack
@@ -97,7 +97,7 @@ def confirm_details(
     site: str,
 ) -> DraftState:
     def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
-        problems = flow.patient_detail_problems(
+        problems = identity.patient_detail_problems(
             legal_name,
             date_of_birth,
             mrn,

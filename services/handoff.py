@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from accounts.staff import StaffUser
-from checklist import flow
+from checklist import flow, identity
 from checklist import text as text_rules
 from checklist.sites import SITE_CHOICES
 from errors import DomainError
@@ -33,7 +33,7 @@ def prefill_draft(
     """Staff start a consent for a patient and hand over the tablet; the patient confirms."""
     now = clock_now(ctx)
     if legal_name is not None or date_of_birth is not None:
-        problems = flow.patient_detail_problems(
+        problems = identity.patient_detail_problems(
             legal_name or "",
             date_of_birth,
             mrn,

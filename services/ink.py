@@ -11,7 +11,7 @@ import binascii
 import datetime as dt
 from typing import Any
 
-from checklist import flow
+from checklist import identity
 from forms.record_parts import Point, Signature, SignerRole, Stroke
 
 MAX_POINTS = 20_000  # a long signature has a few thousand; more is not a finger
@@ -74,6 +74,6 @@ def signature(
             Stroke(points=[Point(x=p["x"], y=p["y"], t=int(p["t"])) for p in s]) for s in strokes
         ],
         png=png,
-        ink=flow.ink_in_widths(strokes, pad_width),
+        ink=identity.ink_in_widths(strokes, pad_width),
         device_id=device_id,
     )

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from checklist import flow
+from checklist import flow, identity
 from checklist.flow import DraftState
 from checklist.models import Pack
 from errors import DomainError
@@ -203,7 +203,7 @@ def _build(
     clean = parse_strokes(strokes)
     image = decode_png(png)
     # Every problem at once (empty name and no signature: both said), one per line.
-    problems = flow.sign_problems(typed_name or "", state.legal_name, clean, pad_width)
+    problems = identity.sign_problems(typed_name or "", state.legal_name, clean, pad_width)
     if image is None and not any(k.startswith("patient.sign.ink_") for k in problems):
         problems.append("patient.sign.ink_empty")
     messages = [t(lang, key) for key in problems]
@@ -211,7 +211,7 @@ def _build(
     i_strokes = parse_strokes(interpreter_strokes) if with_interpreter else []
     i_png = decode_png(interpreter_png) if with_interpreter else None
     if with_interpreter:
-        i_problem = flow.ink_problem(i_strokes, pad_width)
+        i_problem = identity.ink_problem(i_strokes, pad_width)
         if i_problem or i_png is None:
             messages.append(
                 t(lang, "patient.interpreter.sign_problem")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checklist import flow
+from checklist import identity
 from checklist.text import MAX_NAME, clean_note, name_problem
 from language.dates import format_date, format_date_with_iso, format_datetime, format_time
 from language.i18n import catalog
@@ -46,7 +46,7 @@ HIDDEN = [
 @pytest.mark.parametrize("ch", HIDDEN, ids=[f"U+{ord(c):04X}" for c in HIDDEN])
 def test_a_name_with_a_hidden_or_bidi_character_is_refused(ch: str) -> None:
     assert name_problem(f"Ana{ch} Núñez") == "patient.details.name_invalid"
-    assert flow.name_problem(f"Ana Núñez{ch}") == "patient.details.name_invalid"
+    assert identity.name_problem(f"Ana Núñez{ch}") == "patient.details.name_invalid"
     # an interpreter's name or ID goes through the same rule
     assert name_problem(f"ID {ch}4521", legal=False) == "patient.details.name_invalid"
 
@@ -129,16 +129,16 @@ def test_no_bidi_or_control_character_survives_in_a_note(text: str) -> None:
     "today", [dt.date(2026, 11, 23), dt.date(2028, 2, 29), dt.date(2027, 1, 1)]
 )
 def test_the_year_list_runs_from_this_year_to_the_oldest_acceptable_year(today: dt.date) -> None:
-    years = flow.birth_years(today)
-    oldest = flow.oldest_birth_date(today)
+    years = identity.birth_years(today)
+    oldest = identity.oldest_birth_date(today)
     assert years[0] == today.year and years == sorted(years, reverse=True)
-    assert years[-1] == oldest.year == today.year - flow.MAX_AGE_YEARS
+    assert years[-1] == oldest.year == today.year - identity.MAX_AGE_YEARS
     # every offered year holds a date the rule accepts, and the year before it holds none
     ok = dict(name="Ana Núñez", mrn=None, today=today, require_mrn=False, mrn_pattern=".*")
-    assert flow.patient_detail_problems(date_of_birth=dt.date(years[-1], 12, 31), **ok) == []
-    assert flow.patient_detail_problems(date_of_birth=oldest, **ok) == []
+    assert identity.patient_detail_problems(date_of_birth=dt.date(years[-1], 12, 31), **ok) == []
+    assert identity.patient_detail_problems(date_of_birth=oldest, **ok) == []
     before = oldest - dt.timedelta(days=1)
-    assert flow.patient_detail_problems(date_of_birth=before, **ok) == [
+    assert identity.patient_detail_problems(date_of_birth=before, **ok) == [
         "patient.details.dob_too_old"
     ]
 
@@ -153,19 +153,19 @@ def _squiggle() -> list[list[dict[str, float]]]:
 
 
 def test_an_empty_name_and_no_signature_are_both_reported() -> None:
-    assert flow.sign_problems("", "Ana Núñez", [], 600) == [
+    assert identity.sign_problems("", "Ana Núñez", [], 600) == [
         "patient.sign.name_empty",
         "patient.sign.ink_empty",
     ]
-    assert flow.sign_problems("Bob", "Ana Núñez", None, 600) == [
+    assert identity.sign_problems("Bob", "Ana Núñez", None, 600) == [
         "patient.sign.name_mismatch",
         "patient.sign.ink_empty",
     ]
-    assert flow.sign_problems("Ana\u2066 Núñez", "Ana Núñez", [], 600)[0] == (
+    assert identity.sign_problems("Ana\u2066 Núñez", "Ana Núñez", [], 600)[0] == (
         "patient.sign.name_invalid"
     )
-    assert flow.sign_problems("", "Ana Núñez", _squiggle(), 600) == ["patient.sign.name_empty"]
-    assert flow.sign_problems(" ana  núñez ", "Ana Núñez", _squiggle(), 600) == []
+    assert identity.sign_problems("", "Ana Núñez", _squiggle(), 600) == ["patient.sign.name_empty"]
+    assert identity.sign_problems(" ana  núñez ", "Ana Núñez", _squiggle(), 600) == []
 
 
 # --- dates and times ----------------------------------------------------------------------

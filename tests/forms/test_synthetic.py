@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from pdf_helpers import T0, VALUES
 
-from checklist import flow
+from checklist import identity
 from forms.meanings import (
     ATTESTATION_STATEMENT,
     CLINICIAN_ATTESTED,
@@ -29,7 +29,7 @@ from language.i18n import t
 @pytest.mark.parametrize("seed", range(6))
 def test_synthetic_signature_passes_the_patient_flow_checks(seed: int) -> None:
     strokes = synthetic_strokes(seed)
-    assert flow.ink_problem(pad_strokes(strokes), PAD[0]) is None
+    assert identity.ink_problem(pad_strokes(strokes), PAD[0]) is None
     assert strokes_png(strokes).startswith(b"\x89PNG\r\n\x1a\n")
 
 

@@ -9,7 +9,7 @@ from flow_helpers import scribble
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checklist import flow
+from checklist import identity
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -25,7 +25,7 @@ TODAY = dt.date(2026, 11, 23)
     ],
 )
 def test_names_match_ignoring_case_spaces_and_unicode_form(typed: str, legal: str) -> None:
-    assert flow.name_matches(typed, legal)
+    assert identity.name_matches(typed, legal)
 
 
 @pytest.mark.parametrize(
@@ -38,18 +38,18 @@ def test_names_match_ignoring_case_spaces_and_unicode_form(typed: str, legal: st
     ],
 )
 def test_names_that_differ_do_not_match(typed: str, legal: str) -> None:
-    assert not flow.name_matches(typed, legal)
+    assert not identity.name_matches(typed, legal)
 
 
 @given(st.text(min_size=1, max_size=60).filter(lambda s: s.strip()))
 def test_any_name_matches_itself_retyped_in_capitals_with_spaces(name: str) -> None:
-    assert flow.name_matches("  " + name.upper().replace(" ", "  ") + " ", name) == (
-        flow.normalise_name(name.upper()) == flow.normalise_name(name)
+    assert identity.name_matches("  " + name.upper().replace(" ", "  ") + " ", name) == (
+        identity.normalise_name(name.upper()) == identity.normalise_name(name)
     )
 
 
 def problems(name="Ana Núñez", dob=dt.date(1958, 3, 14), mrn=None, require_mrn=False):
-    return flow.patient_detail_problems(
+    return identity.patient_detail_problems(
         name, dob, mrn, TODAY, require_mrn=require_mrn, mrn_pattern=r"[A-Z0-9-]{4,20}"
     )
 
@@ -92,7 +92,7 @@ def test_every_detail_message_exists_in_both_languages() -> None:
 
 
 def test_a_real_signature_has_enough_ink() -> None:
-    assert flow.ink_problem(scribble(600), 600) is None
+    assert identity.ink_problem(scribble(600), 600) is None
 
 
 @pytest.mark.parametrize(
@@ -129,10 +129,11 @@ def test_a_real_signature_has_enough_ink() -> None:
     ],
 )
 def test_trivial_signatures_are_refused(strokes, key: str) -> None:
-    assert flow.ink_problem(strokes, 600) == key
+    assert identity.ink_problem(strokes, 600) == key
 
 
 def test_ink_is_measured_in_pad_widths() -> None:
     assert (
-        flow.ink_in_widths([[{"x": 0, "y": 0, "t": 0}, {"x": 300, "y": 400, "t": 1}]], 500) == 1.0
+        identity.ink_in_widths([[{"x": 0, "y": 0, "t": 0}, {"x": 300, "y": 400, "t": 1}]], 500)
+        == 1.0
     )

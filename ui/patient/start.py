@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from checklist import flow
+from checklist import identity
 from checklist.flow import DraftState
 from checklist.models import Pack
 from checklist.sites import SITE_CHOICES, site_label
@@ -79,7 +79,7 @@ def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -
     st.header(t(lang, "patient.details.title"), anchor=False)
     st.write(t(lang, "patient.details.intro"))
     today = ctx.clock.now().astimezone(ctx.settings.tz).date()
-    years = flow.birth_years(today)  # from the 120-year rule itself: no year it refuses
+    years = identity.birth_years(today)  # from the 120-year rule itself: no year it refuses
     dob = state.date_of_birth
     sites = list(SITE_CHOICES)
     choose = t(lang, "patient.details.choose")
@@ -107,7 +107,7 @@ def details_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -
         st.text_input(
             t(lang, "patient.details.name"),
             value=state.legal_name,
-            max_chars=flow.MAX_NAME,
+            max_chars=identity.MAX_NAME,
             key="details:name",
             autocomplete="off",
         )
