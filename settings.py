@@ -86,6 +86,14 @@ class Settings(BaseSettings):
     seal_p12_path: Path | None = None  # a clinic CA's PKCS#12; else a generated key in data_dir
     seal_p12_password: SecretStr | None = None
 
+    # Staff password hashing (argon2id). Defaults are argon2-cffi's (RFC 9106 low-memory
+    # profile); production refuses less than OWASP's floor. Each hash records its own
+    # parameters, so changing these never locks anyone out: old hashes still verify and are
+    # re-hashed with these values at the next sign-in. Tests set them cheap (tests/conftest.py).
+    argon2_time_cost: int = Field(default=3, ge=1, le=20)
+    argon2_memory_kib: int = Field(default=64 * 1024, ge=8, le=4 * 1024 * 1024)
+    argon2_parallelism: int = Field(default=4, ge=1, le=64)
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -118,16 +126,30 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _argon2_memory_fits_lanes(self) -> Settings:
+        if self.argon2_memory_kib < 8 * self.argon2_parallelism:
+            raise ValueError(
+                "CONSENT_ARGON2_MEMORY_KIB must be at least 8 KiB per lane: "
+                f"{8 * self.argon2_parallelism} for CONSENT_ARGON2_PARALLELISM="
+                f"{self.argon2_parallelism}"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:
         # A default that is fine for a demo would be insecure for real patients.
         if self.environment == "production":
+            problems = []
             missing = []
             if not self.database_url:
                 missing.append("CONSENT_DATABASE_URL")
             if self.encryption_key is None:
                 missing.append("CONSENT_ENCRYPTION_KEY")
             if missing:
-                raise ValueError("production needs " + ", ".join(missing) + " set explicitly")
+                problems.append("production needs " + ", ".join(missing) + " set explicitly")
+            problems += _weak_argon2(self)
+            if problems:
+                raise ValueError("; ".join(problems))
         return self
 
     # Derived values: computed, never stored.
@@ -155,6 +177,27 @@ class Settings(BaseSettings):
     @property
     def is_demo(self) -> bool:
         return self.environment == "demo"
+
+
+# OWASP's least argon2id for passwords (m=19 MiB, t=2): below it a stolen staff table is cheap
+# to guess through; fine for a demo or a test, never for real patients.
+PRODUCTION_ARGON2_MIN_TIME_COST = 2
+PRODUCTION_ARGON2_MIN_MEMORY_KIB = 19 * 1024
+
+
+def _weak_argon2(s: Settings) -> list[str]:
+    weak = []
+    if s.argon2_time_cost < PRODUCTION_ARGON2_MIN_TIME_COST:
+        weak.append(
+            f"CONSENT_ARGON2_TIME_COST={s.argon2_time_cost} is too weak for production "
+            f"(at least {PRODUCTION_ARGON2_MIN_TIME_COST}; the default is 3)"
+        )
+    if s.argon2_memory_kib < PRODUCTION_ARGON2_MIN_MEMORY_KIB:
+        weak.append(
+            f"CONSENT_ARGON2_MEMORY_KIB={s.argon2_memory_kib} is too weak for production "
+            f"(at least {PRODUCTION_ARGON2_MIN_MEMORY_KIB}; the default is 65536)"
+        )
+    return weak
 
 
 def get_settings(**overrides: Any) -> Settings:

@@ -97,7 +97,7 @@ def add_user(
             username=username,
             display_name=display_name,
             roles=role_set,
-            password_hash=hash_password(password),
+            password_hash=hash_password(ctx, password),
             created_at=ctx.clock.now(),
             demo=demo,
         )
@@ -179,7 +179,7 @@ def reset_password(
         user = _get(uow, user_id)
         if problem := password_problem(new_password, user.username):
             raise DomainError(problem)
-        user.password_hash = hash_password(new_password)
+        user.password_hash = hash_password(ctx, new_password)
         user.failed_attempts = 0
         user.locked_until = None
         uow.users.update(user)

@@ -1,6 +1,8 @@
 """Staff sign-in, lockout, idle logoff, password re-entry for e-signatures, role checks.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile). A
+Passwords are hashed with argon2id at the cost the settings give (CONSENT_ARGON2_*; by default
+argon2-cffi's, RFC 9106 low-memory profile). Each hash carries its own parameters, so a hash made
+at another cost still verifies; a successful sign-in re-hashes it at the configured cost. A
 signed-in person is a ``StaffSession``; every service call reloads the account from the store
 (``load_actor``), so a disabled account or a removed role stops working at once, whatever the
 menu of an open browser tab still shows.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,10 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from accounts.staff import Role, StaffUser
 from errors import DomainError
 from services.context import AppContext
-
-_HASHER = PasswordHasher()  # argon2id
-# Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a real password " + secrets.token_hex(8))
+from settings import Settings
 
 MIN_PASSWORD_LENGTH = 10
 ROLE_LABELS: dict[Role, str] = {
@@ -77,8 +77,27 @@ class StaffSession:
 
 
 # --- passwords ------------------------------------------------------------------------------
-def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+@lru_cache(maxsize=8)
+def _hasher_for(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+
+
+def _hasher(settings: Settings) -> PasswordHasher:
+    """The argon2id hasher for the configured cost, built once per parameter set."""
+    return _hasher_for(
+        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+    )
+
+
+@lru_cache(maxsize=8)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verified against when the username is unknown, so a wrong name costs as long as a wrong
+    password (made on first use: importing this module hashes nothing)."""
+    return hasher.hash("not a real password " + secrets.token_hex(8))
+
+
+def hash_password(ctx: AppContext, password: str) -> str:
+    return _hasher(ctx.settings).hash(password)
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -92,9 +111,9 @@ def password_problem(password: str, username: str = "") -> str | None:
     return None
 
 
-def _matches(password_hash: str, password: str) -> bool:
+def _matches(ctx: AppContext, password_hash: str, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash, password)
+        return _hasher(ctx.settings).verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -167,7 +186,7 @@ def sign_in(
     with ctx.database.uow() as uow:
         user = uow.users.by_username(name) if name else None
         if user is None:
-            _matches(_DUMMY_HASH, password or "")
+            _matches(ctx, _dummy_hash(_hasher(ctx.settings)), password or "")
             # The typed name is not stored: it may be a password typed into the wrong box.
             _audit_user(
                 uow,
@@ -193,7 +212,7 @@ def sign_in(
                 "This account is locked after too many wrong passwords. Try again after "
                 f"{_fmt_time(ctx, user.locked_until)} or ask an administrator to reset it."
             )
-        if not _matches(user.password_hash, password or ""):
+        if not _matches(ctx, user.password_hash, password or ""):
             _record_failure(ctx, uow, user, now, session_id, "wrong password")
             uow.commit()
             raise SignInFailed(_failure_message(ctx, user))
@@ -210,8 +229,9 @@ def sign_in(
             raise AccountDisabled("This account is disabled. Ask an administrator.")
         user.failed_attempts = 0
         user.locked_until = None
-        if _HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = _HASHER.hash(password)
+        hasher = _hasher(ctx.settings)
+        if hasher.check_needs_rehash(user.password_hash):  # made at another cost: bring it to ours
+            user.password_hash = hasher.hash(password)
         uow.users.update(user)
         _audit_user(uow, at=now, user=user, action="user.signed_in", session_id=session_id)
         uow.commit()
@@ -279,7 +299,7 @@ def reauthenticate(ctx: AppContext, staff: StaffSession | None, password: str) -
             raise WrongPassword(
                 "This account is locked after too many wrong passwords; nothing was signed."
             )
-        if not password or not _matches(user.password_hash, password):
+        if not password or not _matches(ctx, user.password_hash, password):
             _record_failure(ctx, uow, user, now, staff.session_id, "wrong password at signing")
             uow.commit()
             raise WrongPassword("That password is not right, so nothing was signed. Try again.")

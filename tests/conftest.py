@@ -20,19 +20,91 @@ def clock() -> FixedClock:
     return FixedClock(T0)
 
 
+# The least argon2id there is (1 pass, 8 KiB, 1 lane): a hash in microseconds instead of the
+# production ~0.2-0.7 s, so a test that signs four people in costs nothing. Every hash still
+# goes through argon2id; test_auth keeps one test on the production parameters.
+CHEAP_ARGON2 = {
+    "CONSENT_ARGON2_TIME_COST": "1",
+    "CONSENT_ARGON2_MEMORY_KIB": "8",
+    "CONSENT_ARGON2_PARALLELISM": "1",
+}
+_KEPT = ("CONSENT_TEST_POSTGRES_URL", "CONSENT_REQUIRE_POSTGRES", "CONSENT_REQUIRE_BROWSER")
+
+
+def _isolate(monkeypatch: pytest.MonkeyPatch, data: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("CONSENT_") and name not in _KEPT:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CONSENT_DATA_DIR", str(data))
+    for name, value in CHEAP_ARGON2.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point CONSENT_DATA_DIR at a fresh directory; drop any other CONSENT_ setting."""
-    for name in list(os.environ):
-        if name.startswith("CONSENT_") and name not in (
-            "CONSENT_TEST_POSTGRES_URL",
-            "CONSENT_REQUIRE_POSTGRES",
-            "CONSENT_REQUIRE_BROWSER",
-        ):
-            monkeypatch.delenv(name)
+    """Point CONSENT_DATA_DIR at a fresh directory; drop any other CONSENT_ setting; hash
+    passwords cheaply (CHEAP_ARGON2)."""
     data = tmp_path / "data"
-    monkeypatch.setenv("CONSENT_DATA_DIR", str(data))
+    _isolate(monkeypatch, data)
     return data
+
+
+_LIBRARIES: dict[tuple, object] = {}
+
+
+@pytest.fixture(autouse=True)
+def parse_shipped_packs_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_context parses the shipped packs once per session, not once per test (28 YAML
+    files: ~0.2 s idle, over 1 s on a busy machine). Only the shipped directory with the same
+    placeholder values is reused; a clinic's own content directory is always read afresh, and
+    tests of the loader call checklist.loader directly."""
+    import services.context as context_module
+    from checklist.loader import load_library
+
+    def cached(values, extra_dirs=(), *, strict=False):  # type: ignore[no-untyped-def]
+        dirs = list(extra_dirs)
+        if any(d is not None for d in dirs):
+            return load_library(values, dirs, strict=strict)
+        key = (tuple(sorted(values.items())), strict)
+        if key not in _LIBRARIES:
+            _LIBRARIES[key] = load_library(values, dirs, strict=strict)
+        return _LIBRARIES[key]
+
+    monkeypatch.setattr(context_module, "load_library", cached)
+
+
+@pytest.fixture(scope="session")
+def data_dir_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory as the app's first start leaves it, made once per session: the SQLite
+    file migrated to the newest revision and the generated seal key (together ~1.3 s idle,
+    several seconds on a busy machine, per test that built them from scratch)."""
+    from forms.seal import load_or_create_sealer
+    from settings import get_settings
+    from store.db import open_database
+
+    data = tmp_path_factory.mktemp("template") / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, data)
+        settings = get_settings()
+        data.mkdir(parents=True)
+        open_database(settings.resolved_database_url, settings=settings).dispose()
+        load_or_create_sealer(settings)
+    leftovers = {p.name for p in data.iterdir()} - {"consent.db", "seal"}
+    assert leftovers == set(), f"the template kept open files: {leftovers}"  # WAL checkpointed
+    return data
+
+
+@pytest.fixture
+def prepared_data_dir(isolated_settings: Path, data_dir_template: Path) -> Path:
+    """This test's own copy of the template, in its own data directory: each test still starts
+    from a new clinic and never sees another's rows or files."""
+    from settings import Settings, get_settings
+
+    shutil.copytree(data_dir_template, isolated_settings, dirs_exist_ok=True)
+    if get_settings().clinic_name != Settings.model_fields["clinic_name"].default:
+        # The generated seal names the clinic: let this test's clinic make its own.
+        shutil.rmtree(isolated_settings / "seal")
+    return isolated_settings
 
 
 def _required(name: str) -> bool:

@@ -54,3 +54,98 @@ def test_requirements_pin_exact_versions() -> None:
     ]
     assert lines and all("==" in line for line in lines), lines
     assert any(line.startswith("streamlit==1.67.") for line in lines)
+
+
+# --- README's Configuration table and settings.py hold each other ------------------------------
+# Fields of Settings that are not for a clinic to set, with why (none yet: add here, saying why).
+INTERNAL_SETTINGS: dict[str, str] = {}
+# Fields read only by settings.py itself, with what reads them there.
+READ_BY_SETTINGS_ITSELF = {"environment": "the production guard (_production_is_explicit)"}
+PRODUCT_CODE = (
+    "app.py",
+    "cli.py",
+    "errors.py",
+    "app_pages",
+    "ui",
+    "services",
+    "cli_commands",
+    "store",
+    "forms",
+    "checklist",
+    "language",
+    "accounts",
+)  # settings.py, tests/ and bench/ do not count as reading a setting
+
+
+def readme_settings() -> set[str]:
+    """Every CONSENT_ name in the first column of README's Configuration table.
+
+    A row may shorten names after the first: `CONSENT_CLINIC_NAME`, `_ADDRESS` is
+    CONSENT_CLINIC_NAME and CONSENT_CLINIC_ADDRESS (the first name's last word replaced).
+    """
+    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    names: set[str] = set()
+    for row in re.findall(r"^\| (.+?) \|", section, re.M):
+        cell = re.findall(r"`([A-Z_0-9]+)`", row)
+        if not cell or not cell[0].startswith("CONSENT_"):
+            continue
+        stem = cell[0].rsplit("_", 1)[0]
+        names.update(n if n.startswith("CONSENT_") else stem + n for n in cell)
+    return names
+
+
+def settings_fields() -> set[str]:
+    from settings import Settings
+
+    return set(Settings.model_fields)
+
+
+def test_every_setting_in_the_readme_is_a_field_of_settings() -> None:
+    documented = {n.removeprefix("CONSENT_").lower() for n in readme_settings()}
+    assert documented, "README has a Configuration table"
+    assert documented - settings_fields() == set()
+
+
+def test_every_field_of_settings_is_in_the_readme() -> None:
+    documented = {n.removeprefix("CONSENT_").lower() for n in readme_settings()}
+    assert settings_fields() - documented - set(INTERNAL_SETTINGS) == set()
+
+
+def _settings_properties() -> dict[str, set[str]]:
+    """Each derived value of Settings (a property) and the fields it reads through ``self``."""
+    import ast
+
+    tree = ast.parse((ROOT / "settings.py").read_text(encoding="utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Settings")
+    return {
+        fn.name: {
+            a.attr
+            for a in ast.walk(fn)
+            if isinstance(a, ast.Attribute)
+            and isinstance(a.value, ast.Name)
+            and a.value.id == "self"
+        }
+        for fn in cls.body
+        if isinstance(fn, ast.FunctionDef)
+        and any(isinstance(d, ast.Name) and d.id == "property" for d in fn.decorator_list)
+    }
+
+
+def test_every_setting_is_read_by_the_product() -> None:
+    """A documented setting that nothing reads is a promise the app does not keep."""
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for place in PRODUCT_CODE
+        for path in ([ROOT / place] if place.endswith(".py") else (ROOT / place).rglob("*.py"))
+    )
+
+    def read(name: str) -> bool:  # `settings.name` or `s.name` (s = ctx.settings)
+        return re.search(rf"\b(settings|s)\.{name}\b", code) is not None
+
+    properties = _settings_properties()
+    unread = {
+        field
+        for field in settings_fields() - set(READ_BY_SETTINGS_ITSELF)
+        if not read(field) and not any(read(p) for p, uses in properties.items() if field in uses)
+    }
+    assert unread == set()

@@ -76,3 +76,71 @@ def test_production_refuses_insecure_defaults(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CONSENT_ENVIRONMENT", "production")
     with pytest.raises(ValidationError, match=r"CONSENT_DATABASE_URL.*CONSENT_ENCRYPTION_KEY"):
         get_settings()
+
+
+ARGON2 = ("CONSENT_ARGON2_TIME_COST", "CONSENT_ARGON2_MEMORY_KIB", "CONSENT_ARGON2_PARALLELISM")
+
+
+def test_password_hashing_defaults_to_the_production_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ARGON2:  # the test fixture sets them cheap
+        monkeypatch.delenv(name)
+    s = get_settings()
+    assert (s.argon2_time_cost, s.argon2_memory_kib, s.argon2_parallelism) == (3, 65536, 4)
+
+
+def test_tests_hash_passwords_cheaply() -> None:
+    s = get_settings()
+    assert (s.argon2_time_cost, s.argon2_memory_kib, s.argon2_parallelism) == (1, 8, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CONSENT_ARGON2_TIME_COST", "0"),
+        ("CONSENT_ARGON2_TIME_COST", "21"),
+        ("CONSENT_ARGON2_MEMORY_KIB", "7"),
+        ("CONSENT_ARGON2_MEMORY_KIB", str(4 * 1024 * 1024 + 1)),
+        ("CONSENT_ARGON2_PARALLELISM", "0"),
+        ("CONSENT_ARGON2_PARALLELISM", "65"),
+    ],
+)
+def test_argon2_values_out_of_range_are_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=name.removeprefix("CONSENT_").lower()):
+        get_settings()
+
+
+def test_argon2_memory_must_cover_every_lane(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSENT_ARGON2_PARALLELISM", "4")  # memory is 8 KiB: 2 KiB a lane
+    with pytest.raises(ValidationError, match="at least 8 KiB per lane: 32"):
+        get_settings()
+
+
+def _production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSENT_ENVIRONMENT", "production")
+    monkeypatch.setenv("CONSENT_DATABASE_URL", "postgresql+psycopg://u:p@db/consent")
+    monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", "x" * 44)
+
+
+def test_production_refuses_a_weak_password_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    _production(monkeypatch)  # with the tests' cheap argon2 parameters still set
+    with pytest.raises(ValidationError) as refused:
+        get_settings()
+    message = str(refused.value)
+    assert "CONSENT_ARGON2_TIME_COST=1 is too weak for production (at least 2" in message
+    assert "CONSENT_ARGON2_MEMORY_KIB=8 is too weak for production (at least 19456" in message
+
+
+def test_production_accepts_the_default_and_owasps_least_cost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _production(monkeypatch)
+    for name in ARGON2:
+        monkeypatch.delenv(name)
+    assert get_settings().argon2_memory_kib == 65536
+    monkeypatch.setenv("CONSENT_ARGON2_TIME_COST", "2")
+    monkeypatch.setenv("CONSENT_ARGON2_MEMORY_KIB", "19456")
+    monkeypatch.setenv("CONSENT_ARGON2_PARALLELISM", "1")
+    assert get_settings().argon2_time_cost == 2

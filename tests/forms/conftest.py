@@ -46,6 +46,6 @@ def worked(pack: Pack) -> tuple[Consent, list[AuditEntry]]:
 
 
 @pytest.fixture
-def sealer() -> Sealer:
-    """The generated seal of this test's own data directory."""
+def sealer(prepared_data_dir) -> Sealer:
+    """The generated seal of this test's own data directory (copied from the session's)."""
     return load_or_create_sealer(get_settings())

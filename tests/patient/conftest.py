@@ -38,7 +38,7 @@ def state() -> DraftState:
 
 
 @pytest.fixture
-def ctx(library: PackLibrary, clock: FixedClock) -> Iterator[AppContext]:
+def ctx(library: PackLibrary, clock: FixedClock, prepared_data_dir) -> Iterator[AppContext]:
     """A real context (SQLite store in the test's data dir, real sealer) with a fixed clock."""
     from store.db import open_database
 

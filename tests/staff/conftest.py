@@ -19,14 +19,14 @@ from settings import get_settings
 
 
 @pytest.fixture
-def ctx(clock: FixedClock) -> AppContext:
+def ctx(clock: FixedClock, prepared_data_dir) -> AppContext:
     context = build_context(get_settings(), clock=clock)
     yield context
     context.database.dispose()
 
 
 @pytest.fixture
-def app_ctx():
+def app_ctx(prepared_data_dir):
     """The app's own cached context, rebuilt for this test's data directory."""
     from ui.resources import app_context
 

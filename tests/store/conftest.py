@@ -7,6 +7,7 @@ test database, or running at the same time, never see each other's tables.
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,7 +57,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
+def db(db_url: str, data_dir_template: Path) -> Iterator[Database]:
+    """A database at the newest revision; on SQLite a copy of the session's migrated file (the
+    migrations themselves are tested on the empty ``db_url``)."""
+    if db_url.startswith("sqlite:///"):
+        shutil.copyfile(data_dir_template / "consent.db", db_url.removeprefix("sqlite:///"))
     database = open_database(db_url)
     yield database
     database.dispose()
