@@ -7,12 +7,10 @@ import io
 import re
 
 import pytest
-from flow_helpers import scribble
+from flow_helpers import PNG, scribble, walk_to
 from pypdf import PdfReader
 
 from accounts.staff import Role, StaffUser
-from checklist import flow
-from checklist.flow import DraftState
 from errors import DomainError
 from forms.records import Status
 from language.i18n import t
@@ -20,51 +18,6 @@ from services import consent as svc
 from services import drafts, handoff, idle, submission
 from services.clock import FixedClock
 from services.context import AppContext
-
-PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-
-
-def walk_to(ctx: AppContext, token: str, upto: str, *, interpreter: bool = False) -> DraftState:
-    """Do what a patient does on each screen, through the service, until ``upto``."""
-    state = drafts.load_draft(ctx, token)
-    assert state is not None
-    pack = drafts.pack_of(ctx, state)
-    while state.step != upto:
-        step = flow.step_by_id(pack, state.step)
-        match step.kind:
-            case flow.StepKind.DETAILS:
-                state = svc.confirm_details(
-                    ctx,
-                    token,
-                    legal_name="Ana María Núñez",
-                    date_of_birth=dt.date(1958, 3, 14),
-                    mrn=None,
-                    site="left_leg",
-                )
-            case flow.StepKind.SCREENING:
-                state = svc.answer_screening(ctx, token, dict.fromkeys(step.question_ids, "no"))
-            case flow.StepKind.SECTION:
-                ticks = {i.id: True for sid in step.section_ids for i in pack.section(sid).items}
-                state = svc.acknowledge_section(ctx, token, ticked=ticks, questions={})
-            case flow.StepKind.PHOTOS:
-                state = svc.answer_photos(ctx, token, True)
-            case flow.StepKind.INTERPRETER:
-                if interpreter:
-                    state = svc.record_interpreter(
-                        ctx,
-                        token,
-                        used=True,
-                        name_or_id="INT-4471",
-                        language="Español",
-                        mode="phone",
-                    )
-                else:
-                    state = svc.record_interpreter(ctx, token, used=False)
-            case flow.StepKind.REVIEW:
-                state = svc.certify(ctx, token, True)
-            case _:
-                raise AssertionError(state.step)
-    return state
 
 
 def test_start_makes_an_opaque_token_and_audits(ctx: AppContext) -> None:

@@ -7,8 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from flow_helpers import scribble
-from test_consent_service import PNG, walk_to
+from flow_helpers import PNG, scribble, walk_to
 
 from errors import DomainError
 from forms.records import Status

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flow_helpers import scribble
+from flow_helpers import PNG, scribble, walk_to
 from streamlit.testing.v1 import AppTest
-from test_consent_service import PNG, walk_to
 
 from language.i18n import catalog, t
 from services import consent as svc
