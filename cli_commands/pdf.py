@@ -27,7 +27,8 @@ from errors import DomainError
 from settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from forms.seal import Sealer, VerifyReport
+    from forms.seal import Sealer
+    from forms.seal_check import VerifyReport
 
 LOUD_LIBRARIES = ("pyhanko", "pyhanko_certvalidator", "fpdf", "fontTools")
 
@@ -123,7 +124,7 @@ def _reason(report: VerifyReport) -> str:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    from forms.seal import verify_pdf
+    from forms.seal_check import verify_pdf
 
     _quiet()
     settings = _settings()

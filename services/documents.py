@@ -20,7 +20,8 @@ from errors import DomainError
 from forms.pdf import render_consent_pdf
 from forms.record_parts import AuditEntry, as_consent_id
 from forms.records import Consent
-from forms.seal import default_cert_path, seal_pdf, seal_reason, verify_pdf
+from forms.seal import default_cert_path, seal_pdf, seal_reason
+from forms.seal_check import verify_pdf
 from services.auth import StaffSession, load_actor
 from store.errors import IntegrityProblem
 

@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from errors import DomainError
 from forms.records import Consent
-from forms.seal import load_or_create_sealer, verify_pdf
+from forms.seal import load_or_create_sealer
+from forms.seal_check import verify_pdf
 from forms.synthetic import synthetic_consent
 from services.clock import FixedClock
 from services.context import AppContext

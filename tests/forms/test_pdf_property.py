@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from forms.pdf import render_consent_pdf
 from forms.pdf_fonts import full_codepoints
 from forms.record_parts import DoctorQuestion
-from forms.seal import load_or_create_sealer, seal_pdf, verify_pdf
+from forms.seal import load_or_create_sealer, seal_pdf
+from forms.seal_check import verify_pdf
 from forms.synthetic import synthetic_consent
 from settings import get_settings
 

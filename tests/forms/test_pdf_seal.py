@@ -24,7 +24,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
 from forms.pdf import render_consent_pdf, render_patient_copy
-from forms.seal import SealError, load_or_create_sealer, seal_pdf, seal_reason, verify_pdf
+from forms.seal import SealError, load_or_create_sealer, seal_pdf, seal_reason
+from forms.seal_check import verify_pdf
 from forms.synthetic import synthetic_consent
 from settings import get_settings
 
