@@ -6,8 +6,7 @@ import streamlit as st
 
 from accounts.staff import Role
 from errors import DomainError
-from services import audit_trail
-from services import staff as staff_svc
+from services import audit_trail, staff_views
 from ui import staff_session
 from ui.resources import app_context
 from ui.staff_session import tr
@@ -48,7 +47,7 @@ st.title(tr("staff.audit.title"))
 
 with st.form("audit_filter"):
     left, right = st.columns(2)
-    today = staff_svc.today(ctx)
+    today = staff_views.today(ctx)
     date_from = left.date_input(tr("staff.search.from"), value=today, format="YYYY-MM-DD")
     date_to = right.date_input(tr("staff.search.to"), value=today, format="YYYY-MM-DD")
     action = left.selectbox(

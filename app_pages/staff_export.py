@@ -6,8 +6,7 @@ import streamlit as st
 
 from accounts.staff import Role
 from errors import DomainError
-from services import export
-from services import staff as staff_svc
+from services import export, staff_views
 from ui import staff_session
 from ui.resources import app_context
 from ui.staff_session import tr
@@ -18,7 +17,7 @@ st.title(tr("staff.export.title"))
 st.caption(tr("staff.export.explain"))
 
 with st.form("export"):
-    day = st.date_input(tr("staff.export.day"), value=staff_svc.today(ctx), format="YYYY-MM-DD")
+    day = st.date_input(tr("staff.export.day"), value=staff_views.today(ctx), format="YYYY-MM-DD")
     go = st.form_submit_button(tr("staff.export.button"), type="primary", icon=":material/archive:")
 if go:
     try:

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from errors import DomainError
-from services import staff as staff_svc
+from services import staff_views
 from ui import staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import ALL, format_datetime, tr
@@ -33,7 +33,7 @@ with st.form("search"):
     go = st.form_submit_button(tr("staff.search.button"), type="primary", icon=":material/search:")
 if go:
     try:
-        st.session_state[RESULTS] = staff_svc.search(
+        st.session_state[RESULTS] = staff_views.search(
             ctx, staff, name=name, date_of_birth=dob, date_from=date_from, date_to=date_to
         )
     except DomainError as exc:
@@ -60,7 +60,7 @@ if rows is not None:
     )
     row = staff_widgets.pick_consent(rows, key="search_pick", label=tr("staff.search.pick"))
     if row is not None:
-        view = staff_svc.open_consent(ctx, staff, row.consent_id)
+        view = staff_views.open_consent(ctx, staff, row.consent_id)
         staff_widgets.header(ctx, view)
         staff_widgets.download(ctx, staff, row.consent_id, key="search")
         staff_widgets.patient_copy(ctx, staff, row.consent_id, key="search")

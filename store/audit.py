@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
-from forms.records import AuditEntry
+from forms.record_parts import AuditEntry
 from store.tables import GENESIS_HASH, audit_events, audit_head
 from store.text import reject_nul
 

@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Row, and_, delete, func, insert, select, upda
 from sqlalchemy.exc import IntegrityError
 
 from errors import ConflictError
-from forms.records import Consent, Signature, Status
+from forms.record_parts import Signature
+from forms.records import Consent, Status
 from store.errors import DuplicateSubmission, NotFound
 from store.tables import acknowledgements, consents, screening_answers, signatures
 from store.text import like_pattern, name_key, reject_nul

@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from errors import IllegalTransition
-from forms.records import TRANSITIONS, Consent, PackRef, Patient, Status, check_transition
+from forms.record_parts import PackRef, Patient
+from forms.records import TRANSITIONS, Consent, Status, check_transition
 
 NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 

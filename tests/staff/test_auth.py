@@ -99,10 +99,10 @@ def test_disabled_account_cannot_sign_in_and_its_open_session_stops_working(ctx,
     admin.set_disabled(ctx, None, user.id, True, via_cli=True)
     with pytest.raises(auth.AccountDisabled, match="disabled"):
         auth.sign_in(ctx, "nina", PASSWORD)
-    from services import staff
+    from services import staff_views
 
     with pytest.raises(auth.NotAllowed, match="disabled"):
-        staff.nurse_queue(ctx, session)
+        staff_views.nurse_queue(ctx, session)
     assert _actions(ctx, "user.disabled")
 
 

@@ -14,7 +14,7 @@ from staff_helpers import PASSWORD, all_yes, timeout_ids
 from accounts.staff import Role
 from errors import ConflictError
 from forms.records import Status
-from services import admin, auth, demo, documents, export
+from services import admin, auth, demo, documents, export, staff_views
 from services import staff as staff_svc
 from services.context import build_context
 from settings import get_settings
@@ -106,8 +106,8 @@ def test_staff_path_on_postgresql(pg_ctx, clock):
         ctx, sessions[Role.FRONT_DESK], c.id, chart_reference="PG-1", expected_version=c.version
     )
     assert c.status is Status.FILED
-    day_zip = export.day_export(ctx, sessions[Role.FRONT_DESK], staff_svc.today(ctx))
+    day_zip = export.day_export(ctx, sessions[Role.FRONT_DESK], staff_views.today(ctx))
     assert day_zip.documents == 1
     assert [
-        r.patient_name for r in staff_svc.search(ctx, sessions[Role.FRONT_DESK], name="zoe")
+        r.patient_name for r in staff_views.search(ctx, sessions[Role.FRONT_DESK], name="zoe")
     ] == ["Zoë Postgres"]

@@ -12,8 +12,9 @@ from staff_helpers import PASSWORD, all_yes, first_stop_question, timeout_ids
 
 from accounts.staff import Role
 from errors import ConflictError, DomainError
+from forms.meanings import ATTESTATION_STATEMENT
 from forms.records import Consent, Status
-from services import admin, audit_trail, auth, clinic_setup, documents, staff
+from services import admin, audit_trail, auth, clinic_setup, documents, staff, staff_views
 
 
 def _get(ctx, consent_id) -> Consent:
@@ -51,7 +52,7 @@ def _calls(ctx, c):
     v = c.version
     return {
         "nurse_queue": (
-            lambda s: staff.nurse_queue(ctx, s),
+            lambda s: staff_views.nurse_queue(ctx, s),
             {Role.NURSE, Role.CLINICIAN, Role.ADMIN},
         ),
         "verify": (
@@ -86,7 +87,7 @@ def _calls(ctx, c):
             lambda s: staff.file_consent(ctx, s, c.id, chart_reference="C1", expected_version=v),
             {Role.FRONT_DESK},
         ),
-        "filing_queue": (lambda s: staff.filing_queue(ctx, s), {Role.FRONT_DESK, Role.ADMIN}),
+        "filing_queue": (lambda s: staff_views.filing_queue(ctx, s), {Role.FRONT_DESK, Role.ADMIN}),
         "users": (lambda s: admin.list_users(ctx, s), {Role.ADMIN}),
         "audit": (lambda s: audit_trail.audit_trail(ctx, s), {Role.ADMIN}),
         "packs": (lambda s: clinic_setup.pack_list(ctx, s), {Role.ADMIN}),
@@ -97,7 +98,7 @@ def _calls(ctx, c):
             {Role.ADMIN},
         ),
         "export": (
-            lambda s: __import__("services.export").export.day_export(ctx, s, staff.today(ctx)),
+            lambda s: __import__("services.export").export.day_export(ctx, s, staff_views.today(ctx)),
             {Role.FRONT_DESK, Role.ADMIN},
         ),
     }
@@ -206,7 +207,7 @@ def test_cannot_complete_with_an_item_unanswered(ctx, team, make_consent):
 def test_stop_flag_blocks_the_checklist_until_a_clinician_clears_it(ctx, team, make_consent):
     q = first_stop_question(ctx)
     c = make_consent(answers={q: "yes"})
-    assert staff.nurse_queue(ctx, team[Role.NURSE])[0].stop_flags == 1
+    assert staff_views.nurse_queue(ctx, team[Role.NURSE])[0].stop_flags == 1
     with pytest.raises(DomainError, match="clinician must clear the stop flag"):
         _verify(ctx, team, c)
     # A nurse cannot clear it herself.
@@ -347,7 +348,7 @@ def test_attestation_needs_verification_and_the_password(ctx, team, make_consent
     c = staff.attest(ctx, team[Role.CLINICIAN], c.id, password=PASSWORD, expected_version=c.version)
     stored = _get(ctx, c.id)
     assert stored.status is Status.ATTESTED
-    assert stored.attestation.statement == staff.ATTESTATION_STATEMENT
+    assert stored.attestation.statement == ATTESTATION_STATEMENT
     assert stored.attestation.signature.meaning == "Clinician attestation"
     body = " ".join(_pdf_text(documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id).pdf).split())
     assert "Dr. Carl Clinician" in body and "Clinician attestation" in body
@@ -362,7 +363,7 @@ def test_hold_blocks_work_until_released(ctx, team, make_consent):
     )
     with pytest.raises(DomainError, match="on hold"):
         _verify(ctx, team, c)
-    assert staff.nurse_queue(ctx, team[Role.NURSE])[0].on_hold == "Awaiting duplex report"
+    assert staff_views.nurse_queue(ctx, team[Role.NURSE])[0].on_hold == "Awaiting duplex report"
     c = staff.release(ctx, team[Role.CLINICIAN], c.id, expected_version=c.version)
     assert _verify(ctx, team, c).status is Status.VERIFIED
     assert _audit(ctx, c.id, "consent.held") and _audit(ctx, c.id, "consent.released")
@@ -392,7 +393,7 @@ def test_cannot_file_an_unattested_consent(ctx, team, make_consent):
     c = _verify(ctx, team, c)
     with pytest.raises(DomainError, match="Only an attested consent"):
         staff.file_consent(ctx, desk, c.id, chart_reference="C-1", expected_version=c.version)
-    assert staff.filing_queue(ctx, desk) == []
+    assert staff_views.filing_queue(ctx, desk) == []
     assert _get(ctx, c.id).filing is None
 
 
@@ -407,12 +408,12 @@ def test_filing_needs_the_timeout_and_a_chart_reference(ctx, team, make_consent)
     )
     with pytest.raises(DomainError, match="chart reference"):
         staff.file_consent(ctx, desk, c.id, chart_reference="  ", expected_version=c.version)
-    assert [r.consent_id for r in staff.filing_queue(ctx, desk)] == [c.id]
+    assert [r.consent_id for r in staff_views.filing_queue(ctx, desk)] == [c.id]
     c = staff.file_consent(ctx, desk, c.id, chart_reference="EHR-4711", expected_version=c.version)
     stored = _get(ctx, c.id)
     assert stored.status is Status.FILED
     assert (stored.filing.chart_reference, stored.filing.by_name) == ("EHR-4711", "Fran Front")
-    assert staff.filing_queue(ctx, desk) == []
+    assert staff_views.filing_queue(ctx, desk) == []
 
 
 def test_cannot_change_a_filed_consent(ctx, team, make_consent):
@@ -499,26 +500,26 @@ def test_queue_shows_flags_questions_minutes_and_filters_by_status(ctx, team, ma
         answers={review_q: "not_sure"}, questions={pack.sections[0].id: "Will it hurt?"}
     )
     clock.advance(minutes=5)
-    rows = staff.nurse_queue(ctx, team[Role.NURSE])
+    rows = staff_views.nurse_queue(ctx, team[Role.NURSE])
     assert [r.consent_id for r in rows] == [a.id, b.id]  # stop flags first
     assert (rows[0].stop_flags, rows[0].minutes_waiting) == (1, 15)
     assert (rows[1].review_flags, rows[1].questions, rows[1].minutes_waiting) == (1, 1, 5)
     _verify(ctx, team, b)
-    to_verify = staff.nurse_queue(ctx, team[Role.NURSE], statuses=[Status.SUBMITTED])
+    to_verify = staff_views.nurse_queue(ctx, team[Role.NURSE], statuses=[Status.SUBMITTED])
     assert [r.consent_id for r in to_verify] == [a.id]
-    assert [r.consent_id for r in staff.clinician_queue(ctx, team[Role.CLINICIAN])] == [a.id, b.id]
+    assert [r.consent_id for r in staff_views.clinician_queue(ctx, team[Role.CLINICIAN])] == [a.id, b.id]
 
 
 def test_search_by_name_date_of_birth_and_date(ctx, team, make_consent):
     a = make_consent(legal_name="Zoë Sampleton", date_of_birth=dt.date(1960, 2, 3))
     make_consent(legal_name="Alex Other", date_of_birth=dt.date(1970, 5, 6))
     desk = team[Role.FRONT_DESK]
-    assert [r.consent_id for r in staff.search(ctx, desk, name="zoe")] == [a.id]
-    assert [r.consent_id for r in staff.search(ctx, desk, date_of_birth=dt.date(1960, 2, 3))] == [
+    assert [r.consent_id for r in staff_views.search(ctx, desk, name="zoe")] == [a.id]
+    assert [r.consent_id for r in staff_views.search(ctx, desk, date_of_birth=dt.date(1960, 2, 3))] == [
         a.id
     ]
-    day = staff.today(ctx)
-    assert len(staff.search(ctx, desk, date_from=day, date_to=day)) == 2
-    assert staff.search(ctx, desk, date_from=day + dt.timedelta(days=1)) == []
+    day = staff_views.today(ctx)
+    assert len(staff_views.search(ctx, desk, date_from=day, date_to=day)) == 2
+    assert staff_views.search(ctx, desk, date_from=day + dt.timedelta(days=1)) == []
     with pytest.raises(DomainError, match="Enter a name"):
-        staff.search(ctx, desk)
+        staff_views.search(ctx, desk)

@@ -13,7 +13,8 @@ from store_builders import T0, make_consent
 from store_helpers import count_rows
 
 from errors import ConflictError
-from forms.records import NurseVerification, Signature, SignerRole, Status
+from forms.record_parts import NurseVerification, Signature, SignerRole
+from forms.records import Status
 from store.db import Database
 from store.errors import BadText, DuplicateSubmission, NotFound
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from store_builders import make_consent
 
-from forms.records import DoctorQuestion
+from forms.record_parts import DoctorQuestion
 from store.db import Database
 from store.errors import BadText
 from store.text import name_key

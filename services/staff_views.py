@@ -1,0 +1,229 @@
+"""What staff screens read: the day's queues, search, and one consent opened with its flags,
+its questions and the checklist in the clinic's language. Nothing here changes a consent; the
+steps that do are in ``services.staff``.
+
+Every function reloads the signed-in account and checks its role (a page hidden from the menu
+is not the only guard).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from accounts.staff import Role
+from checklist.models import FlagLevel, Pack
+from errors import DomainError
+from forms.record_parts import FlagReview, as_consent_id
+from forms.records import STATUS_LABELS, Consent, Status
+from services.auth import StaffSession, load_actor
+from services.context import AppContext
+
+ANY_STAFF = (Role.NURSE, Role.CLINICIAN, Role.FRONT_DESK, Role.ADMIN)
+CARE_TEAM = (Role.NURSE, Role.CLINICIAN)
+
+
+# --- views --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FlagView:
+    question_id: str
+    question: str
+    answer: str
+    level: FlagLevel
+    reasons: tuple[str, ...]
+    review: FlagReview | None
+    open: bool  # a stop flag no clinician has cleared (Consent.open_stop_flags)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    consent_id: uuid.UUID
+    version: int
+    patient_name: str
+    date_of_birth: dt.date
+    status: Status
+    stop_flags: int  # open (not cleared) stop flags
+    review_flags: int
+    questions: int
+    submitted_at: dt.datetime | None
+    minutes_waiting: int | None
+    on_hold: str | None
+    timeout_done: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    consent: Consent
+    pack: Pack  # what the patient saw
+    staff_pack: Pack  # the same version in the clinic's language (checklist, time-out, flags)
+    flags: tuple[FlagView, ...]
+    questions: tuple[tuple[str, str], ...]  # (section title, note)
+
+    @property
+    def open_stop_flags(self) -> list[FlagView]:
+        return [f for f in self.flags if f.open]
+
+
+def _submitted_at(consent: Consent) -> dt.datetime | None:
+    if consent.patient_signature is not None:
+        return consent.patient_signature.signed_at
+    return consent.certified_at
+
+
+def queue_row(consent: Consent, now: dt.datetime) -> QueueRow:
+    submitted = _submitted_at(consent)
+    return QueueRow(
+        consent_id=consent.id,
+        version=consent.version,
+        patient_name=consent.patient.legal_name,
+        date_of_birth=consent.patient.date_of_birth,
+        status=consent.status,
+        stop_flags=len(consent.open_stop_flags()),
+        review_flags=sum(1 for a in consent.flags() if a.flag is FlagLevel.REVIEW),
+        questions=len(consent.questions),
+        submitted_at=submitted,
+        minutes_waiting=int((now - submitted).total_seconds() // 60) if submitted else None,
+        on_hold=consent.on_hold,
+        timeout_done=consent.timeout is not None,
+    )
+
+
+def packs_of(ctx: AppContext, consent: Consent) -> tuple[Pack, Pack]:
+    """The pack version the patient saw, and the same version in the clinic's language."""
+    ref = consent.pack
+    try:
+        pack = ctx.library.get(ref.pack_id, ref.version, ref.language)
+    except KeyError:
+        raise DomainError(
+            f"The content pack {ref.pack_id} {ref.version} ({ref.language}) this consent was "
+            "made from is not on disk. Restore it before working on this consent."
+        ) from None
+    try:
+        staff_pack = ctx.library.get(ref.pack_id, ref.version, ctx.settings.clinic_language)
+    except KeyError:
+        staff_pack = pack
+    return pack, staff_pack
+
+
+def _view(ctx: AppContext, consent: Consent) -> ConsentView:
+    pack, staff_pack = packs_of(ctx, consent)
+    reviews = {r.question_id: r for r in consent.flag_reviews}
+    blocking = {a.question_id for a in consent.open_stop_flags()}
+    flags = []
+    for a in consent.flags():
+        try:
+            question = staff_pack.question(a.question_id).text
+        except KeyError:
+            question = a.question_id
+        _, reasons = staff_pack.flag_for(a.question_id, a.answer)
+        flags.append(
+            FlagView(
+                a.question_id,
+                question,
+                a.answer.value,
+                a.flag or FlagLevel.REVIEW,
+                tuple(reasons),
+                reviews.get(a.question_id),
+                a.question_id in blocking,
+            )
+        )
+    flags.sort(key=lambda f: (f.level is not FlagLevel.STOP, f.question_id))
+    questions = []
+    for q in consent.questions:
+        try:
+            title = pack.section(q.section_id).title
+        except KeyError:
+            title = q.section_id
+        questions.append((title, q.note))
+    return ConsentView(consent, pack, staff_pack, tuple(flags), tuple(questions))
+
+
+# --- queues and search ------------------------------------------------------------------------------
+def today(ctx: AppContext) -> dt.date:
+    return ctx.clock.now().astimezone(ctx.settings.tz).date()
+
+
+def nurse_queue(
+    ctx: AppContext,
+    staff: StaffSession | None,
+    *,
+    day: dt.date | None = None,
+    statuses: Iterable[Status] | None = None,
+) -> list[QueueRow]:
+    """The day's consents: open stop flags first, then the longest waiting."""
+    now = ctx.clock.now()
+    with ctx.database.uow() as uow:
+        load_actor(uow, staff, *CARE_TEAM, Role.ADMIN)
+        wanted = list(statuses) if statuses else None
+        consents = uow.consents.list_for_day(day or today(ctx), ctx.settings.tz, wanted)
+    rows = [queue_row(c, now) for c in consents]
+    rows.sort(key=lambda r: (-r.stop_flags, r.submitted_at or now))
+    return rows
+
+
+def clinician_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRow]:
+    """Today's consents a clinician must act on: stop flags, attestation, holds."""
+    rows = nurse_queue(ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED])
+    return [r for r in rows if r.stop_flags or r.status is Status.VERIFIED or r.on_hold]
+
+
+FILING_DAYS = 60  # how far back the filing list looks for consents not yet filed
+
+
+def filing_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRow]:
+    """Attested consents and signed refusals not yet filed, oldest first (last 60 days)."""
+    now = ctx.clock.now()
+    first = today(ctx)
+    waiting = [Status.ATTESTED, Status.DECLINED]
+    with ctx.database.uow() as uow:
+        load_actor(uow, staff, Role.FRONT_DESK, Role.ADMIN)
+        consents = [
+            c
+            for back in range(FILING_DAYS)
+            for c in uow.consents.list_for_day(
+                first - dt.timedelta(days=back), ctx.settings.tz, waiting
+            )
+        ]
+    rows = [queue_row(c, now) for c in consents]
+    rows.sort(key=lambda r: r.submitted_at or now)
+    return rows
+
+
+def search(
+    ctx: AppContext,
+    staff: StaffSession | None,
+    *,
+    name: str | None = None,
+    date_of_birth: dt.date | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[QueueRow]:
+    name = (name or "").strip() or None
+    if not any((name, date_of_birth, date_from, date_to)):
+        raise DomainError("Enter a name, a date of birth or a date to search.")
+    if date_from and date_to and date_from > date_to:
+        raise DomainError("The 'from' date is after the 'to' date.")
+    now = ctx.clock.now()
+    with ctx.database.uow() as uow:
+        load_actor(uow, staff, *ANY_STAFF)
+        found = uow.consents.search(
+            name=name,
+            date_of_birth=date_of_birth,
+            date_from=date_from,
+            date_to=date_to,
+            tz=ctx.settings.tz,
+        )
+    return [queue_row(c, now) for c in found]
+
+
+def open_consent(ctx: AppContext, staff: StaffSession | None, consent_id) -> ConsentView:
+    with ctx.database.uow() as uow:
+        load_actor(uow, staff, *ANY_STAFF)
+        consent = uow.consents.get(as_consent_id(consent_id))
+    return _view(ctx, consent)
