@@ -11,7 +11,7 @@ from forms.meanings import ATTESTATION_STATEMENT
 from forms.records import FLAGS_REVIEWABLE, Status
 from services import staff as staff_svc
 from services import staff_views
-from ui import staff_session, staff_widgets
+from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import format_datetime, tr
 from ui.text import shown_as_typed
@@ -33,12 +33,12 @@ except DomainError as exc:
     st.stop()
 # A consent opened from the queue that is not waiting for a clinician (no stop flag, not yet
 # verified) is still shown: the list starts with all of today's, rather than "not on this list".
-wanted = st.session_state.get(staff_widgets.SELECTED)
+wanted = st.session_state.get(staff_picker.SELECTED)
 in_waiting = any(str(r.consent_id) == wanted for r in waiting)
 in_today = any(str(r.consent_id) == wanted for r in today)
 only_mine = st.toggle(tr("staff.review.only_mine"), value=in_waiting or not in_today)
 rows = waiting if only_mine else today
-view = staff_widgets.open_picked(
+view = staff_picker.open_picked(
     ctx, staff, rows, page="review", label=tr("staff.review.pick"), none=tr("staff.review.none")
 )
 consent = view.consent
@@ -49,10 +49,10 @@ def act(fn, message_key: str, **kwargs) -> None:
     try:
         fn(ctx, staff, consent.id, expected_version=consent.version, **kwargs)
     except DomainError as exc:
-        staff_widgets.show_error(exc, "review")
+        staff_picker.show_error(exc, "review")
     else:
-        staff_widgets.forget_view("review")
-        st.session_state["review_done"] = staff_widgets.done_message(view, tr(message_key))
+        staff_picker.forget_view("review")
+        st.session_state["review_done"] = staff_picker.done_message(view, tr(message_key))
         st.rerun()
 
 

@@ -9,7 +9,7 @@ from accounts.staff import Role
 from errors import DomainError
 from services import staff as staff_svc
 from services import staff_views
-from ui import staff_session, staff_widgets
+from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import tr
 from ui.text import shown_as_typed
@@ -27,7 +27,7 @@ except DomainError as exc:
     st.error(str(exc))
     st.stop()
 st.caption(tr("staff.filing.count", count=len(rows)))
-view = staff_widgets.open_picked(
+view = staff_picker.open_picked(
     ctx,
     staff,
     rows,
@@ -62,9 +62,9 @@ if go:
             ctx, staff, consent.id, chart_reference=chart, expected_version=consent.version
         )
     except DomainError as exc:
-        staff_widgets.show_error(exc, "filing")
+        staff_picker.show_error(exc, "filing")
     else:
-        staff_widgets.forget_view("filing")
+        staff_picker.forget_view("filing")
         st.session_state["filing_done"] = tr(
             "staff.filing.done",
             name=shown_as_typed(consent.patient.legal_name),

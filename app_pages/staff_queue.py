@@ -12,8 +12,9 @@ from forms.records import Status
 from services import auth, staff_views
 from ui import staff_session
 from ui.resources import app_context
+from ui.staff_picker import remember
 from ui.staff_session import format_time, tr
-from ui.staff_widgets import remember, status_text
+from ui.staff_widgets import status_text
 from ui.text import shown_as_typed
 
 REFRESH = dt.timedelta(seconds=15)

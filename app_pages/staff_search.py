@@ -8,7 +8,7 @@ import streamlit as st
 
 from errors import DomainError
 from services import staff_views
-from ui import staff_session, staff_widgets
+from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import ALL, format_datetime, tr
 
@@ -58,7 +58,7 @@ if rows is not None:
         hide_index=True,
         width="stretch",
     )
-    row = staff_widgets.pick_consent(rows, key="search_pick", label=tr("staff.search.pick"))
+    row = staff_picker.pick_consent(rows, key="search_pick", label=tr("staff.search.pick"))
     if row is not None:
         view = staff_views.open_consent(ctx, staff, row.consent_id)
         staff_widgets.header(ctx, view)

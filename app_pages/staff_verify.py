@@ -10,7 +10,7 @@ from errors import DomainError
 from forms.records import TIMEOUT_WINDOW, Status, checklist_gaps
 from services import staff as staff_svc
 from services import staff_views
-from ui import staff_session, staff_widgets
+from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import format_datetime, tr
 from ui.text import shown_as_typed
@@ -28,7 +28,7 @@ try:
 except DomainError as exc:
     st.error(str(exc))
     st.stop()
-view = staff_widgets.open_picked(
+view = staff_picker.open_picked(
     ctx, staff, rows, page="verify", label=tr("staff.verify.pick"), none=tr("staff.verify.none")
 )
 consent = view.consent
@@ -45,7 +45,7 @@ if done:
 
 
 def show_error(exc: DomainError) -> None:
-    staff_widgets.show_error(exc, "verify")
+    staff_picker.show_error(exc, "verify")
 
 
 def not_done(message_key: str, items: list[str]) -> None:
@@ -59,8 +59,8 @@ def not_done(message_key: str, items: list[str]) -> None:
 
 
 def succeeded(message_key: str) -> None:
-    staff_widgets.forget_view("verify")
-    st.session_state["verify_done"] = staff_widgets.done_message(view, tr(message_key))
+    staff_picker.forget_view("verify")
+    st.session_state["verify_done"] = staff_picker.done_message(view, tr(message_key))
     st.rerun()
 
 
