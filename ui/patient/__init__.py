@@ -1,1 +1,2 @@
-"""The patient's screens, split by group: start, questions, finish; ``page.run`` draws one."""
+"""The patient's screens, split by group: start, questions, finish (interpreter, review), sign;
+``page.run`` draws the one the draft is on."""

@@ -21,8 +21,9 @@ from ui.patient.common import (
     idle_watch,
     ss,
 )
-from ui.patient.finish import interpreter_screen, review_screen, sign_screen, thank_you
+from ui.patient.finish import interpreter_screen, review_screen
 from ui.patient.questions import photos_screen, screening_screen, section_screen
+from ui.patient.sign import sign_screen, thank_you
 from ui.patient.start import details_screen, language_screen
 
 

@@ -1,0 +1,145 @@
+"""Signing (or refusing) with a finger, and "please hand the tablet back"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from checklist import flow
+from checklist.flow import DraftState
+from checklist.models import Pack
+from language import dates
+from language.i18n import t
+from language.placeholders import fill
+from services import consent as svc
+from services import submission
+from services.context import AppContext
+from ui.patient.common import (
+    act,
+    chrome,
+    forget_patient,
+    nav,
+    ss,
+)
+from ui.signature_pad import signature_pad
+from ui.text import shown_as_typed
+
+SIGN_CLOCK_SECONDS = 30
+
+
+@st.fragment(run_every=SIGN_CLOCK_SECONDS)
+def _sign_clock(ctx: AppContext, lang: str) -> None:
+    """The date and time now, in the patient's words; it keeps up while the patient reads (a
+    tiny rerun of this line only). The record's signing time is taken when Sign is tapped."""
+    local = ctx.clock.now().astimezone(ctx.settings.tz)
+    st.markdown(
+        t(
+            lang,
+            "patient.sign.when",
+            date=dates.format_date(lang, local.date()),
+            time=dates.format_time(lang, local),
+            zone=local.tzname() or "",
+        )
+    )
+
+
+def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
+    lang = state.language or "en"
+    declining = ss("decision") == "decline" or not flow.may_sign(state, pack)
+    st.header(t(lang, "patient.decline.title" if declining else "patient.sign.title"), anchor=False)
+    if declining:
+        st.write(fill(pack.refusal_statement, ctx.settings.placeholder_values))
+    else:
+        st.write(t(lang, "patient.sign.intro"))
+    _sign_clock(ctx, lang)
+    with_interpreter = bool(state.interpreter_used and state.interpreter)
+
+    def drawn(key: str) -> dict[str, Any]:
+        value = ss(key)
+        sig = value.get("signature") if isinstance(value, dict) else None
+        return sig if isinstance(sig, dict) else {}
+
+    def submit() -> None:
+        mine, theirs = drawn("sig_patient"), drawn("sig_interpreter")
+        done = act(
+            submission.submit,
+            ctx,
+            token,
+            typed_name=ss("sign:name") or "",
+            strokes=mine.get("strokes"),
+            png=mine.get("png"),
+            pad_size=(mine.get("width") or 0, mine.get("height") or 0),
+            decision="decline" if declining else "consent",
+            interpreter_strokes=theirs.get("strokes"),
+            interpreter_png=theirs.get("png"),
+        )
+        if done is not None:
+            forget_patient()
+            st.session_state["thanks_until"] = ctx.clock.now() + dt.timedelta(
+                seconds=ctx.settings.thank_you_seconds
+            )
+            st.session_state["thanks_lang"] = lang
+            st.session_state["thanks_large"] = state.large_text  # the thank-you page keeps it
+
+    def back() -> None:
+        st.session_state.pop("decision", None)
+        act(svc.go_back, ctx, token)
+
+    with st.form("sign"):
+        st.text_input(t(lang, "patient.sign.typed_name"), key="sign:name", autocomplete="off")
+        signature_pad(
+            key="sig_patient",
+            label=t(lang, "patient.sign.pad_label"),
+            clear=t(lang, "patient.sign.clear"),
+            hint=t(lang, "patient.sign.hint"),
+            height=200 if with_interpreter else 240,
+        )
+        if with_interpreter and state.interpreter:
+            st.markdown(
+                t(
+                    lang,
+                    "patient.interpreter.sign_here",
+                    name=shown_as_typed(state.interpreter.name_or_id),
+                )
+            )
+            signature_pad(
+                key="sig_interpreter",
+                label=t(lang, "patient.interpreter.pad_label"),
+                clear=t(lang, "patient.sign.clear"),
+                height=160,
+            )
+        nav(
+            ctx,
+            token,
+            lang,
+            submit,
+            next_key="patient.decline.sign" if declining else "patient.sign.button",
+            on_back=back,
+        )
+    if not declining:
+        st.button(
+            t(lang, "patient.decline.instead"),
+            key="sign:decline",
+            on_click=lambda: st.session_state.update(decision="decline"),
+        )
+
+
+def thank_you(ctx: AppContext, until: dt.datetime) -> None:
+    lang = st.session_state.get("thanks_lang", "en")
+    chrome(lang, bool(st.session_state.get("thanks_large")))
+    st.title(t(lang, "patient.thanks.title"), anchor=False)
+    st.markdown(
+        f"<p style='font-size:1.6rem'>{t(lang, 'patient.thanks.hand_back')}</p>",
+        unsafe_allow_html=True,
+    )
+
+    @st.fragment(run_every=max(1, ctx.settings.thank_you_seconds // 3))
+    def back_to_start() -> None:
+        if ctx.clock.now() >= until:
+            st.session_state.clear()
+            st.rerun()
+
+    back_to_start()
+    st.button(t(lang, "patient.thanks.done"), key="thanks:done", on_click=st.session_state.clear)
