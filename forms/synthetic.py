@@ -7,6 +7,9 @@ records: the patient's from the pack, the interpreter's from the message catalog
 patient's language (forms.meanings.INTERPRETER_KEY), and the staff steps through the record's
 own rules (Consent.verify, .record_timeout, .attest, .file), so a sample prints word for word
 what a real consent prints.
+
+It is over 300 lines because one consent at each stage (draft to filed, refusal) is built here
+once, for every caller, instead of in four drifting copies.
 """
 
 from __future__ import annotations

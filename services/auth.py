@@ -6,6 +6,9 @@ at another cost still verifies; a successful sign-in re-hashes it at the configu
 signed-in person is a ``StaffSession``; every service call reloads the account from the store
 (``load_actor``), so a disabled account or a removed role stops working at once, whatever the
 menu of an open browser tab still shows.
+
+It is over 300 lines because sign-in, lockout, idle logoff and re-entry at signing share the
+same account checks and audit events (21 CFR 11.300 controls in one place).
 """
 
 from __future__ import annotations

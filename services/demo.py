@@ -4,6 +4,8 @@ demo account per role with a printed password. Names and ink come from the one s
 factory (forms.synthetic), never from real people.
 
 It refuses a database that holds any consent not made here (``Consent.demo`` is False).
+It is over 300 lines because it walks every state a consent can reach, each through the real
+use cases, so the demo shows what the screens really make.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ append first updates that one row, which makes concurrent appends wait for each 
 on PostgreSQL, the write lock on SQLite) so the chain never forks, and which lets the check notice
 a deleted last event. The database refuses UPDATE and DELETE on events (triggers, see migration
 0001); the chain is what detects someone who removed those triggers first.
+
+It is over 300 lines because the append, the reads and the chain check share one hashing rule
+and must stay beside it: a second copy of the rule could drift from the first.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 The record JSON is the source of truth for ``get``. Signature images and strokes are taken out of
 it and kept in ``signatures`` (encrypted when a key is set); ``get`` puts them back, so what comes
 out equals what went in. Acknowledgement and screening rows are copies for reporting.
+
+It is over 300 lines because it is one repository: saving, versioned updates, the day lists and
+search all read and write the same columns and child rows.
 """
 
 from __future__ import annotations
