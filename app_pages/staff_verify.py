@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from accounts.staff import Role
+from checklist.nurse_checks import checklist_gaps
 from errors import DomainError
-from forms.records import TIMEOUT_WINDOW, Status, checklist_gaps
+from forms.records import TIMEOUT_WINDOW, Status
 from services import staff as staff_svc
 from services import staff_views
 from ui import staff_picker, staff_session, staff_widgets

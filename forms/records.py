@@ -14,11 +14,13 @@ import datetime as dt
 import uuid
 from collections.abc import Collection, Mapping
 from enum import StrEnum
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from checklist.models import FlagLevel, Pack
+from checklist.nurse_checks import checklist_gaps
+from checklist.text import MAX_NOTE
 from errors import DomainError, IllegalTransition
 from forms.record_parts import (
     Acknowledgement,
@@ -105,31 +107,6 @@ FLAGS_REVIEWABLE = _on_the_way(Status.SUBMITTED, Status.ATTESTED)  # until a cli
 HOLDABLE = _on_the_way(Status.SUBMITTED, Status.FILED)  # signed, not yet filed
 TIMEOUT_WINDOW = _on_the_way(Status.VERIFIED, Status.FILED)  # verified, not yet filed
 
-CHECK_ANSWERS = ("yes", "no", "na")
-
-
-class ChecklistGaps(NamedTuple):
-    missing: list[str]  # item texts not answered Yes, No or N/A
-    noes: list[str]
-    unexplained: list[str]  # N/A with no note
-
-
-def checklist_gaps(pack: Pack, answers: Mapping[str, tuple[str | None, str]]) -> ChecklistGaps:
-    """What stops a nurse signing the checklist: items not answered, answered No, and N/A with
-    no note. Every item states a check done (two identifiers, allergies, site marked...): "No"
-    means the patient is not ready, so it cannot be signed as verified; "N/A" needs its reason.
-    """
-    gaps = ChecklistGaps([], [], [])
-    for item in pack.nurse_checklist:
-        answer, note = answers.get(item.id, ("", ""))
-        if answer not in CHECK_ANSWERS:
-            gaps.missing.append(item.text)
-        elif answer == "no":
-            gaps.noes.append(item.text)
-        elif answer == "na" and not (note or "").strip():
-            gaps.unexplained.append(item.text)
-    return gaps
-
 
 def _lines(items: list[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
@@ -139,7 +116,13 @@ def _reason(reason: str | None, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(f"Give a reason for {what}.")
-    return reason
+    return _short_enough(reason)
+
+
+def _short_enough(text: str) -> str:
+    if len(text) > MAX_NOTE:  # a clear refusal, not the record's validation error
+        raise DomainError(f"That text is too long: {len(text):,} characters, at most {MAX_NOTE:,}.")
+    return text
 
 
 class Consent(Record):
@@ -215,6 +198,8 @@ class Consent(Record):
                 "completed: " + "; ".join(texts.get(q, q) for q in blocking)
             )
         missing, noes, unexplained = checklist_gaps(pack, answers)
+        for _answer, note in answers.values():
+            _short_enough((note or "").strip())
         if missing:
             raise DomainError(
                 "Answer every checklist item first. Not answered: " + "; ".join(missing)
@@ -295,6 +280,7 @@ class Consent(Record):
             raise DomainError("Choose whether to clear or uphold the flag.")
         if not note:
             raise DomainError("Write a short note saying why.")
+        _short_enough(note)
         if self.status not in FLAGS_REVIEWABLE:
             raise DomainError(
                 f"This consent is {status_words(self.status)}; its flags can no longer change."

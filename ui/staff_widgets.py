@@ -101,7 +101,7 @@ def flags(view: ConsentView) -> None:
 def checklist_exceptions(view: ConsentView) -> None:
     """Checklist items the nurse marked N/A, with the reason: shown wherever the consent is
     opened after verification, so the clinician sees them before attesting and the team before
-    the time-out. (A "No" cannot be verified: forms.records.checklist_gaps.)"""
+    the time-out. (A "No" cannot be verified: checklist.nurse_checks.checklist_gaps.)"""
     nv = view.consent.nurse_verification
     if nv is None:
         return

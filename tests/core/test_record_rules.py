@@ -15,6 +15,7 @@ import pytest
 
 from checklist.loader import SHIPPED_DIR, parse_pack_file
 from checklist.models import Answer, CheckItem, FlagLevel, Pack
+from checklist.nurse_checks import checklist_gaps
 from errors import DomainError, IllegalTransition
 from forms.meanings import ATTESTATION_STATEMENT, CLINICIAN_ATTESTED, NURSE_VERIFIED
 from forms.record_parts import PackRef, Patient, ScreeningAnswer, Signature, SignerRole
@@ -27,7 +28,6 @@ from forms.records import (
     Consent,
     Status,
     check_transition,
-    checklist_gaps,
 )
 
 NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
@@ -502,3 +502,16 @@ def test_a_staff_signature_means_what_its_role_signs() -> None:
     assert (nurse.meaning, doctor.meaning) == (NURSE_VERIFIED, CLINICIAN_ATTESTED)
     with pytest.raises(KeyError):
         Signature.by_staff(SignerRole.PATIENT, "Ana Demo", 1, None, NOW)
+
+
+# --- text too long for the record: a clear refusal, never a validation traceback ------------
+TOO_LONG = "x" * 2001
+
+
+def test_too_long_reasons_notes_and_checklist_notes_are_refused_in_words() -> None:
+    words = "That text is too long: 2,001 characters, at most 2,000."
+    refused(at(Status.SUBMITTED), hold(TOO_LONG), words)
+    refused(at(Status.SUBMITTED, stop_flag=True), review("cleared", TOO_LONG), words)
+    refused(at(Status.SUBMITTED), verify({**ALL_YES, "site": ("na", TOO_LONG)}), words)
+    c = at(Status.SUBMITTED)
+    refused(c, lambda c: c.enter_in_error(TOO_LONG, LATER), words)
