@@ -50,3 +50,8 @@ def test_no_benchmark_imports_from_tests(script: Path) -> None:
     for helper in Path(BENCH.parent / "tests").rglob("*.py"):  # e.g. store_builders, pdf_helpers
         if helper.stem not in ("__init__", "conftest"):
             assert helper.stem not in modules, f"{script.name} imports tests/{helper.name}"
+
+
+def test_readme_lists_every_benchmark() -> None:
+    readme = (BENCH.parent / "README.md").read_text(encoding="utf-8")
+    assert [p.name for p in SCRIPTS if f"python bench/{p.name} [--quick]" not in readme] == []
