@@ -123,6 +123,25 @@ WORDS_JS = """
 """
 
 
+SETTLED_JS = """
+() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (document.querySelector('[data-stale=true]') || document.fonts.status !== 'loaded') return false;
+  // A component (the pads are the only ones) is drawn once its root holds its HTML and a pad's
+  // script has put the words on its Clear button.
+  return [...document.querySelectorAll('[data-testid^=stBidiComponent]')].every((host) => {
+    const root = host.shadowRoot || host;
+    return root.querySelector('*') && [...root.querySelectorAll('.pad')].every((pad) => {
+      const clear = pad.querySelector('.clear'), canvas = pad.querySelector('canvas');
+      return clear && canvas && clear.textContent.trim()
+        && clear.getBoundingClientRect().height > 0 && canvas.getBoundingClientRect().height > 0;
+    });
+  });
+}
+"""
+
+
 class Patient:
     """Drives the kiosk the way a patient would: taps, typing, a finger on the pad."""
 
@@ -139,13 +158,10 @@ class Patient:
 
     # --- looking -------------------------------------------------------------------------
     def settle(self) -> None:
-        """Wait until Streamlit has finished the current run."""
-        self.page.wait_for_function(
-            "() => { const app = document.querySelector('[data-testid=stApp]');"
-            " return app && app.dataset.testScriptState === 'notRunning'"
-            " && !document.querySelector('[data-stale=true]'); }",
-            timeout=20_000,
-        )
+        """Wait for what a patient waits for: Streamlit has finished the run, nothing is stale,
+        the fonts are loaded, and every signature pad on the screen is drawn (its canvas and its
+        Clear button with words on it: the pad fills its shadow root after the run ends)."""
+        self.page.wait_for_function(SETTLED_JS, timeout=20_000)
 
     def axe(self, name: str) -> None:
         """axe-core on this screen; serious and critical findings are kept for the test to assert."""
@@ -225,7 +241,7 @@ class Patient:
         self.settle()
         self.expect_step(before + 1)
         # A new screen opens at its top, not where the finger left the last one.
-        self.page.wait_for_function(f"() => ({SCROLLED}) === 0", timeout=5_000)
+        self.page.wait_for_function(f"() => ({SCROLLED}) === 0")
 
     def choose(self, label: str, option: str) -> None:
         box = self.page.get_by_label(label, exact=True)
@@ -303,6 +319,13 @@ class Patient:
         self.tap_text(certification)
         self.next("patient.review.to_sign")
         self.page.get_by_role("heading", name=self.tr("patient.sign.title")).wait_for()
+        self.expect_pad()
+
+    def expect_pad(self) -> None:
+        """The sign screen is there for a patient once its pad is: the Clear button shows."""
+        clear = self.page.get_by_role("button", name=self.tr("patient.sign.clear"), exact=True)
+        expect(clear.first).to_be_visible()
+        self.settle()
 
     # --- signing -------------------------------------------------------------------------
     def draw(self, index: int = 0, *, shape: str = "signature") -> int:

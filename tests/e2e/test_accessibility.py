@@ -73,6 +73,7 @@ def _walk(patient: Patient) -> None:
     patient.shot(f"patient-08-sign-{patient.lang}")
     patient.tap_button(patient.tr("patient.decline.instead"))
     patient.page.get_by_role("heading", name=patient.tr("patient.decline.title")).wait_for()
+    patient.expect_pad()
     patient.shot(f"patient-08-decline-{patient.lang}")
 
 

@@ -43,7 +43,8 @@ def verify(server, pdf: bytes):  # type: ignore[no-untyped-def]
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from forms.seal import default_cert_path, verify_pdf
+    from forms.seal import default_cert_path
+    from forms.seal_check import verify_pdf
 
     cert = default_cert_path(get_settings(data_dir=server.data_dir))
     assert cert is not None
@@ -89,9 +90,9 @@ def test_whole_flow_with_a_finger_signature(app_server, tablet, tmp_path: Path) 
     assert report.valid and report.intact and report.covers_whole_file, report.message
 
     tablet.go_back()  # the browser's history never shows the previous patient
-    tablet.wait_for_timeout(1500)
-    assert NAME not in tablet.content()
     expect(tablet.get_by_role("button", name="English", exact=True)).to_be_visible()
+    patient.settle()  # the page a patient would see, finished drawing
+    assert NAME not in tablet.content()
 
 
 def test_reload_half_way_resumes_at_the_same_step(app_server, tablet, tmp_path: Path) -> None:

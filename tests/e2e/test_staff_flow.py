@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from patient_steps import Patient
+from patient_steps import SETTLED_JS, Patient
 from playwright.sync_api import Page, expect
 
 from checklist.loader import load_library
@@ -69,7 +69,8 @@ class Staff:
     def settle(self) -> None:
         self.page.wait_for_load_state("networkidle")
         expect(self.page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
-        self.page.wait_for_timeout(200)
+        # The run has finished and the page is drawn as staff see it (no fixed sleep).
+        self.page.wait_for_function(SETTLED_JS, timeout=20_000)
 
     def shot(self, name: str) -> None:
         self.settle()
