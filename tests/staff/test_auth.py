@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -34,6 +35,35 @@ def test_password_is_stored_as_argon2id_hash(ctx):
         stored = uow.users.get(user.id)
     assert stored.password_hash.startswith("$argon2id$")
     assert PASSWORD not in stored.password_hash
+
+
+def test_production_cost_is_in_the_stored_hash_and_a_cheaper_setting_rehashes_at_sign_in(
+    ctx, monkeypatch: pytest.MonkeyPatch
+):
+    """The one test on the production argon2 parameters (every other test hashes cheaply)."""
+    from settings import get_settings
+
+    for name in (
+        "CONSENT_ARGON2_TIME_COST",
+        "CONSENT_ARGON2_MEMORY_KIB",
+        "CONSENT_ARGON2_PARALLELISM",
+    ):
+        monkeypatch.delenv(name)
+    production = dataclasses.replace(ctx, settings=get_settings())
+    user = _add(production)
+    with ctx.database.uow() as uow:
+        made = uow.users.get(user.id).password_hash
+    assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # RFC 9106 low-memory profile
+    auth.sign_in(production, "nina", PASSWORD)  # at its own cost: kept as it is
+    with ctx.database.uow() as uow:
+        assert uow.users.get(user.id).password_hash == made
+    # The clinic lowers the cost (here: the tests' cheap one): the old hash still lets her in,
+    # and is re-hashed at the configured cost once the password is known to be right.
+    assert auth.sign_in(ctx, "nina", PASSWORD).id == user.id
+    with ctx.database.uow() as uow:
+        again = uow.users.get(user.id).password_hash
+    assert again.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    assert auth.sign_in(ctx, "nina", PASSWORD).id == user.id
 
 
 def test_sign_in_returns_session_with_roles_and_is_audited(ctx):
