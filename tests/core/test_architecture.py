@@ -35,3 +35,16 @@ def test_layer_imports_point_inward(package: str) -> None:
         if bad:
             offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in *_helpers.py or a conftest.py, never in another test module
+    (importing one collects its tests twice over and ties the two files' fates together)."""
+    tests = sorted((ROOT / "tests").rglob("test_*.py"))
+    names = {path.stem for path in tests}
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(found)
+        for path in tests
+        if (found := {root for root in imported_roots(path) if root in names or root == "tests"})
+    }
+    assert offenders == {}
