@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from patient_steps import Patient
 from playwright.sync_api import Page, expect
-from test_staff_flow import STAFF, Staff, add_staff, tr
+from staff_steps import STAFF, Staff, add_staff, tr
 
 from checklist.loader import load_library
 from settings import get_settings
