@@ -220,7 +220,9 @@ def test_demo_data_makes_every_state_and_one_account_per_role(ctx):
     result = demo.fill(ctx, len(demo.SCENARIOS), seed=3)
     assert set(result.consents) == set(demo.SCENARIOS)
     with ctx.database.uow() as uow:
-        consents = uow.consents.search(date_from=staff_views.today(ctx), date_to=staff_views.today(ctx))
+        consents = uow.consents.search(
+            date_from=staff_views.today(ctx), date_to=staff_views.today(ctx)
+        )
         users = {u.username: u for u in uow.users.list()}
         assert uow.consents.count_non_demo() == 0
     statuses = {c.status for c in consents}

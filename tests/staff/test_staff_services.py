@@ -98,7 +98,9 @@ def _calls(ctx, c):
             {Role.ADMIN},
         ),
         "export": (
-            lambda s: __import__("services.export").export.day_export(ctx, s, staff_views.today(ctx)),
+            lambda s: __import__("services.export").export.day_export(
+                ctx, s, staff_views.today(ctx)
+            ),
             {Role.FRONT_DESK, Role.ADMIN},
         ),
     }
@@ -507,7 +509,10 @@ def test_queue_shows_flags_questions_minutes_and_filters_by_status(ctx, team, ma
     _verify(ctx, team, b)
     to_verify = staff_views.nurse_queue(ctx, team[Role.NURSE], statuses=[Status.SUBMITTED])
     assert [r.consent_id for r in to_verify] == [a.id]
-    assert [r.consent_id for r in staff_views.clinician_queue(ctx, team[Role.CLINICIAN])] == [a.id, b.id]
+    assert [r.consent_id for r in staff_views.clinician_queue(ctx, team[Role.CLINICIAN])] == [
+        a.id,
+        b.id,
+    ]
 
 
 def test_search_by_name_date_of_birth_and_date(ctx, team, make_consent):
@@ -515,9 +520,9 @@ def test_search_by_name_date_of_birth_and_date(ctx, team, make_consent):
     make_consent(legal_name="Alex Other", date_of_birth=dt.date(1970, 5, 6))
     desk = team[Role.FRONT_DESK]
     assert [r.consent_id for r in staff_views.search(ctx, desk, name="zoe")] == [a.id]
-    assert [r.consent_id for r in staff_views.search(ctx, desk, date_of_birth=dt.date(1960, 2, 3))] == [
-        a.id
-    ]
+    assert [
+        r.consent_id for r in staff_views.search(ctx, desk, date_of_birth=dt.date(1960, 2, 3))
+    ] == [a.id]
     day = staff_views.today(ctx)
     assert len(staff_views.search(ctx, desk, date_from=day, date_to=day)) == 2
     assert staff_views.search(ctx, desk, date_from=day + dt.timedelta(days=1)) == []
