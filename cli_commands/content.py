@@ -9,7 +9,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from checklist.loader import load_library
-from checklist.readability import reading_problems, score_pack
 from settings import get_settings
 
 
@@ -34,6 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def check_content(args: argparse.Namespace) -> int:
+    # Here, not at the top: textstat loads its dictionaries in ~0.6 s, which every other
+    # command would pay for nothing.
+    from checklist.readability import reading_problems, score_pack
+
     try:
         settings = get_settings()
     except ValidationError as exc:

@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _context() -> AppContext:
-    return build_context(get_settings())
+    return build_context(get_settings(), warm_pdf_fonts=False)
 
 
 def _err(message: str) -> int:

@@ -40,8 +40,13 @@ class AppContext:
         return self.library.active(pack_id, language, self.settings.active_versions)
 
 
-def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
-    """Open (and upgrade) the database, load content, load or create the seal key."""
+def build_context(
+    settings: Settings, clock: Clock | None = None, *, warm_pdf_fonts: bool = True
+) -> AppContext:
+    """Open (and upgrade) the database, load content, load or create the seal key.
+
+    ``warm_pdf_fonts=False`` for a short-lived process (the command line): preparing the fonts
+    ahead only pays off in a server that will render PDFs later."""
     from forms.pdf_fonts import warm_up
     from forms.seal import load_or_create_sealer
     from store.db import open_database
@@ -51,5 +56,6 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
     database = open_database(settings.resolved_database_url, settings=settings)
     sealer = load_or_create_sealer(settings)
     # Preparing the fonts takes 1.5-2 s once per process: do it now, off the first patient's tap.
-    threading.Thread(target=warm_up, name="pdf-font-warm-up", daemon=True).start()
+    if warm_pdf_fonts:
+        threading.Thread(target=warm_up, name="pdf-font-warm-up", daemon=True).start()
     return AppContext(settings, library, database, sealer, clock or SystemClock())
