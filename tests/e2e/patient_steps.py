@@ -145,8 +145,12 @@ SETTLED_JS = """
 class Patient:
     """Drives the kiosk the way a patient would: taps, typing, a finger on the pad."""
 
-    def __init__(self, page: Page, base_url: str, shots: Path, lang: str = "en") -> None:
+    def __init__(
+        self, page: Page, base_url: str, shots: Path, lang: str = "en", *, axe: bool = False
+    ) -> None:
         self.page, self.base_url, self.shots, self.lang = page, base_url, shots, lang
+        # axe-core costs about half a second a screen: run it where a test asserts its findings.
+        self.check_axe = axe
         self.shots.mkdir(parents=True, exist_ok=True)
         self.seen: list[str] = []
         self.axe_findings: dict[str, list[str]] = {}  # screen -> serious or critical axe findings
@@ -185,7 +189,8 @@ class Patient:
         )
         if self.on_screen:
             self.on_screen(name)
-        self.axe(name)
+        if self.check_axe:
+            self.axe(name)
         self.seen.append(name)
         path = self.shots / f"{name}.png"
         self.page.screenshot(path=str(path), scale="css")

@@ -121,7 +121,7 @@ def _ratios(normal: dict, large: dict) -> tuple[list[float], list[str]]:
 
 @pytest.mark.parametrize("lang", ["es", "en"])  # Spanish has the longest words, mostly
 def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: str) -> None:
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", lang)
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", lang, axe=True)
     problems: dict[str, list[str]] = {}
     smallest: dict[str, float] = {}
     progress = re.compile(r"^STRONG\|" + patient.tr("patient.progress", n=r"\d+", total=r"\d+"))
@@ -190,7 +190,7 @@ def test_large_text_is_half_as_big_again_and_kept_on_reload(
     app_server, tablet, tmp_path: Path
 ) -> None:
     """Moved here from test_patient_flow.py: in English, the choice is part of the draft."""
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en", axe=True)
     patient.start("English")
     intro = patient.tr("patient.details.intro")
     before = float(tablet.evaluate(FONT_OF, intro))
@@ -243,7 +243,7 @@ def _rgb(css: str) -> tuple[float, float, float]:
 def test_tick_boxes_and_round_choices_are_big_with_a_dark_edge(
     app_server, tablet, tmp_path: Path
 ) -> None:
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es")
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es", axe=True)
     patient.start("Español")
     patient.tap_text(patient.tr("patient.site.left_leg"))  # one chosen, two not
     for large in (False, True):
@@ -269,7 +269,7 @@ def _english(words: list[str]) -> list[str]:
 
 
 def test_spanish_screens_have_no_streamlit_english(app_server, tablet, tmp_path: Path) -> None:
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es")
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es", axe=True)
     english: dict[str, list[str]] = {}
     every: set[str] = set()
 

@@ -53,7 +53,7 @@ def verify(server, pdf: bytes):  # type: ignore[no-untyped-def]
 
 
 def test_whole_flow_with_a_finger_signature(app_server, tablet, tmp_path: Path) -> None:
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "en", axe=True)
     pack = _pack("en")
     patient.start("English")
     assert tablet.evaluate("document.documentElement.lang") == "en"
@@ -156,7 +156,7 @@ def test_decline_records_a_signed_informed_refusal(app_server, tablet, tmp_path:
 
 
 def test_spanish_with_an_interpreter(app_server, tablet, tmp_path: Path) -> None:
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es")
+    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es", axe=True)
     pack = _pack("es")
     patient.start("Español")
     assert tablet.evaluate("document.documentElement.lang") == "es"
