@@ -115,7 +115,17 @@ class DocumentBase:
         _draw_signature(pdf, sig, pdf.l_margin, top, box_w, box_h)
         if not sig.strokes and not sig.png:
             pdf.font(8, False, MUTED)
-            pdf.put(pdf.l_margin + 3, top + box_h / 2, self.st("pdf.staff.sign.electronic"))
+            # Wrapped inside the box: the Spanish words are wider than the box.
+            lines, line = [], ""
+            for word in self.st("pdf.staff.sign.electronic").split():
+                if line and pdf.get_string_width(f"{line} {word}") > box_w - 6:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}".strip()
+            lines.append(line)
+            for n, text in enumerate(lines):
+                pdf.put(pdf.l_margin + 3, top + box_h / 2 + (n - (len(lines) - 1) / 2) * 3.6, text)
         x = pdf.l_margin + box_w + 6
         col_w = pdf.width - box_w - 6
         rows = [
