@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from product_layout import PRODUCT_CODE
+
 import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,20 +63,6 @@ def test_requirements_pin_exact_versions() -> None:
 INTERNAL_SETTINGS: dict[str, str] = {}
 # Fields read only by settings.py itself, with what reads them there.
 READ_BY_SETTINGS_ITSELF = {"environment": "the production guard (_production_is_explicit)"}
-PRODUCT_CODE = (
-    "app.py",
-    "cli.py",
-    "errors.py",
-    "app_pages",
-    "ui",
-    "services",
-    "cli_commands",
-    "store",
-    "forms",
-    "checklist",
-    "language",
-    "accounts",
-)  # settings.py, tests/ and bench/ do not count as reading a setting
 
 
 def readme_settings() -> set[str]:
