@@ -88,19 +88,6 @@ def _check_pack(consent: Consent, pack: Pack) -> None:
 class _ConsentDocument(PatientParts, EvidenceParts):
     """One rendering: the parts in reading order, the page header and footers, the metadata."""
 
-    def __init__(
-        self,
-        consent: Consent,
-        pack: Pack,
-        clinic: ClinicInfo,
-        generated_at: dt.datetime,
-        audit: list[AuditEntry],
-        seal_note: str,
-        extra: frozenset[int],
-    ) -> None:
-        super().__init__(consent, pack, clinic, generated_at, audit, seal_note, extra)
-        self.pdf.on_new_page = self._header
-
     # --- the document --------------------------------------------------------------------
     def render(self) -> tuple[bytes, set[int]]:
         pdf = self.pdf

@@ -63,6 +63,10 @@ class DocumentBase:
         self.heading = self.t(doc_key)  # the patient's words
         self.doc_type = self.st(doc_key)  # the clinic's words
         self.pdf = Layout(generated_at, extra)
+        self.pdf.on_new_page = self._header  # every new page starts with the header
+
+    def _header(self) -> None:
+        """The page header; the full document (forms.pdf) draws it."""
 
     def t(self, key: str, **values: object) -> str:
         """A label in the patient's language."""
