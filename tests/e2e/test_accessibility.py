@@ -152,6 +152,9 @@ def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: st
     patient.start(t(lang, f"lang.{lang}"))
     base = float(tablet.evaluate(ROOT_FONT))  # Streamlit's base font size (normal text)
     tablet.get_by_label(patient.tr("patient.details.year"), exact=True).wait_for()
+    # The leg choice is the screen's last widget: measured before it is drawn, the normal-size
+    # screen lacks texts the large one has (a CI run failed that way).
+    tablet.get_by_role("radiogroup", name=patient.tr("patient.details.site")).wait_for()
     patient.settle()
     check(f"patient-02-details-empty-{lang}")  # the lists' placeholders, before anything is chosen
     _walk(patient)
