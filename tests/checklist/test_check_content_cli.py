@@ -26,7 +26,7 @@ def test_shipped_packs_pass(capsys, good_raw) -> None:
 
 
 def test_broken_pack_in_dir_exits_1_naming_file_item_and_fix(capsys, tmp_path, good_raw) -> None:
-    good_raw["version"] = "1.1.0"
+    good_raw["version"] = "2.0.0"
     item(good_raw, "risk.clot").pop("frequency")
     path = write_pack(tmp_path, good_raw)
     code, out = run(capsys, str(tmp_path))
@@ -35,7 +35,7 @@ def test_broken_pack_in_dir_exits_1_naming_file_item_and_fix(capsys, tmp_path, g
 
 
 def test_content_dir_from_settings(capsys, tmp_path, good_raw, monkeypatch) -> None:
-    good_raw["version"] = "1.1.0"
+    good_raw["version"] = "2.0.0"
     section(good_raw, "benefits")["items"] = []
     write_pack(tmp_path, good_raw)
     monkeypatch.setenv("CONSENT_CONTENT_DIR", str(tmp_path))
@@ -45,7 +45,7 @@ def test_content_dir_from_settings(capsys, tmp_path, good_raw, monkeypatch) -> N
 
 
 def test_hard_section_exits_1(capsys, tmp_path, good_raw) -> None:
-    good_raw["version"] = "1.1.0"
+    good_raw["version"] = "2.0.0"
     item(good_raw, "benefit.look")["text"] = (
         "Sclerotherapeutic obliteration characteristically precipitates progressive "
         "diminution of telangiectatic visibility notwithstanding considerable interindividual "

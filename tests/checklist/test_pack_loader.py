@@ -8,18 +8,18 @@ from checklist.loader import load_library
 
 
 def test_new_clinic_version_leaves_the_old_one_loadable(tmp_path, good_raw) -> None:
-    good_raw["version"] = "1.1.0"
+    good_raw["version"] = "2.0.0"
     item(good_raw, "prep.eat")["text"] = "Eat a light meal before you come."
     write_pack(tmp_path, good_raw)
     library = load_library(VALUES, [tmp_path], strict=True)
 
     old = library.get("sclerotherapy", "1.0.0", "en")
-    new = library.get("sclerotherapy", "1.1.0", "en")
+    new = library.get("sclerotherapy", "2.0.0", "en")
     assert old.section("preparation").items[5].text == "Eat and drink as normal."
     assert new.section("preparation").items[5].text == "Eat a light meal before you come."
     assert old.fingerprint != new.fingerprint
-    assert library.versions("sclerotherapy", "en") == ["1.0.0", "1.1.0"]
-    assert library.active("sclerotherapy", "en").version == "1.1.0"  # newest by default
+    assert library.versions("sclerotherapy", "en") == ["1.0.0", "1.1.0", "2.0.0"]
+    assert library.active("sclerotherapy", "en").version == "2.0.0"  # newest by default
     assert library.active("sclerotherapy", "en", {"en": "1.0.0"}).version == "1.0.0"
 
 

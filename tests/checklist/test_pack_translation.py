@@ -136,7 +136,7 @@ def test_other_drift_is_named(es_raw, change, expected: str) -> None:
 
 def test_loader_drops_a_drifting_translation(tmp_path) -> None:
     en_raw, es_raw = read_raw(), read_raw(ES_FILE)
-    en_raw["version"] = es_raw["version"] = "1.1.0"
+    en_raw["version"] = es_raw["version"] = "2.0.0"
     s = section(es_raw, "risks")
     s["items"] = [i for i in s["items"] if i["id"] != "risk.allergy"]
     write_pack(tmp_path, en_raw)
@@ -145,8 +145,8 @@ def test_loader_drops_a_drifting_translation(tmp_path) -> None:
     assert library.problems == [
         f"{es_path}: section risks: item risk.allergy is missing. Translate it from the en pack."
     ]
-    assert ("sclerotherapy", "1.1.0", "es") not in library.packs
-    assert ("sclerotherapy", "1.1.0", "en") in library.packs
+    assert ("sclerotherapy", "2.0.0", "es") not in library.packs
+    assert ("sclerotherapy", "2.0.0", "en") in library.packs
     # the old Spanish version is still there for records that pinned it
     assert library.get("sclerotherapy", "1.0.0", "es").version == "1.0.0"
 
