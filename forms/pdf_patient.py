@@ -140,7 +140,8 @@ class PatientParts(StaffParts):
         pdf.paragraph(text, size=9.5, indent=indent, after=0.2)
         details = []
         if item.frequency is not None:
-            details.append(self.t(f"pdf.freq.{item.frequency.value}"))
+            # The tablet's words for the band (one wording for screen and paper).
+            details.append(self.t(f"patient.frequency.{item.frequency.value}"))
         if item.figure:
             details.append(fill(item.figure, self.values))
         if details:
