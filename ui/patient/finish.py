@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from checklist import flow
 from checklist.flow import DraftState, StepKind
-from checklist.models import Pack
+from checklist.models import Pack, Section
 from checklist.sites import site_label
 from language import dates
 from language.i18n import t
@@ -83,6 +85,18 @@ def _answer_word(lang: str, value: bool | None, yes: str, no: str) -> str:
     return t(lang, yes if value else no)
 
 
+def _item_lines(ctx: AppContext, lang: str, section: Section, state: DraftState) -> str:
+    """Each item of a section as the patient read it, marked read or not yet."""
+    lines = []
+    for item in section.items:
+        text = " ".join(fill(item.text, ctx.settings.placeholder_values).split())
+        if item.id in state.acknowledged:
+            lines.append(f"- \u2713 {text}")
+        else:
+            lines.append(f"- **{t(lang, 'patient.review.item_open')}:** {text}")
+    return "\n".join(lines)
+
+
 def _decline(ctx: AppContext, token: str) -> None:
     if act(svc.go_to_decline, ctx, token) is not None:
         st.session_state["decision"] = "decline"
@@ -95,8 +109,16 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         state.model_copy(update={"certified_at": ctx.clock.now()}), pack
     )
 
-    def part(title: str, lines: list[str], step_id: str, *, listed: bool = False) -> None:
-        """One part of the form, once, with what was answered under it and its Change button."""
+    def part(
+        title: str,
+        lines: list[str],
+        step_id: str,
+        *,
+        listed: bool = False,
+        sections: Sequence[Section] = (),
+    ) -> None:
+        """One part of the form, once, with what was answered under it and its Change button;
+        a section part lists its items, each section folded, so the patient can check them."""
         with st.container(border=True):
             # Large text: the Change button needs more room, or its word breaks in two.
             c1, c2 = st.columns(
@@ -104,6 +126,9 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
             )
             c1.markdown(f"**{title}**")
             c1.markdown("\n".join(f"- {line}" for line in lines) if listed else "  \n".join(lines))
+            for section in sections:
+                with c1.expander(t(lang, "patient.review.items_of", title=section.title)):
+                    st.markdown(_item_lines(ctx, lang, section, state))
             c2.button(
                 t(lang, "patient.review.change"),
                 key=f"change:{step_id}",
@@ -147,7 +172,7 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
             for sid, q in state.questions.items()
             if sid in step.section_ids
         ]
-        part(titles, lines, step.id)
+        part(titles, lines, step.id, sections=[pack.section(sid) for sid in step.section_ids])
     part(
         pack.photo_consent.title,
         [_answer_word(lang, state.photo_consent, "patient.photos.yes", "patient.photos.no")],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -27,6 +28,7 @@ from ui.signature_pad import signature_pad
 from ui.text import shown_as_typed
 
 SIGN_CLOCK_SECONDS = 30
+BACK_CONFIRM = "sign:confirm_back"  # Back tapped with a signature drawn: ask first
 
 
 @st.fragment(run_every=SIGN_CLOCK_SECONDS)
@@ -62,6 +64,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
         return sig if isinstance(sig, dict) else {}
 
     def submit() -> None:
+        st.session_state.pop(BACK_CONFIRM, None)  # signing answers the question too
         mine, theirs = drawn("sig_patient"), drawn("sig_interpreter")
         done = act(
             submission.submit,
@@ -84,7 +87,15 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
             st.session_state["thanks_large"] = state.large_text  # the thank-you page keeps it
 
     def back() -> None:
-        st.session_state.pop("decision", None)
+        # A drawn signature is never lost without asking: Back first asks (BACK_CONFIRM).
+        if drawn("sig_patient").get("strokes") or drawn("sig_interpreter").get("strokes"):
+            st.session_state[BACK_CONFIRM] = True
+            return
+        go_back()
+
+    def go_back() -> None:
+        for key in (BACK_CONFIRM, "decision", "sig_patient", "sig_interpreter"):
+            st.session_state.pop(key, None)
         act(svc.go_back, ctx, token)
 
     with st.form("sign"):
@@ -118,11 +129,30 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
             next_key="patient.decline.sign" if declining else "patient.sign.button",
             on_back=back,
         )
+    if ss(BACK_CONFIRM):
+        _confirm_back(lang, go_back)
     if not declining:
         st.button(
             t(lang, "patient.decline.instead"),
             key="sign:decline",
             on_click=lambda: st.session_state.update(decision="decline"),
+        )
+
+
+def _confirm_back(lang: str, go_back: Callable[[], None]) -> None:
+    """Back was tapped after signing: going back clears the signature, so ask first."""
+    with st.container(border=True, key="sign_back_confirm"):
+        st.warning(t(lang, "patient.sign.back_confirm"))
+        stay, leave = st.columns(2)
+        stay.button(
+            t(lang, "patient.sign.back_stay"),
+            key="sign:back_stay",
+            type="primary",
+            width="stretch",
+            on_click=lambda: st.session_state.pop(BACK_CONFIRM, None),
+        )
+        leave.button(
+            t(lang, "patient.sign.back_go"), key="sign:back_go", width="stretch", on_click=go_back
         )
 
 
