@@ -10,8 +10,23 @@ words, here.
 from __future__ import annotations
 
 INTERPRETER_KEY = "patient.interpreter.meaning"  # message catalog key, patient's language
-NURSE_VERIFIED = "Verified by nurse; witnessed the patient's signature"
+NURSE_VERIFIED = "Verified by nurse"
+# What a nurse's signature meant before witnessing became its own statement (records signed
+# then keep it; FHIR types such a signature as both verification and witness).
+NURSE_VERIFIED_AND_WITNESSED = "Verified by nurse; witnessed the patient's signature"
+SIGNATURE_WITNESSED = "Present when the patient signed; witnessed the patient's signature"
 CLINICIAN_ATTESTED = "Clinician attestation"
+CLINICIAN_REFUSAL = "Clinician countersignature of an informed refusal"
+# AMA Code of Medical Ethics 2.1.1: what the clinician discussed, and that the patient could
+# decide. The sample PDF (forms.synthetic) signs this same constant.
 ATTESTATION_STATEMENT = (
-    "I explained the procedure, its risks and alternatives, and answered the patient's questions."
+    "I explained to the patient the nature of the procedure, its expected benefits and its "
+    "risks, and the alternatives, including no treatment. I answered the patient's questions "
+    "and reviewed the patient's screening answers. In my judgement the patient has the "
+    "capacity to make this decision."
+)
+REFUSAL_STATEMENT = (
+    "I explained to the patient the risks of refusing this treatment, and the alternatives. "
+    "I answered the patient's questions. In my judgement the patient has the capacity to make "
+    "this decision."
 )

@@ -6,55 +6,23 @@ the rules of each staff step are in ``forms.records``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import uuid
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from checklist.models import Answer, CheckItem, FlagLevel, Pack
-from errors import DomainError
-from forms.meanings import ATTESTATION_STATEMENT, CLINICIAN_ATTESTED, NURSE_VERIFIED
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("time must carry a time zone")
-    return value
-
-
-AwareDatetime = Annotated[dt.datetime, AfterValidator(_aware)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-
-
-def as_consent_id(value: uuid.UUID | str) -> uuid.UUID:
-    """A consent number as staff typed or a link carried it; a clear refusal for anything else."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value).strip())
-    except ValueError:
-        raise DomainError("That is not a consent number this clinic issued.") from None
-
-
-class Record(BaseModel):
-    # Bytes (signature PNGs) travel as base64 in JSON, so canonical_json() works and round-trips.
-    model_config = ConfigDict(
-        extra="forbid", validate_assignment=True, ser_json_bytes="base64", val_json_bytes="base64"
-    )
-
-    def canonical_json(self) -> str:
-        """Stable JSON of the whole record (PNG as base64); a consent's hash goes in its PDF."""
-        return json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
-
-    def sha256(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+from forms.meanings import (
+    ATTESTATION_STATEMENT,
+    CLINICIAN_ATTESTED,
+    CLINICIAN_REFUSAL,
+    NURSE_VERIFIED,
+    REFUSAL_STATEMENT,
+    SIGNATURE_WITNESSED,
+)
+from forms.record_base import AwareDatetime, Name, Note, Record
+from forms.record_base import as_consent_id as as_consent_id  # re-exported: callers import it here
 
 
 class SignerRole(StrEnum):
@@ -62,11 +30,13 @@ class SignerRole(StrEnum):
     INTERPRETER = "interpreter"
     NURSE = "nurse"
     CLINICIAN = "clinician"
+    WITNESS = "witness"  # a staff member present when the patient signed
 
 
 STAFF_MEANINGS: dict[SignerRole, str] = {
     SignerRole.NURSE: NURSE_VERIFIED,
     SignerRole.CLINICIAN: CLINICIAN_ATTESTED,
+    SignerRole.WITNESS: SIGNATURE_WITNESSED,
 }
 
 
@@ -101,12 +71,24 @@ class Acknowledgement(Record):
     question_for_doctor: bool = False
 
 
+class QuestionAnswer(Record):
+    """What the clinician answered (or noted) about one of the patient's questions."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    by_id: int
+    by_name: Name
+    at: AwareDatetime
+
+
 class DoctorQuestion(Record):
-    """'I have a question about this' on a section."""
+    """'I have a question about this' where the patient asked it: a section (the tablet asks per
+    section), or one item of it when ``item_id`` is set. Only that is marked, never its items."""
 
     section_id: str
+    item_id: str | None = None
     asked_at: AwareDatetime
     note: Note = ""
+    answer: QuestionAnswer | None = None  # added before the clinician attests
 
 
 class ScreeningAnswer(Record):
@@ -145,13 +127,16 @@ class Signature(Record):
         staff_user_id: int,
         device_id: str | None,
         now: dt.datetime,
+        *,
+        refusal: bool = False,
     ) -> Signature:
         """A staff e-signature, signed with the password re-entered just before (21 CFR 11.200);
-        its meaning is the one the role signs with, never a caller's own words."""
+        its meaning is the one the role signs with (a clinician's on a refusal is its own), never
+        a caller's own words."""
         return cls(
             role=role,
             printed_name=name,
-            meaning=STAFF_MEANINGS[role],
+            meaning=CLINICIAN_REFUSAL if refusal else STAFF_MEANINGS[role],
             signed_at=now,
             device_id=device_id,
             staff_user_id=staff_user_id,
@@ -213,11 +198,21 @@ class NurseVerification(Record):
         )
 
 
+class Participant(Record):
+    """Someone present at the time-out, as the team named them."""
+
+    name: Name
+    role: Literal["nurse", "clinician", "other"]
+    staff_id: int | None = None
+
+
 class TimeOut(Record):
     items: list[str]  # time-out item ids confirmed aloud
     performed_at: AwareDatetime
     by_id: int
     by_name: Name
+    participants: list[Participant] = Field(default_factory=list)  # empty in older records
+    side: str | None = None  # the site code confirmed aloud; None in older records
 
 
 class FlagReview(Record):
@@ -235,20 +230,29 @@ class ClinicianAttestation(Record):
     clinician_name: Name
     attested_at: AwareDatetime
     signature: Signature
+    refusal: bool = False  # a countersigned informed refusal, not a consent
 
     @classmethod
     def signed(
-        cls, *, clinician_id: int, clinician_name: str, device_id: str | None, now: dt.datetime
+        cls,
+        *,
+        clinician_id: int,
+        clinician_name: str,
+        device_id: str | None,
+        now: dt.datetime,
+        refusal: bool = False,
     ) -> ClinicianAttestation:
-        """The one attestation statement, signed. The rule is ``Consent.check_attest``."""
+        """The one attestation statement (or, on a refusal, the one countersignature statement),
+        signed. The rules are ``Consent.check_attest`` and ``Consent.check_countersign``."""
         return cls(
-            statement=ATTESTATION_STATEMENT,
+            statement=REFUSAL_STATEMENT if refusal else ATTESTATION_STATEMENT,
             clinician_id=clinician_id,
             clinician_name=clinician_name,
             attested_at=now,
             signature=Signature.by_staff(
-                SignerRole.CLINICIAN, clinician_name, clinician_id, device_id, now
+                SignerRole.CLINICIAN, clinician_name, clinician_id, device_id, now, refusal=refusal
             ),
+            refusal=refusal,
         )
 
 

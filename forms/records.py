@@ -1,5 +1,7 @@
-"""The consent record, its status machine and the rule of every staff step. Pure: no Streamlit,
-no SQL, no services. Its small value records are in ``forms.record_parts``.
+"""The consent record and the rule of every staff step. Pure: no Streamlit, no SQL, no services.
+Its status machine (the one transition table) is ``forms.status``, re-exported here; its small
+value records are in ``forms.record_parts``; the plan, witness and question rules are
+``forms.record_care.CareSteps``, which the consent is made of too.
 
 A record pins the exact content the patient saw (pack id, version, language, fingerprint and the
 clinic values filled into its placeholders), so its PDF can be re-rendered from the stored record.
@@ -12,16 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Mapping
-from enum import StrEnum
+from collections.abc import Collection, Mapping, Sequence
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from checklist.models import FlagLevel, Pack
+from checklist.models import Pack
 from checklist.nurse_checks import checklist_gaps
-from checklist.text import MAX_NOTE
+from checklist.sites import site_label
 from errors import DomainError, IllegalTransition
+from forms.record_care import CareSteps
+from forms.record_care import short_enough as _short_enough
 from forms.record_parts import (
     Acknowledgement,
     AwareDatetime,
@@ -32,80 +35,35 @@ from forms.record_parts import (
     Interpreter,
     NurseVerification,
     PackRef,
+    Participant,
     Patient,
-    Record,
     ScreeningAnswer,
     Signature,
     TimeOut,
 )
+from forms.status import (
+    _WHY_NOT,
+    FLAGS_REVIEWABLE,
+    HOLDABLE,
+    STATUS_LABELS,
+    TIMEOUT_WINDOW,
+    TRANSITIONS,
+    Status,
+    check_transition,
+    status_words,
+)
 
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"  # patient signed
-    VERIFIED = "verified"  # nurse witnessed and checked
-    ATTESTED = "attested"  # clinician attested
-    FILED = "filed"  # front desk filed it in the chart
-    DECLINED = "declined"  # informed refusal, signed
-    ENTERED_IN_ERROR = "entered_in_error"
-
-
-# The clinic's words for each status: the queue's badges and every refusal below use these.
-STATUS_LABELS: dict[Status, str] = {
-    Status.DRAFT: "In progress",
-    Status.SUBMITTED: "Signed, to verify",
-    Status.VERIFIED: "Verified, to attest",
-    Status.ATTESTED: "Attested",
-    Status.FILED: "Filed",
-    Status.DECLINED: "Refused (signed)",
-    Status.ENTERED_IN_ERROR: "Entered in error",
-}
-
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.DECLINED, Status.ENTERED_IN_ERROR}),
-    Status.SUBMITTED: frozenset({Status.VERIFIED, Status.ENTERED_IN_ERROR}),
-    Status.VERIFIED: frozenset({Status.ATTESTED, Status.ENTERED_IN_ERROR}),
-    Status.ATTESTED: frozenset({Status.FILED, Status.ENTERED_IN_ERROR}),
-    Status.DECLINED: frozenset({Status.FILED, Status.ENTERED_IN_ERROR}),
-    Status.FILED: frozenset({Status.ENTERED_IN_ERROR}),
-    Status.ENTERED_IN_ERROR: frozenset(),
-}
-
-_WHY_NOT: dict[Status, str] = {
-    Status.SUBMITTED: "the patient must sign a draft consent first",
-    Status.VERIFIED: "a nurse can only verify a consent the patient has signed",
-    Status.ATTESTED: "a clinician can only attest a consent a nurse has verified",
-    Status.FILED: "only an attested consent or a signed refusal can be filed",
-    Status.DECLINED: "only a consent still being filled in can be declined",
-    Status.ENTERED_IN_ERROR: "this consent is already marked entered in error",
-}
-
-
-def status_words(status: Status) -> str:
-    """A status inside a sentence ("This consent is verified, to attest")."""
-    return STATUS_LABELS[status].lower()
-
-
-def check_transition(current: Status, new: Status) -> None:
-    if new not in TRANSITIONS[current]:
-        raise IllegalTransition(
-            f"This consent is {status_words(current)}: {_WHY_NOT.get(new, 'not allowed')}."
-        )
-
-
-def _reach(status: Status) -> set[Status]:
-    return {status}.union(*(_reach(later) for later in TRANSITIONS[status]))  # no cycles
-
-
-def _on_the_way(first: Status, last: Status) -> frozenset[Status]:
-    """The statuses a consent passes through from ``first`` until it reaches ``last`` (not
-    included), read from the table, so the steps that change no status follow it too."""
-    return frozenset(s for s in _reach(first) if s is not last and last in _reach(s))
-
-
-FLAGS_REVIEWABLE = _on_the_way(Status.SUBMITTED, Status.ATTESTED)  # until a clinician attests
-HOLDABLE = _on_the_way(Status.SUBMITTED, Status.FILED)  # signed, not yet filed
-TIMEOUT_WINDOW = _on_the_way(Status.VERIFIED, Status.FILED)  # verified, not yet filed
+__all__ = [  # the status machine, re-exported: callers import it with the record
+    "FLAGS_REVIEWABLE",
+    "HOLDABLE",
+    "STATUS_LABELS",
+    "TIMEOUT_WINDOW",
+    "TRANSITIONS",
+    "Consent",
+    "Status",
+    "check_transition",
+    "status_words",
+]
 
 
 def _lines(items: list[str]) -> str:
@@ -119,13 +77,7 @@ def _reason(reason: str | None, what: str) -> str:
     return _short_enough(reason)
 
 
-def _short_enough(text: str) -> str:
-    if len(text) > MAX_NOTE:  # a clear refusal, not the record's validation error
-        raise DomainError(f"That text is too long: {len(text):,} characters, at most {MAX_NOTE:,}.")
-    return text
-
-
-class Consent(Record):
+class Consent(CareSteps):
     id: uuid.UUID = Field(default_factory=uuid.uuid4)
     patient: Patient
     pack: PackRef
@@ -162,16 +114,6 @@ class Consent(Record):
     def declined(self) -> bool:
         return self.decision == "decline"
 
-    def flags(self) -> list[ScreeningAnswer]:
-        return [a for a in self.screening if a.flag is not None]
-
-    def open_stop_flags(self) -> list[ScreeningAnswer]:
-        """Stop flags no clinician has cleared: they block verify, time-out and attest."""
-        cleared = {r.question_id for r in self.flag_reviews if r.decision == "cleared"}
-        return [
-            a for a in self.flags() if a.flag is FlagLevel.STOP and a.question_id not in cleared
-        ]
-
     def _not_held(self) -> None:
         if self.on_hold:
             raise DomainError(
@@ -179,15 +121,18 @@ class Consent(Record):
             )
 
     # --- nurse --------------------------------------------------------------------------
-    def check_verify(self, pack: Pack, answers: Mapping[str, tuple[str, str]]) -> None:
-        """May a nurse sign this checklist (``pack`` in the clinic's language) as verified?
-        Asked before the password is checked, so a refusal costs no password hash."""
+    def check_verify(
+        self, pack: Pack, answers: Mapping[str, tuple[str, str]], *, witnessed: bool = False
+    ) -> None:
+        """May a nurse sign this checklist (``pack`` in the clinic's language) as verified, and
+        (``witnessed``) say they were present when the patient signed? Asked before the password
+        is checked, so a refusal costs no password hash."""
         if self.status is Status.DRAFT or self.patient_signature is None:
             raise DomainError(
                 "The patient has not signed this consent yet. A nurse can only verify a signed one."
             )
         if self.status is Status.DECLINED:
-            raise DomainError("This is a signed refusal: there is nothing to verify. File it.")
+            raise DomainError("This is a signed refusal: there is nothing to verify. A clinician countersigns it.")
         if Status.VERIFIED not in TRANSITIONS[self.status]:
             raise IllegalTransition(f"This consent is already {status_words(self.status)}.")
         self._not_held()
@@ -215,6 +160,8 @@ class Consent(Record):
             raise DomainError(
                 "Write in the note why each N/A does not apply:\n" + _lines(unexplained)
             )
+        if witnessed:
+            self.check_witness("verification")
 
     def verify(
         self,
@@ -225,9 +172,16 @@ class Consent(Record):
         by_name: str,
         device_id: str | None,
         now: dt.datetime,
+        witnessed: bool = False,
     ) -> NurseVerification:
-        """The nurse's checklist and witness signature; the consent moves to verified."""
-        self.check_verify(pack, answers)
+        """The nurse's checklist and verification signature; the consent moves to verified. A
+        nurse who was present when the patient signed (``witnessed``) says so too, as its own
+        signature at this time."""
+        self.check_verify(pack, answers, witnessed=witnessed)
+        if witnessed:
+            self.record_witness(
+                by_id=by_id, by_name=by_name, where="verification", device_id=device_id, now=now
+            )
         self.nurse_verification = NurseVerification.signed(
             pack.nurse_checklist,
             answers,
@@ -240,10 +194,19 @@ class Consent(Record):
         return self.nurse_verification
 
     def record_timeout(
-        self, pack: Pack, confirmed: Collection[str], *, by_id: int, by_name: str, now: dt.datetime
+        self,
+        pack: Pack,
+        confirmed: Collection[str],
+        *,
+        participants: Sequence[Participant],
+        side: str,
+        by_id: int,
+        by_name: str,
+        now: dt.datetime,
     ) -> TimeOut:
         """The Universal Protocol time-out: its own step, with its own time, before the
-        procedure; every item of ``pack.timeout`` confirmed aloud."""
+        procedure; every item of ``pack.timeout`` confirmed aloud, who was there (at least a
+        nurse and a clinician) and the side they confirmed, which must be the consent's."""
         if self.status not in TIMEOUT_WINDOW:
             raise DomainError("The time-out comes after the nurse has verified the consent.")
         if self.timeout is not None:
@@ -256,51 +219,28 @@ class Consent(Record):
             raise DomainError(
                 "Confirm every time-out item aloud first. Not confirmed: " + "; ".join(missing)
             )
+        roles = {p.role for p in participants}
+        if not {"nurse", "clinician"} <= roles:
+            raise DomainError(
+                "Name everyone present at the time-out: at least a nurse and a clinician."
+            )
+        if side != self.site:
+            raise DomainError(
+                f"The side confirmed ({site_label(side, 'en')}) is not the consent's "
+                f"({site_label(self.site, 'en')}). Stop: a clinician puts the consent on hold."
+            )
         self.timeout = TimeOut(
-            items=[i.id for i in pack.timeout], performed_at=now, by_id=by_id, by_name=by_name
+            items=[i.id for i in pack.timeout],
+            performed_at=now,
+            by_id=by_id,
+            by_name=by_name,
+            participants=list(participants),
+            side=side,
         )
         self.updated_at = now
         return self.timeout
 
     # --- clinician ----------------------------------------------------------------------
-    def review_flag(
-        self,
-        question_id: str,
-        decision: str,
-        note: str,
-        *,
-        by_id: int,
-        by_name: str,
-        now: dt.datetime,
-    ) -> FlagReview | None:
-        """Clear or uphold one screening flag, with a note; a later review replaces an earlier
-        one. Returns the review it replaced, if any."""
-        note = (note or "").strip()
-        if decision not in ("cleared", "upheld"):
-            raise DomainError("Choose whether to clear or uphold the flag.")
-        if not note:
-            raise DomainError("Write a short note saying why.")
-        _short_enough(note)
-        if self.status not in FLAGS_REVIEWABLE:
-            raise DomainError(
-                f"This consent is {status_words(self.status)}; its flags can no longer change."
-            )
-        if question_id not in {a.question_id for a in self.flags()}:
-            raise DomainError("That answer raised no flag on this consent.")
-        old = next((r for r in self.flag_reviews if r.question_id == question_id), None)
-        self.flag_reviews = [r for r in self.flag_reviews if r.question_id != question_id] + [
-            FlagReview(
-                question_id=question_id,
-                decision=decision,  # type: ignore[arg-type]
-                note=note,
-                by_id=by_id,
-                by_name=by_name,
-                at=now,
-            )
-        ]
-        self.updated_at = now
-        return old
-
     def check_attest(self) -> None:
         """May a clinician attest? Asked before the password is checked."""
         if self.status is Status.SUBMITTED:
@@ -312,6 +252,18 @@ class Consent(Record):
         self._not_held()
         if self.open_stop_flags():
             raise DomainError("Clear or resolve every stop flag before attesting.")
+        if missing := self.plan_missing():
+            raise DomainError(
+                "Record the treatment plan before attesting. Missing: " + "; ".join(missing) + "."
+            )
+        self._questions_answered("attesting")
+
+    def _questions_answered(self, before: str) -> None:
+        if self.open_questions():
+            raise DomainError(
+                f"Record your answer or a note for each of the patient's questions before {before} "
+                f"({len(self.open_questions())} still open)."
+            )
 
     def attest(
         self, *, by_id: int, by_name: str, device_id: str | None, now: dt.datetime
@@ -322,6 +274,29 @@ class Consent(Record):
             clinician_id=by_id, clinician_name=by_name, device_id=device_id, now=now
         )
         self.move_to(Status.ATTESTED, now)
+        return self.attestation
+
+    def check_countersign(self) -> None:
+        """May a clinician countersign this refusal? Asked before the password is checked."""
+        if self.status is not Status.DECLINED:
+            raise DomainError("Only a signed refusal is countersigned; a consent is attested.")
+        if self.attestation is not None:
+            raise DomainError(
+                f"{self.attestation.clinician_name} has already countersigned this refusal."
+            )
+        self._not_held()
+        self._questions_answered("countersigning")
+
+    def countersign_refusal(
+        self, *, by_id: int, by_name: str, device_id: str | None, now: dt.datetime
+    ) -> ClinicianAttestation:
+        """The clinician states the risks of refusing were explained and questions answered;
+        the refusal stays a refusal and may now be filed."""
+        self.check_countersign()
+        self.attestation = ClinicianAttestation.signed(
+            clinician_id=by_id, clinician_name=by_name, device_id=device_id, now=now, refusal=True
+        )
+        self.updated_at = now
         return self.attestation
 
     def hold(self, reason: str, now: dt.datetime) -> str:
@@ -354,9 +329,17 @@ class Consent(Record):
         return reason
 
     # --- front desk ---------------------------------------------------------------------
+    def filing_gap(self) -> str | None:
+        """What a consent the front desk sees still waits for before it is filed."""
+        if self.status is Status.ATTESTED and self.timeout is None:
+            return "The time-out has not been recorded yet. File after the procedure."
+        if self.status is Status.DECLINED and self.attestation is None:
+            return "A clinician must countersign this refusal before it is filed."
+        return None
+
     def file(self, chart_reference: str, *, by_id: int, by_name: str, now: dt.datetime) -> Filing:
         """Filed in the chart under ``chart_reference``: final. A consent needs its time-out
-        first (the procedure is done); a signed refusal has none."""
+        first (the procedure is done); a signed refusal its clinician's countersignature."""
         chart_reference = (chart_reference or "").strip()
         if self.status is Status.FILED and self.filing is not None:
             raise DomainError(
@@ -369,8 +352,8 @@ class Consent(Record):
                 f"{why[0].upper()}{why[1:]}. This one is {status_words(self.status)}."
             )
         self._not_held()
-        if self.status is Status.ATTESTED and self.timeout is None:
-            raise DomainError("The time-out has not been recorded yet. File after the procedure.")
+        if gap := self.filing_gap():
+            raise DomainError(gap)
         if not chart_reference:
             raise DomainError("Enter the chart reference the PDF was filed under.")
         if len(chart_reference) > 80:

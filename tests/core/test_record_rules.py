@@ -17,8 +17,24 @@ from checklist.loader import SHIPPED_DIR, parse_pack_file
 from checklist.models import Answer, CheckItem, FlagLevel, Pack
 from checklist.nurse_checks import checklist_gaps
 from errors import DomainError, IllegalTransition
-from forms.meanings import ATTESTATION_STATEMENT, CLINICIAN_ATTESTED, NURSE_VERIFIED
-from forms.record_parts import PackRef, Patient, ScreeningAnswer, Signature, SignerRole
+from forms.meanings import (
+    ATTESTATION_STATEMENT,
+    CLINICIAN_ATTESTED,
+    CLINICIAN_REFUSAL,
+    NURSE_VERIFIED,
+    REFUSAL_STATEMENT,
+    SIGNATURE_WITNESSED,
+)
+from forms.record_care import TreatmentPlan
+from forms.record_parts import (
+    DoctorQuestion,
+    PackRef,
+    Participant,
+    Patient,
+    ScreeningAnswer,
+    Signature,
+    SignerRole,
+)
 from forms.records import (
     FLAGS_REVIEWABLE,
     HOLDABLE,
@@ -60,6 +76,23 @@ PACK = _pack()
 STOP_Q = PACK.screening.questions[0]
 ALL_YES = {i.id: ("yes", "") for i in PACK.nurse_checklist}
 ALL_TIMEOUT = [i.id for i in PACK.timeout]
+PRESENT = [
+    Participant(name="Nina Nurse", role="nurse", staff_id=7),
+    Participant(name="Dr. Carl Clinician", role="clinician", staff_id=8),
+]
+
+
+def plan(c: Consent, **parts) -> Consent:
+    """The treatment plan a clinician completes before attesting (``parts`` override it)."""
+    given = {
+        "clinician": (8, "Dr. Carl Clinician"),
+        "sclerosant": "polidocanol 1%",
+        "form": "foam",
+        "appointment_on": dt.date(2026, 11, 23),
+        **parts,
+    }
+    c.plan_treatment(TreatmentPlan.of(**given, by_id=8, by_name="Dr. Carl Clinician", now=NOW))
+    return c
 
 
 def draft(*, stop_flag: bool = False) -> Consent:
@@ -111,9 +144,9 @@ def at(status: Status, *, stop_flag: bool = False, timeout: bool = False) -> Con
         return c
     if status is Status.SUBMITTED:
         return c
-    _clear(c).verify(PACK, ALL_YES, **NURSE, device_id="tablet-1", now=NOW)
+    plan(_clear(c)).verify(PACK, ALL_YES, **NURSE, device_id="tablet-1", now=NOW)
     if timeout or status is Status.FILED:
-        c.record_timeout(PACK, ALL_TIMEOUT, **NURSE, now=NOW)
+        c.record_timeout(PACK, ALL_TIMEOUT, participants=PRESENT, side=c.site, **NURSE, now=NOW)
     if status is Status.VERIFIED:
         return c
     c.attest(**DOCTOR, device_id="desk-2", now=NOW)
@@ -135,8 +168,10 @@ def verify(answers=ALL_YES) -> Callable[[Consent], object]:
     return lambda c: c.verify(PACK, answers, **NURSE, device_id="tablet-1", now=LATER)
 
 
-def timeout(confirmed=ALL_TIMEOUT) -> Callable[[Consent], object]:
-    return lambda c: c.record_timeout(PACK, confirmed, **NURSE, now=LATER)
+def timeout(confirmed=ALL_TIMEOUT, present=PRESENT, side=None) -> Callable[[Consent], object]:
+    return lambda c: c.record_timeout(
+        PACK, confirmed, participants=present, side=side or c.site, **NURSE, now=LATER
+    )
 
 
 def attest(c: Consent) -> object:
@@ -289,7 +324,9 @@ def test_checklist_gaps_is_what_the_verify_page_shows() -> None:
 @pytest.mark.parametrize("status", sorted(TIMEOUT_WINDOW))
 def test_the_timeout_is_its_own_step_after_verification(status: Status) -> None:
     c = at(status)
-    done = c.record_timeout(PACK, ["side", "patient"], **NURSE, now=LATER)
+    done = c.record_timeout(
+        PACK, ["side", "patient"], participants=PRESENT, side="Left leg", **NURSE, now=LATER
+    )
     assert done.items == ["patient", "side"] and done.performed_at == LATER  # the pack's order
     assert c.status is status and c.timeout is done  # a time-out moves no status
 
@@ -454,8 +491,10 @@ def test_an_attested_consent_is_filed_after_its_timeout() -> None:
     assert (done.chart_reference, done.by_name, done.filed_at) == ("EHR-4711", "Fran Front", LATER)
 
 
-def test_a_signed_refusal_is_filed_without_a_timeout() -> None:
+def test_a_signed_refusal_is_filed_without_a_timeout_once_a_clinician_countersigns() -> None:
     c = at(Status.DECLINED)
+    refused(c, file(), "A clinician must countersign this refusal before it is filed.")
+    c.countersign_refusal(**DOCTOR, device_id="desk-2", now=LATER)
     file()(c)
     assert c.status is Status.FILED and c.timeout is None
 
@@ -515,3 +554,167 @@ def test_too_long_reasons_notes_and_checklist_notes_are_refused_in_words() -> No
     refused(at(Status.SUBMITTED), verify({**ALL_YES, "site": ("na", TOO_LONG)}), words)
     c = at(Status.SUBMITTED)
     refused(c, lambda c: c.enter_in_error(TOO_LONG, LATER), words)
+
+
+# --- issue 12: the plan, questions, witness, countersigned refusal, time-out participants ---
+def _no_plan_verified() -> Consent:
+    c = at(Status.VERIFIED)
+    c.treatment = None
+    return c
+
+
+def test_attestation_is_refused_until_the_plan_is_complete() -> None:
+    c = _no_plan_verified()
+    refused(
+        c,
+        attest,
+        "Record the treatment plan before attesting. Missing: the treating clinician; the "
+        "sclerosant and its strength; liquid or foam; the appointment date.",
+    )
+    plan(c, form=None, sclerosant=None)  # staff knew only the clinician and the day
+    refused(c, attest, "Missing: the sclerosant and its strength; liquid or foam.")
+    plan(c)
+    attest(c)
+    assert c.status is Status.ATTESTED
+    assert (c.treatment.agent, c.treatment.strength, c.treatment.form) == (
+        "polidocanol",
+        "1%",
+        "foam",
+    )
+    assert c.treatment.sclerosant("en") == "polidocanol 1%"
+    refused(
+        c, lambda c: plan(c), "This consent is attested; its treatment plan can no longer change."
+    )
+
+
+def test_a_sclerosant_not_written_as_agent_and_strength_is_refused_in_words() -> None:
+    with pytest.raises(DomainError, match="is not a sclerosant this clinic lists"):
+        TreatmentPlan.of(
+            clinician=None,
+            sclerosant="polidocanol",
+            form=None,
+            appointment_on=None,
+            by_id=8,
+            by_name="Dr",
+            now=NOW,
+        )
+
+
+def test_an_open_question_blocks_attestation_until_answered_and_the_answer_is_kept() -> None:
+    c = at(Status.VERIFIED)
+    c.questions = [DoctorQuestion(section_id="about", asked_at=NOW, note="Will it hurt?")]
+    refused(c, attest, re.escape("before attesting (1 still open)"))
+    refused(
+        c,
+        lambda c: c.answer_question("aftercare", "Yes", **DOCTOR, now=LATER),
+        "The patient asked no question there.",
+    )
+    refused(
+        c,
+        lambda c: c.answer_question("about", "   ", **DOCTOR, now=LATER),
+        "Write the answer you gave the patient, or a note.",
+    )
+    c.answer_question("about", "A sting, like a blood test.", **DOCTOR, now=LATER)
+    [q] = c.questions
+    assert q.item_id is None and q.answer is not None
+    assert (q.answer.text, q.answer.by_name, q.answer.at) == (
+        "A sting, like a blood test.",
+        "Dr. Carl Clinician",
+        LATER,
+    )
+    attest(c)
+    refused(
+        c,
+        lambda c: c.answer_question("about", "Later", **DOCTOR, now=LATER),
+        "its questions can no longer be answered here",
+    )
+
+
+def test_a_witness_says_so_once_at_hand_back_or_at_verification() -> None:
+    c = at(Status.SUBMITTED)
+    done = c.record_witness(**NURSE, where="handback", device_id="tablet-1", now=LATER)
+    assert (done.where, done.at, done.signature.meaning) == ("handback", LATER, SIGNATURE_WITNESSED)
+    assert done.signature.role is SignerRole.WITNESS
+    refused(
+        c,
+        lambda c: c.record_witness(**DOCTOR, where="handback", device_id=None, now=LATER),
+        "Nina Nurse already recorded being present when the patient signed.",
+    )
+    refused(c, verify_witnessed(), "already recorded being present")
+
+    d = at(Status.SUBMITTED)
+    verify_witnessed()(d)
+    assert d.witness is not None and d.witness.where == "verification"
+    assert d.nurse_verification.signature.meaning == NURSE_VERIFIED == "Verified by nurse"
+    refused(
+        at(Status.VERIFIED),
+        lambda c: c.record_witness(**NURSE, where="handback", device_id=None, now=LATER),
+        "say so at verification",
+    )
+    refused(
+        at(Status.DRAFT),
+        lambda c: c.record_witness(**NURSE, where="handback", device_id=None, now=LATER),
+        "The patient has not signed yet",
+    )
+    e = at(Status.SUBMITTED)
+    verify()(e)
+    assert e.witness is None  # not ticked: not witnessed
+
+
+def verify_witnessed() -> Callable[[Consent], object]:
+    return lambda c: c.verify(PACK, ALL_YES, **NURSE, device_id="t", now=LATER, witnessed=True)
+
+
+def test_a_refusal_is_countersigned_once_with_its_own_statement_and_questions_answered() -> None:
+    c = at(Status.DECLINED)
+    c.questions = [DoctorQuestion(section_id="about", asked_at=NOW)]
+    countersign = lambda c: c.countersign_refusal(**DOCTOR, device_id="d", now=LATER)  # noqa: E731
+    refused(c, countersign, re.escape("before countersigning (1 still open)"))
+    c.answer_question("about", "Explained what may happen without treatment.", **DOCTOR, now=LATER)
+    done = countersign(c)
+    assert c.status is Status.DECLINED and done.refusal
+    assert done.statement == REFUSAL_STATEMENT and done.signature.meaning == CLINICIAN_REFUSAL
+    assert "risks of refusing" in done.statement
+    refused(c, countersign, "Dr. Carl Clinician has already countersigned this refusal.")
+    refused(at(Status.VERIFIED), countersign, "Only a signed refusal is countersigned")
+
+
+def test_the_timeout_names_a_nurse_and_a_clinician_and_the_consents_side() -> None:
+    c = at(Status.VERIFIED)
+    refused(c, timeout(present=PRESENT[:1]), "at least a nurse and a clinician")
+    refused(
+        c,
+        timeout(side="right_leg"),
+        re.escape("The side confirmed (Right leg) is not the consent's (Left leg)"),
+    )
+    done = timeout()(c)
+    assert [(p.name, p.role) for p in done.participants] == [
+        ("Nina Nurse", "nurse"),
+        ("Dr. Carl Clinician", "clinician"),
+    ]
+    assert done.side == "Left leg"
+
+
+def test_the_attestation_statement_covers_what_the_clinician_discussed() -> None:
+    for part in (
+        "benefits",
+        "risks",
+        "alternatives, including no treatment",
+        "questions",
+        "screening",
+        "capacity",
+    ):
+        assert part in ATTESTATION_STATEMENT
+
+
+def test_a_record_from_before_these_fields_still_loads() -> None:
+    c = at(Status.FILED)
+    old = c.model_dump(mode="json")
+    for key in ("treatment", "witness", "interpreter_answer"):
+        old.pop(key)
+    old["timeout"].pop("participants")
+    old["timeout"].pop("side")
+    old["attestation"].pop("refusal")
+    loaded = Consent.model_validate(old)
+    assert loaded.treatment is None and loaded.witness is None and loaded.timeout.side is None
+    assert loaded.timeout.participants == [] and loaded.attestation.refusal is False
