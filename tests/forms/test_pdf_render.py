@@ -106,7 +106,7 @@ def test_screening_flags_reviews_checklist_timeout_and_photos(pack, worked) -> N
         assert item.text in text
     assert "Performed at" in text
     assert "Yes, I agree to photographs" in text
-    assert "Very common: 1 in 10 people or more" in text
+    assert "Very common: 1 or more in 10 people" in text  # the tablet's words for the band
     assert "about 1 in 5 people" in text
 
 
