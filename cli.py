@@ -11,7 +11,7 @@ import importlib
 import sys
 
 # Modules in cli_commands/ that define ``register(subparsers)``; order is the --help order.
-COMMAND_MODULES = ("content", "store", "pdf", "staff")
+COMMAND_MODULES = ("content", "store", "pdf", "staff", "check")
 
 
 def build_parser() -> argparse.ArgumentParser:

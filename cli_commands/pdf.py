@@ -162,7 +162,10 @@ def verify_command(args: argparse.Namespace) -> int:
         print(f"  Intact:            {yes_no[report.intact]}")
         if verdict != "UNREADABLE":
             print(f"  Trusted signer:    {yes_no[report.trusted]}")
+            print(f"  Self-signed seal:  {yes_no[report.self_signed]}")
     print(f"  {_reason(report)}")
+    if verdict != "UNREADABLE" and report.seal_note:  # allowed, but always said (issue #13)
+        print(f"  {report.seal_note}")
     return code
 
 

@@ -23,7 +23,7 @@ from checklist.models import Pack
 from errors import DomainError
 from forms.clinic import ClinicInfo
 from forms.pdf_document import language_name, when
-from forms.pdf_evidence import EvidenceParts
+from forms.pdf_evidence import ChainAnchor, EvidenceParts, evidence_xmp
 from forms.pdf_fonts import full_codepoints
 from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, STOP_RED, Layout
 from forms.pdf_patient import PatientParts
@@ -45,16 +45,22 @@ def render_consent_pdf(
     generated_at: dt.datetime,
     audit: list[AuditEntry],
     seal_note: str = "",
+    anchor: ChainAnchor | None = None,
 ) -> bytes:
-    """The consent or informed-refusal document (chosen by ``consent.decision``) as PDF bytes."""
+    """The consent or informed-refusal document (chosen by ``consent.decision``) as PDF bytes.
+
+    ``anchor``: the audit chain's head as the document is issued (printed, and put in the XMP
+    with the record's digests, for check-all); a preview or re-render without it is unchanged."""
     _check_pack(consent, pack)
     doc = _ConsentDocument(consent, pack, clinic, generated_at, audit, seal_note, frozenset())
+    doc.anchor = anchor
     data, unknown = doc.render()
     drawable_elsewhere = unknown & full_codepoints()
     if drawable_elsewhere:  # a rare character: build faces that include it, lay out again
         doc = _ConsentDocument(
             consent, pack, clinic, generated_at, audit, seal_note, drawable_elsewhere
         )
+        doc.anchor = anchor
         data, _ = doc.render()
     return data
 
@@ -124,6 +130,7 @@ class _ConsentDocument(PatientParts, EvidenceParts):
             f"{c.pack.version} ({c.pack.language}). {self.clinic.name}."
         )
         e = _xml
+        evidence, schema = evidence_xmp(c, self.anchor)
         pdf.set_xmp_metadata(
             '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
             ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
@@ -134,7 +141,7 @@ class _ConsentDocument(PatientParts, EvidenceParts):
             '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"\n'
             f'    xmp:CreateDate="{created}" xmp:ModifyDate="{created}" xmp:MetadataDate="{created}"\n'
             f'    xmp:CreatorTool="sclerotherapy e-consent"\n'
-            f'    pdf:Producer="fpdf2" pdf:Keywords="{e(keywords)}">\n'
+            f'    pdf:Producer="fpdf2" pdf:Keywords="{e(keywords)}"{evidence}>\n'
             "   <pdfaid:part>2</pdfaid:part>\n"
             "   <pdfaid:conformance>B</pdfaid:conformance>\n"
             f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e(title)}</rdf:li></rdf:Alt></dc:title>\n'
@@ -143,6 +150,7 @@ class _ConsentDocument(PatientParts, EvidenceParts):
             f"   <dc:creator><rdf:Seq><rdf:li>{e(self.clinic.name)}</rdf:li></rdf:Seq></dc:creator>\n"
             f"   <dc:identifier>urn:uuid:{c.id}</dc:identifier>\n"
             f"   <dc:language><rdf:Bag><rdf:li>{e(c.pack.language)}</rdf:li></rdf:Bag></dc:language>\n"
+            f"{schema}"
             "  </rdf:Description>\n"
             " </rdf:RDF>\n"
             "</x:xmpmeta>"

@@ -1,12 +1,147 @@
-"""The consent document's last page: which record it was made from, the audit trail, the seal."""
+"""The consent document's last page: which record it was made from, the audit trail, the seal.
+
+An issued document also carries, in its XMP metadata (read back by ``forms.seal_check`` without
+text extraction) and on this page, what ``cli.py check-all`` compares the stored data against:
+the record's SHA-256, a digest of each part of the record that never changes once present
+(``record_parts``), and the audit chain's head when it was rendered (``ChainAnchor``). The seal
+covers them, so someone holding only the database can neither cut the audit trail below that
+head nor rewrite a patient's name without it showing.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
 from forms.pdf_document import DocumentBase
 from forms.pdf_layout import INK, MUTED, PT
+from forms.records import Consent
+
+# XMP: our own namespace, declared with a PDF/A extension schema as PDF/A-2 requires.
+EVIDENCE_NS = "http://ns.sclerotherapy-econsent.example/evidence/1.0/"
+EVIDENCE_PREFIX = "consent"
+# What each part covers, in the words check-all names a difference with.
+PART_WORDS = {
+    "patient": "the patient's identity (name, date of birth, MRN)",
+    "content": "what the patient was shown (content pack, procedure, site)",
+    "answers": "the patient's answers (acknowledgements, screening, photographs, decision)",
+    "interpreter": "the interpreter's details",
+    "sig.patient": "the patient's signature (name, time, meaning)",
+    "sig.interpreter": "the interpreter's signature (name, time, meaning)",
+    "nurse": "the nurse's verification and signature (name, time, meaning)",
+    "timeout": "the time-out",
+    "clinician": "the clinician's attestation and signature (name, time, meaning)",
+    "filing": "the filing",
+}
+
+
+@dataclass(frozen=True)
+class ChainAnchor:
+    """The audit chain's head when a document was rendered: event ``last_id`` has ``last_hash``."""
+
+    last_id: int
+    last_hash: str
+
+
+def _canonical(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        # Defaults left out: a field added to the record later does not change an old digest.
+        value = value.model_dump(mode="json", exclude_defaults=True)
+    elif isinstance(value, dict):
+        value = {k: _plain(v) for k, v in value.items()}
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_defaults=True)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def record_parts(c: Consent) -> dict[str, str]:
+    """A digest of each part of the record that, once present, never changes (``PART_WORDS``).
+
+    Each is salted with the patient's signature (its ink), so a digest in the metadata cannot
+    be matched against guessed names and dates of birth.
+    """
+    salt = hashlib.sha256((str(c.id) + _canonical(c.patient_signature)).encode("utf-8")).hexdigest()
+    interpreter = c.interpreter.model_copy(update={"signature": None}) if c.interpreter else None
+    parts: dict[str, Any] = {
+        "patient": c.patient,
+        "content": {"pack": c.pack, "procedure": c.procedure, "site": c.site},
+        "answers": {
+            "acknowledgements": c.acknowledgements,
+            "screening": c.screening,
+            "photo_consent": c.photo_consent,
+            "certified_at": c.certified_at,
+            "decision": c.decision,
+        },
+        "interpreter": interpreter,
+        "sig.patient": c.patient_signature,
+        "sig.interpreter": c.interpreter.signature if c.interpreter else None,
+        "nurse": c.nurse_verification,
+        "timeout": c.timeout,
+        "clinician": c.attestation,
+        "filing": c.filing,
+    }
+    return {
+        name: hashlib.sha256((salt + _canonical(value)).encode("utf-8")).hexdigest()[:32]
+        for name, value in parts.items()
+        if value is not None
+    }
+
+
+def evidence_xmp(c: Consent, anchor: ChainAnchor | None) -> tuple[str, str]:
+    """(attributes for the rdf:Description, the extension schema element); empty without anchor."""
+    if anchor is None:
+        return "", ""
+    parts = " ".join(f"{k}={v}" for k, v in record_parts(c).items())
+    p = EVIDENCE_PREFIX
+    attributes = (
+        f'\n    xmlns:{p}="{EVIDENCE_NS}" {p}:recordSha256="{c.sha256()}"'
+        f'\n    {p}:auditHeadId="{anchor.last_id}" {p}:auditHeadHash="{anchor.last_hash}"'
+        f'\n    {p}:recordParts="{parts}"'
+    )
+    props = (
+        ("recordSha256", "SHA-256 of the consent record this document was made from"),
+        ("auditHeadId", "Audit trail length (last event id) when this document was made"),
+        ("auditHeadHash", "Hash of that last audit event"),
+        ("recordParts", "Digests of the record's parts that never change once present"),
+    )
+    rows = "".join(
+        '      <rdf:li rdf:parseType="Resource"><pdfaProperty:name>'
+        f"{name}</pdfaProperty:name><pdfaProperty:valueType>"
+        f"{'Integer' if name == 'auditHeadId' else 'Text'}</pdfaProperty:valueType>"
+        "<pdfaProperty:category>internal</pdfaProperty:category><pdfaProperty:description>"
+        f"{words}</pdfaProperty:description></rdf:li>\n"
+        for name, words in props
+    )
+    schema = (
+        '   <pdfaExtension:schemas xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+        ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+        ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"><rdf:Bag>\n'
+        '    <rdf:li rdf:parseType="Resource">\n'
+        "     <pdfaSchema:schema>Consent record evidence</pdfaSchema:schema>\n"
+        f"     <pdfaSchema:namespaceURI>{EVIDENCE_NS}</pdfaSchema:namespaceURI>\n"
+        f"     <pdfaSchema:prefix>{p}</pdfaSchema:prefix>\n"
+        f"     <pdfaSchema:property><rdf:Seq>\n{rows}     </rdf:Seq></pdfaSchema:property>\n"
+        "    </rdf:li>\n"
+        "   </rdf:Bag></pdfaExtension:schemas>\n"
+    )
+    return attributes, schema
 
 
 class EvidenceParts(DocumentBase):
+    anchor: ChainAnchor | None = None  # set by render_consent_pdf for an issued document
+
     def _evidence(self) -> None:
         pdf, c = self.pdf, self.c
         pdf.new_page()
@@ -28,6 +163,11 @@ class EvidenceParts(DocumentBase):
             ("generated", self.when(self.generated_at), 9.0),
             ("time_zone", self.clinic.timezone, 9.0),
         )
+        if self.anchor is not None:
+            rows += (
+                ("audit_head", str(self.anchor.last_id), 9.0),
+                ("audit_head_sha", self.anchor.last_hash, 8.0),
+            )
         w = self._label_w(st(f"pdf.staff.evidence.{key}") for key, _, _ in rows)
         for key, value, size in rows:
             pdf.label_value(st(f"pdf.staff.evidence.{key}"), value, size=size, label_w=w)

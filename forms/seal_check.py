@@ -19,7 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from forms.seal import FIELD_NAME, SealError
+from forms.seal import FIELD_NAME, Sealer, SealError
 
 _DOC_ID = re.compile(rb"consent-document-id:([0-9a-fA-F-]{36})")
 _PACK_VERSION = re.compile(rb"pack-version:(\d+(?:\.\d+){1,2})")
@@ -43,10 +43,22 @@ class VerifyReport:
     document_id: str | None
     pack_version: str | None
     message: str
+    self_signed: bool = False  # the signer's certificate is its own issuer (no authority)
 
     @property
     def exit_code(self) -> int:
         return {"valid": 0, "invalid": 1, "unreadable": 2}[self.status]
+
+    @property
+    def seal_note(self) -> str | None:
+        """The plain sentence every output about a self-signed seal carries."""
+        if not self.self_signed:
+            return None
+        return (
+            "The seal's certificate is self-signed (made by this clinic's server, not issued by a "
+            "certificate authority): it shows the file is unchanged since it was sealed, not who "
+            "sealed it."
+        )
 
 
 def _as_certificate(item: Any) -> asn1_x509.Certificate:
@@ -157,6 +169,7 @@ def _judge(pdf: bytes, sig: Any, status: Any, roots: list, report: Any) -> Verif
 
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     signer = status.signing_cert.subject.human_friendly if status.signing_cert is not None else None
+    self_signed = status.signing_cert is not None and bool(status.signing_cert.self_issued)
     when = status.signer_reported_dt
     padding_clean = _padding_is_clean(pdf, sig)
     kw = dict(
@@ -166,6 +179,7 @@ def _judge(pdf: bytes, sig: Any, status: Any, roots: list, report: Any) -> Verif
         trusted=bool(status.trusted),
         signer=signer,
         signing_time=when,
+        self_signed=self_signed,
     )
     problems = []
     if not status.intact or not status.valid:
@@ -206,3 +220,73 @@ def _padding_is_clean(pdf: bytes, sig: Any) -> bool:
         n = first & 0x7F
         used = 2 + n + int.from_bytes(value[2 : 2 + n], "big")
     return used <= len(value) and not value[used:].strip(b"\x00")
+
+
+# --- the evidence an issued document carries (forms.pdf_evidence writes it) ------------------
+_EVIDENCE = {
+    name: re.compile(rb"consent:" + name.encode() + rb'="([^"]*)"')
+    for name in ("recordSha256", "auditHeadId", "auditHeadHash", "recordParts")
+}
+
+
+@dataclass(frozen=True)
+class DocumentEvidence:
+    record_sha256: str
+    audit_head_id: int
+    audit_head_hash: str
+    parts: dict[str, str]
+
+
+def read_evidence(pdf: bytes) -> DocumentEvidence | None:
+    """The record hash, part digests and audit head from an issued document's XMP, or None
+    (a document issued before they were written, or one that is not ours). Read from the raw
+    bytes like the document id: the XMP packet is stored unfiltered. Call it on a document whose
+    seal verified: only then are these bytes the ones that were sealed."""
+    found: dict[str, str] = {}
+    for name, pattern in _EVIDENCE.items():
+        values = {m.group(1).decode("ascii", "replace") for m in pattern.finditer(pdf)}
+        if len(values) != 1:
+            return None
+        found[name] = values.pop()
+    parts = dict(item.split("=", 1) for item in found["recordParts"].split() if "=" in item)
+    hexes = (found["recordSha256"], found["auditHeadHash"], *parts.values())
+    if not found["auditHeadId"].isdigit() or not all(re.fullmatch(r"[0-9a-f]+", h) for h in hexes):
+        return None
+    return DocumentEvidence(
+        found["recordSha256"], int(found["auditHeadId"]), found["auditHeadHash"], parts
+    )
+
+
+# --- short statements signed with the seal key (audit checkpoints) -------------------------------
+def sign_statement(sealer: Sealer, data: bytes) -> bytes:
+    """A signature over ``data`` with the seal's private key (EC or RSA, SHA-256)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    key = serialization.load_der_private_key(sealer.signer.signing_key.dump(), password=None)
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return key.sign(data, ec.ECDSA(hashes.SHA256()))
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+    raise SealError(f"The seal key ({type(key).__name__}) cannot sign a checkpoint.")
+
+
+def statement_verifies(certificates: list, data: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` over ``data`` was made by the key of one of ``certificates``."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    for cert in load_trust(certificates):
+        public = x509.load_der_x509_certificate(cert.dump()).public_key()
+        try:
+            if isinstance(public, ec.EllipticCurvePublicKey):
+                public.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+            elif isinstance(public, rsa.RSAPublicKey):
+                public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+            else:
+                continue
+        except InvalidSignature:
+            continue
+        return True
+    return False

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import astuple
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from accounts.staff import Role
 from errors import DomainError
 from forms.pdf import render_consent_pdf
+from forms.pdf_evidence import ChainAnchor
 from forms.record_parts import AuditEntry, as_consent_id
 from forms.records import Consent
 from forms.seal import default_cert_path, seal_pdf, seal_reason
-from forms.seal_check import verify_pdf
+from forms.seal_check import VerifyReport, verify_pdf
 from services.auth import StaffSession, load_actor
 from store.errors import IntegrityProblem
 
@@ -35,6 +37,7 @@ RECORD_ORDER = ("final", "refusal", "submitted")
 SYSTEM = "system"
 DOWNLOADED = "document.downloaded"
 COPY_MADE = "patient_copy.downloaded"
+FHIR_EXPORTED = "fhir.exported"
 DOWNLOAD_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.NURSE, Role.ADMIN)
 
 
@@ -98,21 +101,22 @@ def audit_entries(uow: UnitOfWork, consent_id: uuid.UUID | str) -> list[AuditEnt
     ]
 
 
-def render_and_seal(
-    ctx: AppContext, consent: Consent, audit: list[AuditEntry], now: dt.datetime
-) -> bytes:
+def render_and_seal(ctx: AppContext, consent: Consent, audit, now, anchor=None) -> bytes:
     """The sealed PDF for ``consent`` as it stands (no storing)."""
     pack = ctx.library.get(consent.pack.pack_id, consent.pack.version, consent.pack.language)
-    clinic = ctx.clinic
-    pdf = render_consent_pdf(consent, pack, clinic, now, audit, seal_note=ctx.sealer.describe())
+    clinic, note = ctx.clinic, ctx.sealer.describe()
+    pdf = render_consent_pdf(consent, pack, clinic, now, audit, seal_note=note, anchor=anchor)
     return seal_pdf(pdf, ctx.sealer, reason=seal_reason(clinic.name), location=clinic.address)
 
 
 def issue_document(
     ctx: AppContext, uow: UnitOfWork, consent: Consent, kind: str, now: dt.datetime
 ) -> StoredDocument:
-    """Render, seal and store the document in ``uow`` (the caller commits); audited."""
-    sealed = render_and_seal(ctx, consent, audit_entries(uow, consent.id), now)
+    """Render, seal and store the document in ``uow`` (the caller commits); audited. It prints
+    the audit head as of rendering (check-all's anchor); the issued event keeps it too."""
+    anchor = ChainAnchor(*astuple(uow.audit.head()))
+    audit = audit_entries(uow, consent.id)
+    sealed = render_and_seal(ctx, consent, audit, now, anchor)
     doc = uow.documents.add(consent.id, kind, sealed, now)
     uow.audit.append(
         at=now,
@@ -125,6 +129,7 @@ def issue_document(
             "kind": kind,
             "sha256": doc.sha256,
             "record_sha256": consent.sha256(),
+            "audit_head": {"id": anchor.last_id, "hash": anchor.last_hash},
         },
     )
     return doc
@@ -159,13 +164,19 @@ def document_of_record(
         raise DocumentRefused(Refusal.UNREADABLE, str(exc)) from None
     if doc is None:
         raise DocumentRefused(Refusal.NOT_ISSUED, NOT_ISSUED)
+    check_seal(ctx, doc, consent_id)
+    return doc
+
+
+def check_seal(ctx: AppContext, doc: StoredDocument, consent_id) -> VerifyReport:
+    """The one seal check: valid, trusted, naming ``consent_id`` (else ``DocumentRefused``)."""
     report = verify_pdf(doc.pdf, trusted_certificates(ctx))
     if not report.valid:
         why = report.message.removeprefix("INVALID: ").rstrip(".")
         raise DocumentRefused(Refusal.SEAL_INVALID, SEAL_BROKEN.format(why=why), doc.id)
     if report.document_id != str(consent_id):  # a genuine document, but another patient's
         raise DocumentRefused(Refusal.OTHER_CONSENT, WRONG_RECORD, doc.id)
-    return doc
+    return report
 
 
 def serve_document(
@@ -208,9 +219,10 @@ def serve_document(
     return doc
 
 
-def fhir_export(ctx: AppContext, uow: UnitOfWork, consent: Consent) -> str:
+def fhir_export(ctx: AppContext, uow: UnitOfWork, consent: Consent, **reader: Any) -> str:
     """The consent as FHIR R4 JSON (Bundle): the same facts as its document of record, whose
-    SHA-256 it names. A consent whose document fails its checks gets no bundle."""
+    SHA-256 it names. A consent whose document fails its checks gets no bundle. Audited as a
+    read in ``uow`` (the caller commits); ``reader``: actor_id, actor_role, session_id."""
     from forms.fhir import consent_bundle_json
 
     try:
@@ -220,9 +232,15 @@ def fhir_export(ctx: AppContext, uow: UnitOfWork, consent: Consent) -> str:
             exc.reason, f"No FHIR export was made for this consent. {exc}", exc.document
         ) from None
     pack = ctx.library.get(consent.pack.pack_id, consent.pack.version, consent.pack.language)
-    return consent_bundle_json(
+    bundle = consent_bundle_json(
         consent, pack, ctx.clinic, audit=audit_entries(uow, consent.id), pdf_sha256=doc.sha256
     )
+    who = {"actor_id": SYSTEM, "actor_role": SYSTEM, **reader}
+    new = {"document": doc.id, "sha256": doc.sha256}
+    uow.audit.append(
+        at=ctx.clock.now(), action=FHIR_EXPORTED, consent_id=str(consent.id), new=new, **who
+    )
+    return bundle
 
 
 # --- downloads from the staff screens -----------------------------------------------------
@@ -264,7 +282,7 @@ def patient_copy(ctx: AppContext, staff: StaffSession | None, consent_id) -> byt
     from forms.pdf import render_patient_copy
     from services.staff_views import open_consent
 
-    view = open_consent(ctx, staff, consent_id)
+    view = open_consent(ctx, staff, consent_id, audited=False)  # the copy's own event below
     try:
         _served(ctx, staff, view.consent.id, COPY_MADE)
     except DocumentRefused as exc:

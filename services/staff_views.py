@@ -222,8 +222,27 @@ def search(
     return [queue_row(c, now) for c in found]
 
 
-def open_consent(ctx: AppContext, staff: StaffSession | None, consent_id) -> ConsentView:
+OPENED = "consent.opened"  # a read: staff saw the record on a screen
+
+
+def open_consent(
+    ctx: AppContext, staff: StaffSession | None, consent_id, *, audited: bool = True
+) -> ConsentView:
+    """One consent on a staff screen. Seeing a record is audited (who, which, when) once per
+    staff session and consent, not on every redraw of the same screen; ``audited=False`` for a
+    caller that audits its own read (the patient copy)."""
     with ctx.database.uow() as uow:
-        load_actor(uow, staff, *ANY_STAFF)
+        user, role = load_actor(uow, staff, *ANY_STAFF)
         consent = uow.consents.get(as_consent_id(consent_id))
+        assert staff is not None
+        if audited and not uow.audit.seen_in_session(OPENED, consent.id, staff.session_id):
+            uow.audit.append(
+                at=ctx.clock.now(),
+                actor_id=str(user.id),
+                actor_role=role.value,
+                action=OPENED,
+                consent_id=consent.id,
+                session_id=staff.session_id,
+            )
+            uow.commit()
     return _view(ctx, consent)

@@ -19,7 +19,7 @@ import enum
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -59,6 +59,14 @@ class ChainReport:
     checked: int
     first_broken: int | None
     message: str
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """Where the chain ends: the last event's position and hash (0 and GENESIS_HASH if none)."""
+
+    last_id: int
+    last_hash: str
 
 
 def _jsonable(value: Any) -> Any:
@@ -249,6 +257,38 @@ class AuditRepository:
 
     def count(self) -> int:
         return int(self._conn.execute(select(audit_head.c.last_id)).scalar_one())
+
+    def head(self) -> ChainHead:
+        """The chain head as this transaction sees it (sealed PDFs print it as an anchor)."""
+        row = self._conn.execute(select(audit_head).where(audit_head.c.id == 1)).one()
+        return ChainHead(int(row.last_id), str(row.last_hash))
+
+    def hashes(self, ids: Iterable[int]) -> dict[int, str]:
+        """The stored hash of each event in ``ids`` that exists (to check anchors against)."""
+        wanted = sorted(set(ids))
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            rows = self._conn.execute(
+                select(audit_events.c.id, audit_events.c.hash).where(
+                    audit_events.c.id.in_(wanted[start : start + 500])
+                )
+            )
+            found.update({int(r.id): str(r.hash) for r in rows})
+        return found
+
+    def seen_in_session(self, action: str, consent_id: str | uuid.UUID, session_id: str) -> bool:
+        """Whether ``session_id`` already has an ``action`` event on this consent (reads are
+        audited once per staff session, not once per screen redraw)."""
+        found = self._conn.execute(
+            select(audit_events.c.id)
+            .where(
+                audit_events.c.consent_id == str(consent_id),
+                audit_events.c.action == action,
+                audit_events.c.session_id == session_id,
+            )
+            .limit(1)
+        ).first()
+        return found is not None
 
     def _walk(self, upto: int, batch: int = 1000) -> Iterator[Row[Any]]:
         last = 0

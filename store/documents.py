@@ -86,6 +86,23 @@ class DocumentRepository:
         )
         return [self._document(r) for r in rows]
 
+    def inventory(self) -> list[tuple[int, str, str, str]]:
+        """(id, consent id, kind, sha256) of every stored document, oldest first; no bytes read
+        (check-all walks them one at a time with ``get``)."""
+        rows = self._conn.execute(
+            select(
+                documents.c.id, documents.c.consent_id, documents.c.kind, documents.c.sha256
+            ).order_by(documents.c.id)
+        )
+        return [(r.id, r.consent_id, r.kind, r.sha256) for r in rows]
+
+    def get(self, document_id: int) -> StoredDocument | None:
+        """One document by id, its bytes checked against their SHA-256 (IntegrityProblem)."""
+        row = self._conn.execute(
+            select(documents).where(documents.c.id == document_id)
+        ).one_or_none()
+        return None if row is None else self._document(row)
+
     def _document(self, row: Row[Any]) -> StoredDocument:
         pdf = self._db.cipher.open(row.blob, row.encrypted)
         if len(pdf) != row.size or hashlib.sha256(pdf).hexdigest() != row.sha256:
