@@ -22,9 +22,11 @@ from html import escape
 from checklist.models import Pack
 from errors import DomainError
 from forms.clinic import ClinicInfo
+from forms.pdf_banner import COLORS, banner_text, draw_band
 from forms.pdf_document import language_name, when
 from forms.pdf_evidence import ChainAnchor, EvidenceParts, evidence_xmp
 from forms.pdf_fonts import full_codepoints
+from forms.pdf_info import WithDocInfo
 from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, STOP_RED, Layout
 from forms.pdf_patient import PatientParts
 from forms.record_parts import AuditEntry
@@ -35,6 +37,8 @@ from language.placeholders import fill
 __all__ = ["document_digest", "language_name", "render_consent_pdf", "render_patient_copy", "when"]
 
 KEYWORD_PREFIX = "consent-document-id:"
+CREATOR = "sclerotherapy e-consent"
+PRODUCER = "fpdf2"
 PACK_KEYWORD_PREFIX = "pack-version:"
 
 
@@ -114,13 +118,13 @@ class _ConsentDocument(PatientParts, EvidenceParts):
         self._filing()
         self._evidence()
         self._footers()
-        return bytes(pdf.output()), pdf.unknown
+        return bytes(pdf.output(output_producer_class=WithDocInfo)), pdf.unknown
 
     def _metadata(self) -> None:
         c, pdf = self.c, self.pdf
         created = self.generated_at.astimezone(dt.UTC).isoformat(timespec="seconds")
         # No patient name in the metadata: search tools index it, often outside access control.
-        title = f"{self.doc_type}: {self.pack.title}"
+        title = f"{self.type_words}: {self.pack.title}"
         keywords = (
             f"{KEYWORD_PREFIX}{c.id}, pack-id:{c.pack.pack_id}, "
             f"{PACK_KEYWORD_PREFIX}{c.pack.version}, pack-language:{c.pack.language}"
@@ -140,8 +144,8 @@ class _ConsentDocument(PatientParts, EvidenceParts):
             '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"\n'
             '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"\n'
             f'    xmp:CreateDate="{created}" xmp:ModifyDate="{created}" xmp:MetadataDate="{created}"\n'
-            f'    xmp:CreatorTool="sclerotherapy e-consent"\n'
-            f'    pdf:Producer="fpdf2" pdf:Keywords="{e(keywords)}"{evidence}>\n'
+            f'    xmp:CreatorTool="{CREATOR}"\n'
+            f'    pdf:Producer="{PRODUCER}" pdf:Keywords="{e(keywords)}"{evidence}>\n'
             "   <pdfaid:part>2</pdfaid:part>\n"
             "   <pdfaid:conformance>B</pdfaid:conformance>\n"
             f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e(title)}</rdf:li></rdf:Alt></dc:title>\n'
@@ -156,6 +160,14 @@ class _ConsentDocument(PatientParts, EvidenceParts):
             "</x:xmpmeta>"
         )
         pdf.set_lang(c.pack.language)
+        # The same words in the document information dictionary, which PDF viewers and file
+        # managers show as the title (PDF/A-2 allows it where it matches the XMP above).
+        pdf.set_title(title)
+        pdf.set_subject(description)
+        pdf.set_author(self.clinic.name)
+        pdf.set_keywords(keywords)
+        pdf.set_creator(CREATOR)
+        pdf.set_producer(PRODUCER)
 
     def _header(self) -> None:
         pdf = self.pdf
@@ -173,6 +185,12 @@ class _ConsentDocument(PatientParts, EvidenceParts):
         pdf.set_draw_color(*ACCENT)
         pdf.set_line_width(0.5)
         pdf.line(pdf.l_margin, y + 10.5, right, y + 10.5)
+        if self.banner is not None:  # entered in error, on hold, released: on every page
+            text = banner_text(self.banner, self.st, self.when)
+            continued = "" if pdf.page == 1 else self.st("pdf.staff.banner.continued")
+            pdf.y = max(
+                pdf.y, draw_band(pdf, text, COLORS[self.banner.standing], continued=continued)
+            )
 
     def _footers(self) -> None:
         pdf, c = self.pdf, self.c
@@ -185,19 +203,28 @@ class _ConsentDocument(PatientParts, EvidenceParts):
             pack=c.pack.pack_id,
             version=c.pack.version,
         )
+        signed = c.patient_signature.signed_at if c.patient_signature else None
+        # What the document is, in which language the patient read it, and when they signed.
+        second = self.st(
+            "pdf.staff.footer_document",
+            type=self.type_words,
+            language=language_name(c.pack.language),
+            signed=self.when(signed),
+        )
         for page in range(1, total + 1):
             with pdf.on_page(page):
-                y = pdf.h - 12.0
+                y = pdf.h - 13.5
                 pdf.set_draw_color(*RULE)
                 pdf.set_line_width(0.2)
                 pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.width, y)
                 pdf.font(7.0, False, MUTED)
                 number = self.st("pdf.staff.page", page=page, total=total)
                 number_w = pdf.measure(number)
-                lines = pdf.wrap(left, pdf.width - number_w - 6)
-                for i, line in enumerate(lines[:2]):
-                    pdf.put(pdf.l_margin, y + 3.4 + i * 3.0, line)
-                pdf.put(pdf.l_margin + pdf.width - number_w, y + 3.4, number)
+                width = pdf.width - number_w - 6
+                lines = (pdf.wrap(left, width) + pdf.wrap(second, width))[:3]
+                for i, line in enumerate(lines):
+                    pdf.put(pdf.l_margin, y + 3.2 + i * 2.9, line)
+                pdf.put(pdf.l_margin + pdf.width - number_w, y + 3.2, number)
 
 
 def _xml(value: str) -> str:

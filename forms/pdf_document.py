@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 from checklist.models import Pack
 from forms.clinic import ClinicInfo
+from forms.pdf_banner import Banner, banner_of, document_type
 from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, Layout
 from forms.record_parts import AuditEntry, Signature
 from forms.records import Consent
 from language.dates import format_datetime
-from language.i18n import languages, t
+from language.i18n import REFERENCE, catalog, languages, t
 
 CHECK = "✓"
 CROSS = "✗"
@@ -62,6 +63,13 @@ class DocumentBase:
         doc_key = "pdf.doc_type.refusal" if self.refusal else "pdf.doc_type.consent"
         self.heading = self.t(doc_key)  # the patient's words
         self.doc_type = self.st(doc_key)  # the clinic's words
+        # Entered in error, on hold, hold released: a band on every page (forms.pdf_banner).
+        self.banner: Banner | None = banner_of(consent, audit)
+        self.type_code = document_type(consent, self.banner)
+        self.type_words = self.doc_type  # the document's type with its standing, for staff
+        if self.banner is not None:
+            state = self.st(f"pdf.staff.banner.state.{self.banner.standing.value}")
+            self.type_words = f"{self.doc_type} ({state})"
         self.pdf = Layout(generated_at, extra)
         self.pdf.on_new_page = self._header  # every new page starts with the header
 
@@ -86,6 +94,19 @@ class DocumentBase:
 
     def when(self, value: dt.datetime | None) -> str:
         return when(value, self.tz)
+
+    def clinic_values(self) -> str:
+        """The clinic's values the pack's texts were filled with, one a line, in words
+        ("Compression stockings: 7 days"); a value without words of its own prints by name."""
+        lines = []
+        for name, value in sorted(self.values.items()):
+            key = f"pdf.staff.value.{name}"
+            if key in catalog(REFERENCE):
+                lines.append(self.st(key, value=value))
+            else:
+                label = name.replace("_", " ").capitalize()
+                lines.append(self.st("pdf.staff.value.other", name=label, value=value))
+        return "\n".join(lines)
 
     def _label_w(self, labels: Iterable[str]) -> float:
         """A label column wide enough for the longest label (translations run longer)."""

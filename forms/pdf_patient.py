@@ -36,7 +36,9 @@ class PatientParts(StaffParts):
             color=MUTED,
             after=1.5,
         )
-        if c.status is Status.ENTERED_IN_ERROR:
+        if self.banner is not None:
+            pass  # the standing band heads every page, this one too (forms.pdf_banner)
+        elif c.status is Status.ENTERED_IN_ERROR:
             reason = c.error_reason or self.st("pdf.staff.no_reason")
             self._banner(self.st("pdf.staff.entered_in_error", reason=reason), STOP_RED)
         elif c.on_hold:
@@ -107,8 +109,7 @@ class PatientParts(StaffParts):
         fingerprint = f"SHA-256 {ref.fingerprint}"
         pdf.label_value(st("pdf.staff.pack.fingerprint"), fingerprint, size=8, label_w=w)
         if ref.placeholder_values:
-            values = "; ".join(f"{k} = {v}" for k, v in sorted(ref.placeholder_values.items()))
-            pdf.label_value(st("pdf.staff.pack.values"), values, size=8, label_w=w)
+            pdf.label_value(st("pdf.staff.pack.values"), self.clinic_values(), size=8, label_w=w)
 
     # --- what the patient read -------------------------------------------------------------
     def _section(self, section: Section) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 
 from accounts.staff import Role
+from language.spreadsheet import csv_bytes
 from services.auth import (
     StaffSession,
     load_actor,
@@ -65,15 +64,19 @@ def audit_trail(
     ]
 
 
+AUDIT_COLUMNS = ("id", "time", "actor", "role", "action", "consent_id", "old", "new")
+
+
 def audit_csv(rows: list[AuditRow]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "time", "actor", "role", "action", "consent_id", "old", "new"])
-    for r in rows:
-        writer.writerow(
+    """The rows as CSV; a cell a spreadsheet would run as a formula is escaped (a staff name
+    or a reason inside old/new is typed by people)."""
+    return csv_bytes(
+        AUDIT_COLUMNS,
+        (
             [r.id, r.at.isoformat(), r.actor, r.role, r.action, r.consent_id, r.old, r.new]
-        )
-    return out.getvalue().encode("utf-8")
+            for r in rows
+        ),
+    )
 
 
 def audit_chain(ctx: AppContext, staff: StaffSession | None):

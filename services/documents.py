@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any
 from accounts.staff import Role
 from errors import DomainError
 from forms.pdf import render_consent_pdf
+from forms.pdf_banner import banner_of, document_type
 from forms.pdf_evidence import ChainAnchor
 from forms.record_parts import AuditEntry, as_consent_id
 from forms.records import Consent
 from forms.seal import default_cert_path, seal_pdf, seal_reason
 from forms.seal_check import VerifyReport, verify_pdf
 from services.auth import StaffSession, load_actor
+from services.document_names import AFTERCARE, PatientCopy, ServedDocument, file_name, named
 from store.errors import IntegrityProblem
 
 if TYPE_CHECKING:
@@ -129,6 +131,8 @@ def issue_document(
             "kind": kind,
             "sha256": doc.sha256,
             "record_sha256": consent.sha256(),
+            # consent or refusal, and its standing (its band): what the file name says
+            "type": document_type(consent, banner_of(consent, audit)),
             "audit_head": {"id": anchor.last_id, "hash": anchor.last_hash},
         },
     )
@@ -246,8 +250,8 @@ def fhir_export(ctx: AppContext, uow: UnitOfWork, consent: Consent, **reader: An
 # --- downloads from the staff screens -----------------------------------------------------
 def _served(
     ctx: AppContext, staff: StaffSession | None, consent_id: uuid.UUID, action: str
-) -> StoredDocument:
-    """The document of record for ``staff``; the attempt's audit event is kept either way."""
+) -> ServedDocument:
+    """The document of record for ``staff``, named; the attempt is audited either way."""
     with ctx.database.uow() as uow:
         user, role = load_actor(uow, staff, *DOWNLOAD_ROLES)
         assert staff is not None
@@ -264,17 +268,18 @@ def _served(
         except DomainError:
             uow.commit()  # keep the audit event of the refused download
             raise
+        result = named(uow, uow.consents.get(consent_id), doc)
         uow.commit()
-        return doc
+        return result
 
 
-def download_pdf(ctx: AppContext, staff: StaffSession | None, consent_id) -> StoredDocument:
-    """The consent's document of record (hash, seal and consent re-checked); audited."""
+def download_pdf(ctx: AppContext, staff: StaffSession | None, consent_id) -> ServedDocument:
+    """The document of record (hash, seal and consent re-checked), named; audited."""
     return _served(ctx, staff, as_consent_id(consent_id), DOWNLOADED)
 
 
-def patient_copy(ctx: AppContext, staff: StaffSession | None, consent_id) -> bytes:
-    """The one-page aftercare and warning-signs sheet in the patient's language.
+def patient_copy(ctx: AppContext, staff: StaffSession | None, consent_id) -> PatientCopy:
+    """The one-page aftercare and warning-signs sheet in the patient's language, named.
 
     Only for a consent whose document of record passes its checks (audited like a download):
     a sheet must not go home with a patient whose signed record is in doubt.
@@ -284,9 +289,10 @@ def patient_copy(ctx: AppContext, staff: StaffSession | None, consent_id) -> byt
 
     view = open_consent(ctx, staff, consent_id, audited=False)  # the copy's own event below
     try:
-        _served(ctx, staff, view.consent.id, COPY_MADE)
+        doc = _served(ctx, staff, view.consent.id, COPY_MADE)
     except DocumentRefused as exc:
         raise DocumentRefused(
             exc.reason, f"{exc} No patient copy was made.", exc.document
         ) from None
-    return render_patient_copy(view.pack, ctx.clinic, view.consent.pack.placeholder_values)
+    pdf = render_patient_copy(view.pack, ctx.clinic, view.consent.pack.placeholder_values)
+    return PatientCopy(pdf, file_name(view.consent, doc, AFTERCARE))

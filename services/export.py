@@ -1,14 +1,17 @@
 """Day export: one ZIP holding a day's PDFs and a manifest.csv describing them.
 
 Each PDF is the consent's document of record (``services.documents.document_of_record``: the
-newest final, else refusal, else submitted, with its SHA-256, seal and consent checked). A document
-that fails is never shipped: it is left out, its manifest row names the consent and the reason, and
-it counts in ``problems``. One ``export.day`` audit event records who exported what.
+newest final, else refusal, else submitted, with its SHA-256, seal and consent checked), under the
+name every download uses (``services.documents.file_name``). What the clinic files goes in
+``filing/``; a consent entered in error goes in ``voided/``, as its bannered document, so it is
+never filed by mistake. A document that fails is never shipped: it is left out, its manifest row
+names the consent and the reason, and it counts in ``problems``. The manifest's cells are escaped
+for spreadsheets (``language.spreadsheet``). One ``export.day`` audit event records who exported
+what.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -17,15 +20,20 @@ from dataclasses import dataclass
 from accounts.staff import Role
 from errors import DomainError
 from forms.records import Consent, Status
+from language.spreadsheet import csv_bytes
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
-from services.documents import DocumentRefused, Refusal, document_of_record
+from services.documents import DocumentRefused, Refusal, document_of_record, named
 
 MANIFEST_COLUMNS = (
     "consent_id",
     "patient",
     "date_of_birth",
     "status",
+    "reason",  # why it was entered in error, else why it is on hold
+    "on_hold",  # yes / no
+    "open_flags",  # stop flags no clinician has cleared (question ids)
+    "document_type",  # consent or refusal, and its standing (forms.pdf_banner.document_type)
     "submitted_at",
     "verified_at",
     "timeout_at",
@@ -38,6 +46,10 @@ MANIFEST_COLUMNS = (
     "problem",
     "note",
 )
+
+
+FILING = "filing/"  # what the clinic files in the chart
+VOIDED = "voided/"  # consents entered in error: their bannered PDF, never in the filing folder
 
 
 @dataclass(frozen=True)
@@ -71,17 +83,22 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
     tz = ctx.settings.tz
     consents = [c for c in uow.consents.list_for_day(day, tz, None) if c.status is not Status.DRAFT]
     out = io.BytesIO()
-    manifest = io.StringIO()
-    writer = csv.writer(manifest)
-    writer.writerow(MANIFEST_COLUMNS)
+    rows: list[list[object]] = []
     documents = 0
     left_out: list[tuple[str, str]] = []
+    names: set[str] = set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for c in sorted(consents, key=lambda c: (c.created_at, str(c.id))):
             doc, problem, note = _of_record(ctx, uow, c)
-            name = ""
+            name = type_code = ""
             if doc is not None:
-                name = f"{c.id}-{doc.kind}.pdf"
+                shipped = named(uow, c, doc)
+                type_code = shipped.type
+                folder = VOIDED if c.status is Status.ENTERED_IN_ERROR else FILING
+                name = folder + shipped.filename
+                if name in names:  # two short ids alike on one day: the full id tells them apart
+                    name = f"{folder}{c.id}-{shipped.filename}"
+                names.add(name)
                 info = zipfile.ZipInfo(
                     name, date_time=doc.created_at.astimezone(tz).timetuple()[:6]
                 )
@@ -91,12 +108,16 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
             elif problem:
                 left_out.append((str(c.id), problem))
             submitted = c.patient_signature.signed_at if c.patient_signature else None
-            writer.writerow(
+            rows.append(
                 [
                     str(c.id),
                     c.patient.legal_name,
                     c.patient.date_of_birth.isoformat(),
                     c.status.value,
+                    c.error_reason or c.on_hold or "",
+                    "yes" if c.on_hold else "no",
+                    " ".join(a.question_id for a in c.open_stop_flags()),
+                    type_code,
                     _iso(submitted, tz),
                     _iso(c.nurse_verification.verified_at if c.nurse_verification else None, tz),
                     _iso(c.timeout.performed_at if c.timeout else None, tz),
@@ -110,7 +131,7 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
                     note,
                 ]
             )
-        zf.writestr("manifest.csv", manifest.getvalue().encode("utf-8"))
+        zf.writestr("manifest.csv", csv_bytes(MANIFEST_COLUMNS, rows))
     return DayExport(day, out.getvalue(), documents, len(left_out), tuple(left_out))
 
 

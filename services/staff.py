@@ -228,6 +228,9 @@ def attest(
         consent_id,
         expected_version,
         CLINICIAN,
+    """Stop work on a signed consent; a new PDF says ON HOLD, why, who and when on every page
+    (the earlier ones stay) and becomes the document of record."""
+
         "consent.attested",
         apply,
         password=password,
@@ -239,7 +242,9 @@ def hold(
     ctx: AppContext, staff: StaffSession | None, consent_id, *, reason: str, expected_version: int
 ) -> Consent:
     def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
-        return _Change(None, {"reason": consent.hold(reason, now)})
+    """End a hold; a new PDF says the hold was released, by whom and when."""
+
+        return _Change(None, {"reason": consent.hold(reason, now)}, issue_final=True)
 
     return _change_consent(
         ctx, staff, consent_id, expected_version, CLINICIAN, "consent.held", apply
@@ -250,7 +255,7 @@ def release(
     ctx: AppContext, staff: StaffSession | None, consent_id, *, expected_version: int
 ) -> Consent:
     def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
-        return _Change({"reason": consent.release(now)}, None)
+        return _Change({"reason": consent.release(now)}, None, issue_final=True)
 
     return _change_consent(
         ctx, staff, consent_id, expected_version, CLINICIAN, "consent.released", apply
@@ -260,13 +265,18 @@ def release(
 def enter_in_error(
     ctx: AppContext, staff: StaffSession | None, consent_id, *, reason: str, expected_version: int
 ) -> Consent:
-    """Withdraw a consent made by mistake (wrong patient, duplicate). It stays on record."""
+    """Withdraw a consent made by mistake (wrong patient, duplicate). It stays on record; once
+    signed, a new PDF says ENTERED IN ERROR, why, who and when on every page and becomes the
+    document of record (the earlier ones stay)."""
 
     def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         old_status = consent.status
         reason_given = consent.enter_in_error(reason, now)
         new = {"status": Status.ENTERED_IN_ERROR.value, "reason": reason_given}
-        return _Change({"status": old_status.value}, new)
+        # A draft was never signed: it has no document to withdraw.
+        return _Change(
+            {"status": old_status.value}, new, issue_final=old_status is not Status.DRAFT
+        )
 
     return _change_consent(
         ctx, staff, consent_id, expected_version, CLINICIAN, "consent.entered_in_error", apply

@@ -141,14 +141,14 @@ def download(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) -> N
             st.session_state.pop(store_key, None)
             st.error(str(exc), icon=":material/gpp_bad:")
         else:
-            st.session_state[store_key] = (doc.pdf, doc.kind, doc.sha256)
+            st.session_state[store_key] = (doc.pdf, doc.kind, doc.sha256, doc.filename)
     ready = st.session_state.get(store_key)
     if ready:
-        pdf, kind, sha = ready
+        pdf, kind, sha, filename = ready
         st.download_button(
             tr("staff.download.button", kind=kind),
             data=pdf,
-            file_name=f"consent-{consent_id}-{kind}.pdf",
+            file_name=filename,
             mime="application/pdf",
             key=f"dl-{key}",
             type="primary",
@@ -165,12 +165,12 @@ def patient_copy(ctx: AppContext, staff: StaffSession, consent_id, *, key: str) 
             st.session_state[store_key] = documents.patient_copy(ctx, staff, consent_id)
         except DomainError as exc:
             st.error(str(exc), icon=":material/error:")
-    pdf = st.session_state.get(store_key)
-    if pdf:
+    copy = st.session_state.get(store_key)
+    if copy:
         st.download_button(
             tr("staff.copy.button"),
-            data=pdf,
-            file_name="aftercare.pdf",
+            data=bytes(copy),
+            file_name=copy.filename,
             mime="application/pdf",
             key=f"copy-dl-{key}",
             icon=":material/print:",

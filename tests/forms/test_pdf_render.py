@@ -157,7 +157,9 @@ def test_xmp_has_pdfa_2b_markers_and_our_identifiers(pack, worked) -> None:
     assert (part, conformance) == ("2", "B")
     assert f"consent-document-id:{consent.id}" in reader.xmp_metadata.pdf_keywords
     assert "pack-version:9.8.7" in reader.xmp_metadata.pdf_keywords
-    assert reader.trailer.get("/Info") is None  # PDF/A: metadata lives in XMP only
+    # The DocInfo dictionary (viewers show its Title) says what the XMP says, as PDF/A-2 asks.
+    assert reader.metadata.title == reader.xmp_metadata.dc_title["x-default"]
+    assert reader.metadata.title == f"Consent to treatment: {pack.title}"
 
 
 def test_qpdf_finds_no_errors(pack, worked, tmp_path: Path) -> None:

@@ -117,7 +117,7 @@ def test_cli_export_leaves_out_the_foreign_document_names_it_and_exits_1(
     assert "1 document(s) left out" in said and f"{a.id}: other_consent" in said
     assert "Astrid" not in said and "Bruno" not in said  # ids and codes only on the terminal
     names = zf.namelist()
-    assert f"{a.id}-final.pdf" not in names
+    assert not any(str(a.id)[:8] in n for n in names)  # A's document under no name
     shipped = {hashlib.sha256(zf.read(n)).hexdigest() for n in names if n.endswith(".pdf")}
     assert hashlib.sha256(b_pdf).hexdigest() not in shipped  # B's final is nowhere in the ZIP
     rows = {
@@ -128,7 +128,7 @@ def test_cli_export_leaves_out_the_foreign_document_names_it_and_exits_1(
     assert row["note"].startswith("NOT EXPORTED") and "different consent record" in row["note"]
     # B's export is its own newest remaining document (an earlier final), which names B.
     b_row = rows[str(b.id)]
-    assert (b_row["file"], b_row["problem"]) == (f"{b.id}-final.pdf", "")
+    assert b_row["file"].startswith(f"filing/consent-{str(b.id)[:8]}_") and b_row["problem"] == ""
     assert b_row["sha256"] != hashlib.sha256(b_pdf).hexdigest()
     with ctx.database.uow() as uow:
         [event] = uow.audit.query(action="export.day")
@@ -142,11 +142,15 @@ def test_cli_export_of_a_clean_day_exits_0(ctx, team, make_consent, tmp_path, ca
     code, said, zf = _export(tmp_path, staff_views.today(ctx), capsys)
     assert code == 0, said
     assert "Wrote" in said and "2 PDF(s)" in said and "left out" not in said
-    assert sorted(zf.namelist()) == sorted(
-        ["manifest.csv", f"{signed.id}-submitted.pdf", f"{final.id}-final.pdf"]
-    )
     manifest = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode())))
     assert [r["problem"] for r in manifest] == ["", ""]
+    # Each PDF under the one name every download uses, in the filing folder.
+    files = {r["consent_id"]: r["file"] for r in manifest}
+    assert sorted(zf.namelist()) == sorted(["manifest.csv", *files.values()])
+    for c in (signed, final):
+        assert files[str(c.id)].startswith(f"filing/consent-{str(c.id)[:8]}_")
+        assert files[str(c.id)].endswith(".pdf") and "_consent_" in files[str(c.id)]
+    assert {r["document"] for r in manifest} == {"submitted", "final"}
 
 
 def test_a_failing_final_is_never_replaced_by_an_older_document(ctx, team, make_consent):
