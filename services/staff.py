@@ -228,9 +228,6 @@ def attest(
         consent_id,
         expected_version,
         CLINICIAN,
-    """Stop work on a signed consent; a new PDF says ON HOLD, why, who and when on every page
-    (the earlier ones stay) and becomes the document of record."""
-
         "consent.attested",
         apply,
         password=password,
@@ -241,9 +238,10 @@ def attest(
 def hold(
     ctx: AppContext, staff: StaffSession | None, consent_id, *, reason: str, expected_version: int
 ) -> Consent:
-    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
-    """End a hold; a new PDF says the hold was released, by whom and when."""
+    """Stop work on a signed consent; a new PDF says ON HOLD, why, who and when on every page
+    (the earlier ones stay) and becomes the document of record."""
 
+    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         return _Change(None, {"reason": consent.hold(reason, now)}, issue_final=True)
 
     return _change_consent(
@@ -254,6 +252,8 @@ def hold(
 def release(
     ctx: AppContext, staff: StaffSession | None, consent_id, *, expected_version: int
 ) -> Consent:
+    """End a hold; a new PDF says the hold was released, by whom and when."""
+
     def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         return _Change({"reason": consent.release(now)}, None, issue_final=True)
 
