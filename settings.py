@@ -70,6 +70,16 @@ class Settings(BaseSettings):
 
     procedure: str = "Ultrasound-guided sclerotherapy"
     require_mrn: bool = False
+    # The sclerosants a clinician may plan: agent code and strength (forms.record_care words).
+    sclerosants: list[str] = Field(
+        default_factory=lambda: [
+            "polidocanol 0.5%",
+            "polidocanol 1%",
+            "polidocanol 3%",
+            "sodium_tetradecyl_sulfate 1%",
+            "sodium_tetradecyl_sulfate 3%",
+        ]
+    )
     mrn_pattern: str = r"[A-Za-z0-9-]{4,20}"
 
     # Minutes may be fractional (0.5 = 30 s): a clinic may want less than a minute, and the

@@ -1,5 +1,6 @@
-"""Clinician: clear or uphold each screening flag with a note, attest with the password
-re-entered, hold / release, or mark a consent entered in error."""
+"""Clinician: clear or uphold each screening flag with a note, answer each of the patient's
+questions, complete the treatment plan, attest with the password re-entered (or countersign a
+refusal), hold / release, or mark a consent entered in error."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import streamlit as st
 
 from accounts.staff import Role
 from errors import DomainError
-from forms.meanings import ATTESTATION_STATEMENT
+from forms.meanings import ATTESTATION_STATEMENT, REFUSAL_STATEMENT
 from forms.records import FLAGS_REVIEWABLE, Status
 from services import staff as staff_svc
-from services import staff_views
+from services import staff_care, staff_views
 from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import format_datetime, tr
@@ -26,8 +27,9 @@ if done:
 try:
     waiting = staff_views.clinician_queue(ctx, staff)
     today = staff_views.nurse_queue(
-        ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED]
+        ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED, Status.DECLINED]
     )
+    waiting += [r for r in today if r.status is Status.DECLINED]  # refusals to countersign
 except DomainError as exc:
     st.error(str(exc))
     st.stop()
@@ -56,7 +58,6 @@ def act(fn, message_key: str, **kwargs) -> None:
         st.rerun()
 
 
-staff_widgets.questions(view)
 staff_widgets.checklist_exceptions(view)
 st.subheader(tr("staff.review.flags"))
 staff_widgets.flags(view)
@@ -82,7 +83,108 @@ for flag in view.flags if may_review else ():
                 note=note,
             )
 
-if consent.status is Status.VERIFIED:
+may_answer = may_review or (consent.declined and consent.attestation is None)
+titles = dict(
+    zip((q.section_id for q in consent.questions), (t for t, _ in view.questions), strict=False)
+)
+for n, q in enumerate(consent.questions):
+    with st.container(border=True):
+        note = f": {shown_as_typed(q.note)}" if q.note else ""
+        st.markdown(
+            f"**:material/help: {shown_as_typed(titles.get(q.section_id, q.section_id))}**{note}"
+        )
+        if q.answer is not None:
+            a = q.answer
+            when = format_datetime(ctx, a.at)
+            st.caption(
+                tr(
+                    "staff.questions.answered",
+                    name=shown_as_typed(a.by_name),
+                    time=when,
+                    text=shown_as_typed(a.text),
+                )
+            )
+        if may_answer:
+            with st.form(f"answer-{consent.id}-{n}"):
+                text = st.text_area(tr("staff.questions.answer"), height=68)
+                if st.form_submit_button(tr("staff.questions.save")):
+                    act(
+                        staff_care.answer_question,
+                        "staff.questions.saved",
+                        section_id=q.section_id,
+                        item_id=q.item_id,
+                        text=text,
+                    )
+
+if may_review and not consent.declined:
+    st.subheader(tr("staff.plan.title"))
+    plan = consent.treatment
+    doctors = {m.id: m.name for m in staff_care.clinicians(ctx)}
+    choices = staff_care.sclerosants(ctx)
+    with st.form(f"plan-{consent.id}"):
+        left, right = st.columns(2)
+        current = plan.clinician_id if plan and plan.clinician_id in doctors else staff.id
+        ids = list(doctors)
+        who = left.selectbox(
+            tr("staff.plan.clinician"),
+            ids,
+            index=ids.index(current) if current in ids else None,
+            format_func=lambda i: doctors[i],
+        )
+        planned = f"{plan.agent} {plan.strength}" if plan and plan.agent else None
+        agent = right.selectbox(
+            tr("staff.plan.sclerosant"),
+            choices,
+            index=choices.index(planned) if planned in choices else None,
+            format_func=staff_widgets.sclerosant_words,
+        )
+        form = left.radio(
+            tr("staff.plan.form"),
+            ["liquid", "foam"],
+            index=["liquid", "foam"].index(plan.form) if plan and plan.form else None,
+            horizontal=True,
+            format_func=lambda f: tr(f"staff.plan.form.{f}"),
+        )
+        day = right.date_input(
+            tr("staff.plan.appointment"),
+            value=plan.appointment_on if plan and plan.appointment_on else None,
+            format="YYYY-MM-DD",
+        )
+        if st.form_submit_button(tr("staff.plan.save"), icon=":material/save:"):
+            act(
+                staff_care.set_treatment,
+                "staff.plan.saved",
+                clinician_id=who,
+                sclerosant=agent,
+                form=form,
+                appointment_on=day,
+            )
+    if missing := consent.plan_missing():
+        st.caption(tr("staff.plan.missing", missing="; ".join(missing)))
+
+if consent.declined and consent.patient_signature is not None:
+    st.subheader(tr("staff.countersign.title"))
+    if consent.attestation is None:
+        with st.form(f"countersign-{consent.id}"):
+            st.info(REFUSAL_STATEMENT, icon=":material/record_voice_over:")
+            st.markdown(
+                tr("staff.countersign.sign_explain", name=shown_as_typed(staff.display_name))
+            )
+            password = st.text_input(
+                tr("staff.verify.password"), type="password", autocomplete="current-password"
+            )
+            if st.form_submit_button(
+                tr("staff.countersign.button"), type="primary", icon=":material/draw:"
+            ):
+                act(staff_care.countersign_refusal, "staff.countersign.done", password=password)
+    else:
+        a = consent.attestation
+        when = format_datetime(ctx, a.attested_at)
+        st.success(
+            tr("staff.countersign.by", name=shown_as_typed(a.clinician_name), time=when),
+            icon=":material/verified:",
+        )
+elif consent.status is Status.VERIFIED:
     st.subheader(tr("staff.attest.title"))
     with st.form(f"attest-{consent.id}"):
         st.info(ATTESTATION_STATEMENT, icon=":material/record_voice_over:")

@@ -37,9 +37,10 @@ view = staff_picker.open_picked(
     reload=False,
 )
 consent = view.consent
-fileable = bool(consent.timeout or consent.declined)
-if not fileable:
-    st.warning(tr("staff.filing.no_timeout"), icon=":material/timer_off:")
+gap = consent.filing_gap()  # the record's rule: a time-out, or a refusal's countersignature
+fileable = gap is None
+if gap:
+    st.warning(gap, icon=":material/timer_off:")
 
 st.subheader(tr("staff.filing.step_download"))
 staff_widgets.download(ctx, staff, consent.id, key="filing")
@@ -54,7 +55,7 @@ with st.form(f"file-{consent.id}", clear_on_submit=False):
         type="primary",
         icon=":material/inventory:",
         disabled=not fileable,  # the service refuses it too; do not invite a click
-        help=None if fileable else tr("staff.filing.not_yet"),
+        help=gap,
     )
 if go:
     try:

@@ -9,8 +9,8 @@ import streamlit as st
 
 from checklist.sites import SITE_CHOICES, site_label
 from errors import DomainError
-from services import drafts, handoff
-from ui import staff_session
+from services import drafts, handoff, staff_care
+from ui import staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import ALL, STAFF_LANG, tr
 from ui.staff_widgets import language_name
@@ -46,6 +46,24 @@ with st.form("handoff"):
     )
     appt_day = left.date_input(tr("staff.handoff.appointment_day"), value=None, format="YYYY-MM-DD")
     appt_time = right.time_input(tr("staff.handoff.appointment_time"), value=None)
+    doctors = {m.id: m.name for m in staff_care.clinicians(ctx)}
+    clinician = left.selectbox(
+        tr("staff.handoff.clinician"),
+        [None, *doctors],
+        format_func=lambda i: doctors[i] if i is not None else "—",
+    )
+    sclerosant = right.selectbox(
+        tr("staff.handoff.sclerosant"),
+        [None, *staff_care.sclerosants(ctx)],
+        format_func=lambda c: staff_widgets.sclerosant_words(c) if c else "—",
+    )
+    form = left.radio(
+        tr("staff.handoff.form"),
+        ["liquid", "foam"],
+        index=None,
+        horizontal=True,
+        format_func=lambda f: tr(f"staff.plan.form.{f}"),
+    )
     go = st.form_submit_button(tr("staff.handoff.button"), type="primary", icon=":material/tablet:")
 if go:
     appointment = None
@@ -61,6 +79,9 @@ if go:
             site=site or None,
             appointment_at=appointment,
             language=language or None,
+            clinician_id=clinician,
+            sclerosant=sclerosant,
+            form=form,
         )
     except DomainError as exc:
         st.error(str(exc), icon=":material/error:")

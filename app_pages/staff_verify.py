@@ -1,5 +1,7 @@
-"""Nurse: the patient's answers with flags first, the pre-procedure checklist signed as witness
-(password re-entered), then the time-out as its own step just before the procedure."""
+"""Nurse: the patient's answers with flags first, whether anyone saw the patient sign, the
+pre-procedure checklist signed as verified (password re-entered; "I was present when the patient
+signed" ticked only by a nurse who was), then the time-out as its own step just before the
+procedure, with who is present and the side confirmed."""
 
 from __future__ import annotations
 
@@ -7,13 +9,14 @@ import streamlit as st
 
 from accounts.staff import Role
 from checklist.nurse_checks import checklist_gaps
+from checklist.sites import SITE_CHOICES, site_label
 from errors import DomainError
 from forms.records import TIMEOUT_WINDOW, Status
 from services import staff as staff_svc
-from services import staff_views
+from services import staff_care, staff_views
 from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
-from ui.staff_session import format_datetime, tr
+from ui.staff_session import STAFF_LANG, format_datetime, tr
 from ui.text import shown_as_typed
 
 ANSWERS = {"yes": "staff.check.yes", "no": "staff.check.no", "na": "staff.check.na"}
@@ -65,6 +68,18 @@ def succeeded(message_key: str) -> None:
     st.rerun()
 
 
+w = consent.witness
+if w is not None:
+    where = tr(f"staff.witness.where.{w.where}")
+    time = format_datetime(ctx, w.at)
+    name = shown_as_typed(w.by_name)
+    st.info(
+        tr("staff.verify.witness_by", name=name, where=where, time=time),
+        icon=":material/visibility:",
+    )
+elif consent.patient_signature is not None:
+    st.caption(tr("staff.verify.witness_none"))
+
 if consent.status is Status.SUBMITTED:
     st.subheader(tr("staff.verify.checklist"))
     blocked = bool(view.open_stop_flags)
@@ -92,6 +107,13 @@ if consent.status is Status.SUBMITTED:
             )
             answers[item.id] = (choice, note)
         st.divider()
+        witnessed = False
+        if consent.witness is None:
+            witnessed = st.checkbox(
+                tr("staff.verify.witnessed"),
+                key=f"witnessed-{consent.id}",
+                help=tr("staff.verify.witnessed_help"),
+            )
         st.markdown(tr("staff.verify.sign_explain", name=shown_as_typed(staff.display_name)))
         password = st.text_input(
             tr("staff.verify.password"),
@@ -118,6 +140,7 @@ if consent.status is Status.SUBMITTED:
                 answers={k: (a or "", n) for k, (a, n) in answers.items()},
                 password=password,
                 expected_version=consent.version,
+                witnessed=witnessed,
             )
         except DomainError as exc:
             show_error(exc)
@@ -147,12 +170,32 @@ if consent.status in TIMEOUT_WINDOW:
         )
     else:
         st.caption(tr("staff.timeout.explain"))
+        team = {m.id: m for m in staff_care.care_team(ctx, staff)}
+        planned = consent.treatment.clinician_id if consent.treatment else None
         with st.form(f"timeout-{consent.id}"):
             confirmed = [
                 item.id
                 for item in view.staff_pack.timeout
                 if st.checkbox(item.text, key=f"to-{consent.id}-{item.id}")
             ]
+            present = st.multiselect(
+                tr("staff.timeout.participants"),
+                list(team),
+                default=[i for i in (staff.id, planned) if i in team],
+                format_func=lambda i: f"{team[i].name} ({team[i].role})",
+                key=f"to-present-{consent.id}",
+            )
+            others = st.text_area(
+                tr("staff.timeout.others"), key=f"to-others-{consent.id}", height=68
+            )
+            sides = list(dict.fromkeys([consent.site, *SITE_CHOICES]))
+            side = st.selectbox(
+                tr("staff.timeout.side"),
+                sides,
+                index=None,
+                format_func=lambda s: site_label(s, STAFF_LANG),
+                key=f"to-side-{consent.id}",
+            )
             go = st.form_submit_button(
                 tr("staff.timeout.button"), type="primary", icon=":material/timer:"
             )
@@ -161,8 +204,15 @@ if consent.status in TIMEOUT_WINDOW:
             not_done("staff.timeout.missing", unconfirmed)
         elif go:
             try:
-                staff_svc.record_timeout(
-                    ctx, staff, consent.id, confirmed=confirmed, expected_version=consent.version
+                staff_care.record_timeout(
+                    ctx,
+                    staff,
+                    consent.id,
+                    confirmed=confirmed,
+                    participant_ids=present,
+                    others=others.splitlines(),
+                    side=side or "",
+                    expected_version=consent.version,
                 )
             except DomainError as exc:
                 show_error(exc)

@@ -56,6 +56,7 @@ class DraftState(Draft):
     site: str = ""  # a checklist.sites.SITE_CHOICES code; the words are rendered, never stored
     appointment_at: dt.datetime | None = None
     prefilled_by: int | None = None  # staff user id when staff started the consent
+    treatment: dict[str, str | int | None] | None = None  # staff's plan at hand-over (forms)
     details_confirmed: bool = False
     step: str = "language"
     furthest: str = "language"
@@ -65,6 +66,7 @@ class DraftState(Draft):
     photo_consent: bool | None = None
     photo_answered_at: dt.datetime | None = None
     interpreter_used: bool | None = None
+    interpreter_answered_at: dt.datetime | None = None  # when the patient answered, either way
     interpreter: DraftInterpreter | None = None
     certified_at: dt.datetime | None = None
     large_text: bool = False

@@ -17,17 +17,32 @@ from typing import Any
 from checklist.models import Pack
 from checklist.sites import site_label
 from forms.clinic import ClinicInfo
-from forms.fhir_answers import EXT, PACK_SYSTEM, questionnaire_response, resource_uuid, when
+from forms.fhir_answers import (
+    EXT,
+    PACK_SYSTEM,
+    questionnaire_response,
+    resource_uuid,
+    when,
+)
+from forms.fhir_facts import record_facts
+from forms.meanings import NURSE_VERIFIED_AND_WITNESSED
 from forms.record_parts import AuditEntry, Signature, SignerRole
 from forms.records import Consent, Status
 from language.placeholders import fill
 
 SIGNATURE_TYPE = "urn:iso-astm:E1762-95:2013"
-SIGNATURE_CODES = {  # ASTM E1762 signature types
+WITNESS_CODE = ("1.2.840.10065.1.12.1.8", "Signature Witness Signature")
+SIGNATURE_CODES = {  # ASTM E1762 signature types (FHIR CodeSystem astm-signature-type)
     SignerRole.PATIENT: ("1.2.840.10065.1.12.1.7", "Consent Signature"),
     SignerRole.INTERPRETER: ("1.2.840.10065.1.12.1.12", "Interpreter Signature"),
     SignerRole.NURSE: ("1.2.840.10065.1.12.1.5", "Verification Signature"),
     SignerRole.CLINICIAN: ("1.2.840.10065.1.12.1.6", "Validation Signature"),
+    SignerRole.WITNESS: WITNESS_CODE,
+}
+PERFORMER = {  # HL7 v3 ParticipationType: the treating clinician of the plan
+    "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+    "code": "PRF",
+    "display": "performer",
 }
 STATUS = {
     Status.DRAFT: "draft",
@@ -77,6 +92,7 @@ def consent_bundle(
     signatures = [
         consent.patient_signature,
         consent.interpreter.signature if consent.interpreter else None,
+        consent.witness.signature if consent.witness else None,
         consent.nurse_verification.signature if consent.nurse_verification else None,
         consent.attestation.signature if consent.attestation else None,
     ]
@@ -192,6 +208,7 @@ def _consent(
             "type": "deny" if declined else "permit",
             "action": [{"text": consent.procedure}],
             "code": [{"text": f"{consent.procedure}: {site_label(consent.site, clinic.language)}"}],
+            "actor": _performer(consent),
             "provision": [photos] if photos else [],
         },
         "extension": [
@@ -200,15 +217,26 @@ def _consent(
             {"url": f"{EXT}signature-meaning", "valueString": consent.patient_signature.meaning}
             if consent.patient_signature
             else None,
+            *record_facts(consent, clinic),
         ],
     }
 
 
+def _performer(consent: Consent) -> list[dict[str, Any]]:
+    plan = consent.treatment
+    if plan is None or plan.clinician_name is None:
+        return []
+    who = {"display": f"{plan.clinician_name} (ID {plan.clinician_id})"}
+    return [{"role": {"coding": [PERFORMER], "text": "Treating clinician"}, "reference": who}]
+
+
 def _provenance(sig: Signature, consent_ref: dict, patient: dict) -> dict[str, Any]:
-    code, display = SIGNATURE_CODES[sig.role]
+    codes = [SIGNATURE_CODES[sig.role]]
+    if sig.role is SignerRole.NURSE and sig.meaning == NURSE_VERIFIED_AND_WITNESSED:
+        codes.append(WITNESS_CODE)  # an older record: its nurse signature said both
     who = patient if sig.role is SignerRole.PATIENT else {"display": sig.printed_name}
     signature: dict[str, Any] = {
-        "type": [{"system": SIGNATURE_TYPE, "code": code, "display": display}],
+        "type": [{"system": SIGNATURE_TYPE, "code": c, "display": d} for c, d in codes],
         "when": when(sig.signed_at),
         "who": who,
     }

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from checklist.models import Pack
+from forms.record_parts import DoctorQuestion
 from forms.records import Consent
 from language.placeholders import fill
 
@@ -19,6 +20,7 @@ EXT = "https://example.org/fhir/sclerotherapy-consent/StructureDefinition/"  # o
 PACK_SYSTEM = "urn:sclerotherapy-consent:pack"
 ANSWER_SYSTEM = "urn:sclerotherapy-consent:answer"
 FLAG_SYSTEM = "urn:sclerotherapy-consent:flag"
+SITE_SYSTEM = "urn:sclerotherapy-consent:site"
 
 
 def when(value: dt.datetime | None) -> str | None:
@@ -51,7 +53,7 @@ def questionnaire_response(
                                 "valueDateTime": when(ack.acknowledged_at),
                             },
                             {"url": f"{EXT}question-for-doctor", "valueBoolean": True}
-                            if ack.question_for_doctor
+                            if any(q.item_id == item.id for q in consent.questions)
                             else None,
                         ],
                     }
@@ -59,13 +61,7 @@ def questionnaire_response(
             items.append(entry)
         for q in consent.questions:
             if q.section_id == section.id:
-                items.append(
-                    {
-                        "linkId": f"{section.id}.question-for-doctor",
-                        "text": "Question for the doctor",
-                        "answer": [{"valueString": q.note or "(no note)"}],
-                    }
-                )
+                items.append(_question(q))
         groups.append({"linkId": section.id, "text": fill(section.title, values), "item": items})
     groups.append(_screening_group(consent, pack))
     if consent.photo_consent is not None:
@@ -79,6 +75,31 @@ def questionnaire_response(
                         "linkId": f"{photo.id}.answer",
                         "text": fill(photo.text, values),
                         "answer": [{"valueBoolean": consent.photo_consent}],
+                    }
+                ],
+            }
+        )
+    if consent.interpreter_answer is not None:
+        a = consent.interpreter_answer
+        groups.append(
+            {
+                "linkId": "interpreter",
+                "text": "Interpreter",
+                "item": [
+                    {
+                        "linkId": "interpreter.used",
+                        "text": "Did an interpreter help the patient?",
+                        "answer": [
+                            {
+                                "valueBoolean": a.used,
+                                "extension": [
+                                    {
+                                        "url": f"{EXT}answered-at",
+                                        "valueDateTime": when(a.answered_at),
+                                    }
+                                ],
+                            }
+                        ],
                     }
                 ],
             }
@@ -180,17 +201,36 @@ def _staff_groups(consent: Consent, pack: Pack) -> list[dict[str, Any]]:
     to = consent.timeout
     if to:
         texts = {i.id: i.text for i in pack.timeout}
+        present = [
+            {
+                "valueString": f"{p.name} ({p.role}"
+                + (f", ID {p.staff_id})" if p.staff_id is not None else ")")
+            }
+            for p in to.participants
+        ]
         groups.append(
             {
                 "linkId": "timeout",
                 "text": f"Time-out performed at {when(to.performed_at)} by {to.by_name} (ID {to.by_id})",
                 "item": [
+                    *(
+                        {
+                            "linkId": item_id,
+                            "text": texts.get(item_id, item_id),
+                            "answer": [{"valueBoolean": True}],
+                        }
+                        for item_id in to.items
+                    ),
+                    {"linkId": "timeout.participants", "text": "Present", "answer": present}
+                    if present
+                    else None,
                     {
-                        "linkId": item_id,
-                        "text": texts.get(item_id, item_id),
-                        "answer": [{"valueBoolean": True}],
+                        "linkId": "timeout.side",
+                        "text": "Side confirmed aloud",
+                        "answer": [{"valueCoding": {"system": SITE_SYSTEM, "code": to.side}}],
                     }
-                    for item_id in to.items
+                    if to.side
+                    else None,
                 ],
             }
         )
@@ -199,7 +239,9 @@ def _staff_groups(consent: Consent, pack: Pack) -> list[dict[str, Any]]:
         groups.append(
             {
                 "linkId": "attestation",
-                "text": "Clinician attestation",
+                "text": "Clinician countersignature of the refusal"
+                if a.refusal
+                else "Clinician attestation",
                 "item": [
                     {
                         "linkId": "attestation.statement",
@@ -210,3 +252,26 @@ def _staff_groups(consent: Consent, pack: Pack) -> list[dict[str, Any]]:
             }
         )
     return groups
+
+
+def _question(q: DoctorQuestion) -> dict[str, Any]:
+    """A question where the patient asked it (its section, or one item), with the answer."""
+    where = f"{q.section_id}.{q.item_id}" if q.item_id else q.section_id
+    a = q.answer
+    extension = [
+        {"url": f"{EXT}asked-at", "valueDateTime": when(q.asked_at)},
+        {"url": f"{EXT}about-item", "valueString": q.item_id} if q.item_id else None,
+    ]
+    if a is not None:
+        extension += [
+            {"url": f"{EXT}clinician-answer", "valueString": a.text},
+            {"url": f"{EXT}answered-by", "valueString": f"{a.by_name} (ID {a.by_id})"},
+            {"url": f"{EXT}answered-at", "valueDateTime": when(a.at)},
+        ]
+    else:
+        extension.append({"url": f"{EXT}clinician-answer-missing", "valueBoolean": True})
+    return {
+        "linkId": f"{where}.question-for-doctor",
+        "text": "Question for the doctor",
+        "answer": [{"valueString": q.note or "(no note)", "extension": extension}],
+    }

@@ -66,7 +66,13 @@ class PatientParts(StaffParts):
         pdf, p, c = self.pdf, self.c.patient, self.c
         pdf.heading(self.t("pdf.patient.heading"))
         keys = ("legal_name", "preferred_name", "date_of_birth", "mrn", "procedure", "site")
-        w = self._label_w(self.t(f"pdf.patient.{k}") for k in keys)
+        plan_keys = ("clinician", "sclerosant", "form", "appointment")
+        w = self._label_w(
+            [
+                *(self.t(f"pdf.patient.{k}") for k in keys),
+                *(self.t(f"pdf.plan.{k}") for k in plan_keys),
+            ]
+        )
         pdf.label_value(self.t("pdf.patient.legal_name"), p.legal_name, label_w=w)
         if p.preferred_name:
             pdf.label_value(self.t("pdf.patient.preferred_name"), p.preferred_name, label_w=w)
@@ -87,6 +93,7 @@ class PatientParts(StaffParts):
         pdf.label_value(self.t("pdf.patient.site"), self._site(), label_w=w)
 
     def _site(self) -> str:
+        self._plan(w)
         """The recorded site code in the patient's words, with the clinic's words beside them
         when they differ (the nurse matches the side against it). An older record's text that
         is not a code prints as recorded (checklist.sites.site_label)."""
@@ -119,14 +126,14 @@ class PatientParts(StaffParts):
         if section.intro:
             pdf.paragraph(fill(section.intro, self.values), size=9, color=MUTED, after=1.5)
         for item in section.items:
+        asked = [q for q in self.c.questions if q.section_id == section.id]
             self._item(item, acks.get(item.id))
-        for q in self.c.questions:
-            if q.section_id == section.id:
-                note = self.t("pdf.question_note", time=self.when(q.asked_at))
-                text = f"{note}: {q.note}" if q.note else note
-                # One question is read as one piece: never its last words alone on the next page.
-                pdf.need(pdf.lines_height(text, 8.5, pdf.width, bold=True))
-                pdf.paragraph(text, size=8.5, bold=True, color=REVIEW_AMBER)
+            for q in asked:  # a question the patient asked about this one point, beside it
+                if q.item_id == item.id:
+                    self._question(q)
+        for q in asked:  # a question about the section (how the tablet asks): after its items
+            if q.item_id is None or q.item_id not in {i.id for i in section.items}:
+                self._question(q)
 
     def _item(self, item: Item, ack: Acknowledgement | None) -> None:
         pdf = self.pdf
@@ -149,7 +156,9 @@ class PatientParts(StaffParts):
             pdf.paragraph("  ·  ".join(details), size=8.5, color=ACCENT, indent=indent, after=0.2)
         if ack:
             line = f"{CHECK} {self.t('pdf.acknowledged')} {self.when(ack.acknowledged_at)}"
-            if ack.question_for_doctor:
+            # Only a question the patient flagged on this point marks it (older records set
+            # ``question_for_doctor`` on every item of a section: that is not shown).
+            if any(q.item_id == item.id for q in self.c.questions):
                 line += f"  ·  {self.t('pdf.question_for_doctor')}"
             pdf.paragraph(line, size=7.5, color=MUTED, indent=indent, after=1.6)
         else:
@@ -229,12 +238,17 @@ class PatientParts(StaffParts):
             in_patient_words=True,
         )
 
+        self._witness()
     def _interpreter(self) -> None:
-        i = self.c.interpreter
+        i, answer, pdf = self.c.interpreter, self.c.interpreter_answer, self.pdf
+        if i is None and answer is None:
+            return  # an older record that kept only a Yes
+        pdf.heading(self.t("pdf.interpreter.heading"), keep=30)
+        if answer is not None:  # the patient's answer, either way, with its time
+            key = "pdf.interpreter.used" if answer.used else "pdf.interpreter.none_used"
+            pdf.paragraph(self.t(key, time=self.when(answer.answered_at)), size=9.5, bold=True)
         if i is None:
             return
-        pdf = self.pdf
-        pdf.heading(self.t("pdf.interpreter.heading"), keep=30)
         keys = ("name", "language", "mode")
         w = self._label_w(self.t(f"pdf.interpreter.{k}") for k in keys)
         pdf.label_value(self.t("pdf.interpreter.name"), i.name_or_id, label_w=w)

@@ -132,7 +132,9 @@ class Consent(CareSteps):
                 "The patient has not signed this consent yet. A nurse can only verify a signed one."
             )
         if self.status is Status.DECLINED:
-            raise DomainError("This is a signed refusal: there is nothing to verify. A clinician countersigns it.")
+            raise DomainError(
+                "This is a signed refusal: there is nothing to verify. A clinician countersigns it."
+            )
         if Status.VERIFIED not in TRANSITIONS[self.status]:
             raise IllegalTransition(f"This consent is already {status_words(self.status)}.")
         self._not_held()
@@ -224,6 +226,8 @@ class Consent(CareSteps):
             raise DomainError(
                 "Name everyone present at the time-out: at least a nurse and a clinician."
             )
+        if not side:
+            raise DomainError("Choose the side the team confirmed aloud.")
         if side != self.site:
             raise DomainError(
                 f"The side confirmed ({site_label(side, 'en')}) is not the consent's "

@@ -29,12 +29,14 @@ from typing import Literal
 from checklist.identity import ink_length
 from checklist.models import Answer, Pack
 from forms.meanings import INTERPRETER_KEY
+from forms.record_care import InterpreterAnswer, TreatmentPlan
 from forms.record_parts import (
     Acknowledgement,
     AuditEntry,
     DoctorQuestion,
     Interpreter,
     PackRef,
+    Participant,
     Patient,
     Point,
     ScreeningAnswer,
@@ -63,6 +65,7 @@ SAMPLE_DESK = ("Ólafur Þórsson", 5)
 SAMPLE_SITE = "Left leg, below the knee (posterior calf)"
 INTERPRETER_NAME = "Interpreter ID 4471 (LanguageLine)"
 INTERPRETER_PRINTED = "Interpreter ID 4471"
+SAMPLE_SCLEROSANT = "polidocanol 1%"
 
 Stage = Literal[
     "draft", "signed", "submitted", "declined", "verified", "timeout", "attested", "filed"
@@ -244,13 +247,20 @@ def synthetic_consent(
         created_at=start,
         updated_at=start,
         demo=demo,
+        treatment=TreatmentPlan.of(  # as staff set it at hand-over
+            clinician=(SAMPLE_CLINICIAN[1], SAMPLE_CLINICIAN[0]),
+            sclerosant=SAMPLE_SCLEROSANT,
+            form="foam",
+            appointment_on=start.date(),
+            by_id=SAMPLE_NURSE[1],
+            by_name=SAMPLE_NURSE[0],
+            now=start,
+        ),
     )
     audit = [AuditEntry(at=start, actor="patient", role="patient", action="consent.started")]
     items = [item for _section, item in pack.items()][:acknowledged]
-    for i, item in enumerate(items):
-        consent.acknowledgements.append(
-            Acknowledgement(item_id=item.id, acknowledged_at=tick(), question_for_doctor=(i == 5))
-        )
+    for item in items:
+        consent.acknowledgements.append(Acknowledgement(item_id=item.id, acknowledged_at=tick()))
     if pack.sections:
         consent.questions.append(
             DoctorQuestion(
@@ -281,6 +291,13 @@ def synthetic_consent(
     consent.move_to(Status.SUBMITTED, signed)
     audit.append(AuditEntry(at=signed, actor="patient", role="patient", action="consent.submitted"))
     audit.append(AuditEntry(at=tick(2), actor="system", role="system", action="document.issued"))
+    if stage in _STAFF_STAGES:  # the nurse takes the tablet back and says she saw the signing
+        nurse_name, nurse_id = SAMPLE_NURSE
+        at = tick(40)
+        consent.record_witness(
+            by_id=nurse_id, by_name=nurse_name, where="handback", device_id="staff-demo", now=at
+        )
+        audit.append(AuditEntry(at=at, actor=nurse_name, role="nurse", action="consent.witnessed"))
     if stage in _STAFF_STAGES:
         tick(25 * 60)
         _staff_steps(consent, pack, _STAFF_STAGES[: _STAFF_STAGES.index(stage) + 1], audit, tick)
@@ -290,6 +307,7 @@ def synthetic_consent(
 def _patient_signs(
     consent: Consent, pack: Pack, declined: bool, interpreter: bool, png: bool, seed: int, tick
 ) -> None:  # type: ignore[no-untyped-def]
+    consent.interpreter_answer = InterpreterAnswer(used=interpreter, answered_at=tick(10))
     consent.certified_at = None if declined else tick(20)
     consent.decision = "decline" if declined else "consent"
     meaning = pack.refusal_meaning if declined else pack.signature_meaning
@@ -341,10 +359,29 @@ def _staff_steps(
         return
     at = tick(4 * 60)
     confirmed = [i.id for i in pack.timeout]
-    consent.record_timeout(pack, confirmed, by_id=nurse_id, by_name=nurse_name, now=at)
+    present = [
+        Participant(name=nurse_name, role="nurse", staff_id=nurse_id),
+        Participant(name=clin_name, role="clinician", staff_id=clin_id),
+    ]
+    consent.record_timeout(
+        pack,
+        confirmed,
+        participants=present,
+        side=consent.site,
+        by_id=nurse_id,
+        by_name=nurse_name,
+        now=at,
+    )
     log(at, nurse_name, nurse_id, "nurse", "consent.timeout")
     if "attested" not in steps:
         return
+    for q in consent.open_questions():
+        at = tick(45)
+        answer = "Yes: after two weeks, with stockings on and walking every hour of the trip."
+        consent.answer_question(
+            q.section_id, answer, item_id=q.item_id, by_id=clin_id, by_name=clin_name, now=at
+        )
+        log(at, clin_name, clin_id, "clinician", "question.answered")
     at = tick(60)
     consent.attest(by_id=clin_id, by_name=clin_name, device_id="staff-demo", now=at)
     log(at, clin_name, clin_id, "clinician", "consent.attested")

@@ -203,6 +203,9 @@ def record_interpreter(
     mode: str | None = None,
 ) -> DraftState:
     def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
+        changed = used != state.interpreter_used or state.interpreter_answered_at is None
+        if used is not None and changed:  # when the patient answered, either way
+            state.interpreter_answered_at = now
         state.interpreter_used = used
         if used:
             if (

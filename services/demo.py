@@ -31,7 +31,7 @@ from forms.synthetic import (
     synthetic_name,
     synthetic_strokes,
 )
-from services import admin, auth, consent, drafts, staff, staff_views, submission
+from services import admin, auth, consent, drafts, staff, staff_care, staff_views, submission
 from services.context import AppContext
 
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role], ...] = (
@@ -312,15 +312,37 @@ def _advance(ctx, c: Consent, scenario: str, sessions, passwords) -> Consent:
     )
     if scenario == "verified":
         return c
-    c = staff.record_timeout(
+    c = staff_care.record_timeout(
         ctx,
         nurse,
         c.id,
         confirmed=[i.id for i in view.staff_pack.timeout],
+        participant_ids=[nurse.id, clinician.id],
+        side=c.site,
         expected_version=c.version,
     )
     if scenario == "timeout":
         return c
+    c = staff_care.set_treatment(
+        ctx,
+        clinician,
+        c.id,
+        clinician_id=clinician.id,
+        sclerosant=ctx.settings.sclerosants[0],
+        form="foam",
+        appointment_on=c.created_at.astimezone(ctx.settings.tz).date(),
+        expected_version=c.version,
+    )
+    for q in c.open_questions():
+        c = staff_care.answer_question(
+            ctx,
+            clinician,
+            c.id,
+            section_id=q.section_id,
+            item_id=q.item_id,
+            text="Demo: answered at the visit",
+            expected_version=c.version,
+        )
     c = staff.attest(ctx, clinician, c.id, password=pw[Role.CLINICIAN], expected_version=c.version)
     if scenario == "attested":
         return c

@@ -1,5 +1,6 @@
-"""The staff steps (verify, time-out, flag review, attest, hold, release, entered in error,
-filing), called by pages, the CLI and demo data; what staff screens read is services.staff_views.
+"""The staff steps (verify, flag review, attest, hold, release, entered in error, filing),
+called by pages, the CLI and demo data; the time-out, plan, questions, witness and countersigned
+refusal are in services.staff_care; what staff screens read is services.staff_views.
 
 Each reloads the signed-in account and checks its role (a hidden page is not the only guard),
 loads the consent at the version the caller showed (ConflictError if someone changed it since),
@@ -9,7 +10,7 @@ screen), saves and audits."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from accounts.staff import Role, StaffUser
@@ -19,7 +20,7 @@ from forms.record_parts import as_consent_id
 from forms.records import Consent, Status
 from services.auth import StaffSession, get_user, load_actor, reauthenticate
 from services.context import AppContext
-from services.staff_views import CARE_TEAM, packs_of
+from services.staff_views import packs_of
 
 CLINICIAN = (Role.CLINICIAN,)
 
@@ -59,6 +60,7 @@ class _Change:
     old: dict | None
     new: dict | None
     issue_final: bool = False
+    issue: str | None = None  # another kind of document to seal anew (e.g. "submitted")
 
 
 Apply = Callable[[Consent, StaffUser, StaffSession, dt.datetime], _Change]
@@ -112,10 +114,11 @@ def _change_consent(
             session_id=staff.session_id,
         )
         saved = uow.consents.get(consent.id)
-        if change.issue_final:
+        kind = "final" if change.issue_final else change.issue
+        if kind:
             from services.documents import issue_document
 
-            issue_document(ctx, uow, saved, "final", now)
+            issue_document(ctx, uow, saved, kind, now)
         uow.commit()
         return saved
 
@@ -129,17 +132,25 @@ def verify(
     answers: Mapping[str, tuple[str, str]],
     password: str,
     expected_version: int,
+    witnessed: bool = False,
 ) -> Consent:
-    """Nurse checklist + witness signature (password re-entered); seals a new final PDF."""
+    """Nurse checklist + verification signature (password re-entered), and ``witnessed``: "I was
+    present when the patient signed", its own signature; seals a new final PDF."""
 
     def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
         assert user.id is not None
         pack, device = _staff_pack(ctx, consent), staff.session_id
         done = consent.verify(
-            pack, answers, by_id=user.id, by_name=user.display_name, device_id=device, now=now
+            pack,
+            answers,
+            by_id=user.id,
+            by_name=user.display_name,
+            device_id=device,
+            now=now,
+            witnessed=witnessed,
         )
         checklist = {a.item_id: a.answer for a in done.answers}
-        new = {"status": Status.VERIFIED.value, "checklist": checklist}
+        new = {"status": Status.VERIFIED.value, "checklist": checklist, "witnessed": witnessed}
         return _Change({"status": Status.SUBMITTED.value}, new, issue_final=True)
 
     return _change_consent(
@@ -151,30 +162,9 @@ def verify(
         "consent.verified",
         apply,
         password=password,
-        check=lambda consent: consent.check_verify(_staff_pack(ctx, consent), answers),
-    )
-
-
-def record_timeout(
-    ctx: AppContext,
-    staff: StaffSession | None,
-    consent_id,
-    *,
-    confirmed: Iterable[str],
-    expected_version: int,
-) -> Consent:
-    """The Universal Protocol time-out: its own step, with its own time, before the procedure."""
-    confirmed = set(confirmed)
-
-    def apply(consent: Consent, user: StaffUser, staff: StaffSession, now: dt.datetime) -> _Change:
-        assert user.id is not None
-        done = consent.record_timeout(
-            _staff_pack(ctx, consent), confirmed, by_id=user.id, by_name=user.display_name, now=now
-        )
-        return _Change(None, {"items": done.items, "at": now.isoformat()}, issue_final=True)
-
-    return _change_consent(
-        ctx, staff, consent_id, expected_version, CARE_TEAM, "consent.timeout", apply
+        check=lambda consent: consent.check_verify(
+            _staff_pack(ctx, consent), answers, witnessed=witnessed
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from checklist.flow import DraftState
 from checklist.models import Pack
 from errors import DomainError
 from forms.meanings import INTERPRETER_KEY
+from forms.record_care import InterpreterAnswer, TreatmentPlan
 from forms.record_parts import (
     Acknowledgement,
     DoctorQuestion,
@@ -51,8 +52,6 @@ def to_consent(
     """The consent record from a finished draft (pure: tested without a database)."""
     if state.date_of_birth is None:
         raise DomainError(t(lang_of(state), "patient.details.dob_missing"))
-    questions = state.questions
-    asked_items = {i.id for sid in questions for i in pack.section(sid).items if _has(pack, sid)}
     consent = Consent(
         id=uuid.UUID(state.consent_id),
         patient=Patient(
@@ -64,13 +63,16 @@ def to_consent(
         created_at=state.created_at,
         updated_at=now,
         acknowledgements=[
-            Acknowledgement(item_id=iid, acknowledged_at=at, question_for_doctor=iid in asked_items)
+            Acknowledgement(item_id=iid, acknowledged_at=at)
             for iid, at in sorted(state.acknowledged.items(), key=lambda kv: (kv[1], kv[0]))
             if iid in set(pack.item_ids())
         ],
+        # A question belongs where the patient asked it (the tablet asks per section); the
+        # section's items are not marked, since the patient did not flag them.
         questions=[
             DoctorQuestion(section_id=sid, asked_at=q.at, note=q.note)
-            for sid, q in questions.items()
+            for sid, q in state.questions.items()
+            if _has(pack, sid)
         ],
         screening=[
             ScreeningAnswer(
@@ -86,7 +88,12 @@ def to_consent(
         certified_at=state.certified_at,
         decision=decision,
         patient_signature=signature,
+        treatment=_plan(state),
     )
+    if state.interpreter_used is not None:  # recorded either way, with when it was answered
+        consent.interpreter_answer = InterpreterAnswer(
+            used=state.interpreter_used, answered_at=state.interpreter_answered_at or now
+        )
     if state.interpreter_used and state.interpreter:
         consent.interpreter = Interpreter(
             name_or_id=state.interpreter.name_or_id,
@@ -95,6 +102,19 @@ def to_consent(
             signature=interpreter_signature,
         )
     return consent
+
+
+def _plan(state: DraftState) -> TreatmentPlan | None:
+    """The plan staff set at hand-over (services.handoff), with the appointment's date."""
+    if state.treatment is None and state.appointment_at is None:
+        return None
+    plan = dict(state.treatment or {})
+    if state.appointment_at is not None and not plan.get("appointment_on"):
+        plan["appointment_on"] = state.appointment_at.date().isoformat()
+    plan.setdefault("set_by_id", state.prefilled_by or 0)
+    plan.setdefault("set_by_name", "staff")
+    plan.setdefault("set_at", state.created_at.isoformat())
+    return TreatmentPlan.model_validate(plan)
 
 
 def _has(pack: Pack, section_id: str) -> bool:
@@ -199,6 +219,11 @@ def _build(
         or not state.details_confirmed
     ):
         raise DomainError(t(lang, "patient.decline.too_early"))
+    # The pad's value is checked before anything is built or stored (ink.component_problem).
+    if ink.component_problem(strokes, pad_size) or ink.component_problem(
+        interpreter_strokes, pad_size
+    ):
+        raise DomainError(t(lang, ink.INVALID))
     pad_width = float(pad_size[0]) if pad_size else 0.0
     clean = parse_strokes(strokes)
     image = decode_png(png)

@@ -8,6 +8,7 @@ import streamlit as st
 from checklist.models import FlagLevel
 from checklist.sites import site_label
 from errors import DomainError
+from forms.record_care import agent_words, parse_sclerosant
 from forms.records import STATUS_LABELS, Status
 from services import documents
 from services.auth import StaffSession
@@ -36,6 +37,12 @@ def language_name(code: str) -> str:
     """'Español (es)': staff read the name; the code is what the record stores."""
     name = tr(f"lang.{code}")
     return f"{name} ({code})" if name != f"lang.{code}" else code
+
+
+def sclerosant_words(choice: str) -> str:
+    """A clinic's list entry ('sodium_tetradecyl_sulfate 1%') as staff read it."""
+    agent, strength = parse_sclerosant(choice)
+    return f"{agent_words(agent, STAFF_LANG)} {strength}"
 
 
 def header(ctx: AppContext, view: ConsentView) -> None:

@@ -7,7 +7,7 @@ import json
 from pdf_helpers import CLINIC, T0, VALUES
 
 from forms.fhir import consent_bundle, consent_bundle_json
-from forms.meanings import CLINICIAN_ATTESTED, INTERPRETER_KEY, NURSE_VERIFIED
+from forms.meanings import CLINICIAN_ATTESTED, INTERPRETER_KEY, NURSE_VERIFIED, SIGNATURE_WITNESSED
 from forms.synthetic import synthetic_consent
 from language.i18n import t
 from language.placeholders import fill
@@ -52,6 +52,7 @@ def test_bundle_has_patient_consent_answers_and_signatures(pack, worked) -> None
         "Patient consent to treatment",
         t(pack.language, INTERPRETER_KEY),
         NURSE_VERIFIED,
+        SIGNATURE_WITNESSED,  # the nurse took the tablet back and said she saw the signing
         CLINICIAN_ATTESTED,
     }
     assert (

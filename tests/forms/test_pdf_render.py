@@ -188,10 +188,11 @@ def test_the_drawn_signature_is_vector_ink_in_the_box(pack, worked) -> None:
     reader = PdfReader(io.BytesIO(render(consent, pack, audit)))
     streams = b"".join(page.get_contents().get_data() for page in reader.pages)
     # One stroked path per stroke of the two drawn signatures (patient, interpreter), in
-    # signature ink; nurse and clinician sign by re-entering their password, as the app records.
+    # signature ink; the witness, nurse and clinician sign by re-entering their password, as
+    # the app records.
     assert streams.count(b"0.08 0.12 0.35 RG") == 2
     assert streams.count(b"\nS\n") >= 2 * len(consent.patient_signature.strokes)
-    assert pdf_text(render(consent, pack, audit)).count("Signed electronically") == 2
+    assert pdf_text(render(consent, pack, audit)).count("Signed electronically") == 3
 
 
 def test_informed_refusal(pack) -> None:

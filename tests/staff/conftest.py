@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 
 import pytest
-from staff_helpers import PASSWORD, TEAM
+from staff_helpers import PASSWORD, TEAM, with_plan
 
 from accounts.staff import Role
 from forms.records import Consent
@@ -65,6 +65,8 @@ def make_consent(ctx: AppContext) -> Callable[..., Consent]:
         n = next(counter)
         kwargs.setdefault("legal_name", f"Test Patient{'e' * (n % 3)} {chr(65 + n % 26)}son")
         kwargs.setdefault("date_of_birth", __import__("datetime").date(1970, 1, 1 + n % 28))
-        return demo.patient_completes(ctx, rng=rng, **kwargs)
+        planned = kwargs.pop("plan", True)  # the treatment plan staff set at hand-over
+        made = demo.patient_completes(ctx, rng=rng, **kwargs)
+        return with_plan(ctx, made) if planned else made
 
     return make

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from staff_helpers import PASSWORD, TEAM
+from staff_helpers import PASSWORD, TEAM, time_out, with_plan
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -93,7 +93,9 @@ def assert_no_exception(at: AppTest) -> None:
 def patient(ctx, **kw):
     kw.setdefault("legal_name", "Maria Testperson")
     kw.setdefault("date_of_birth", dt.date(1971, 4, 5))
-    return demo.patient_completes(ctx, **kw)
+    planned = kw.pop("plan", True)  # the treatment plan staff set at hand-over
+    made = demo.patient_completes(ctx, **kw)
+    return with_plan(ctx, made) if planned else made
 
 
 def stop_question(ctx) -> str:
@@ -122,7 +124,7 @@ def attested(ctx):
         password=PASSWORD,
         expected_version=c.version,
     )
-    c = staff_svc.record_timeout(
+    c = time_out(
         ctx, nurse, c.id, confirmed=[i.id for i in pack.timeout], expected_version=c.version
     )
     return staff_svc.attest(ctx, doc, c.id, password=PASSWORD, expected_version=c.version)

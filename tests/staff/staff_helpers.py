@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from accounts.staff import Role
+from forms.record_care import TreatmentPlan
+from forms.records import Consent
+from services import staff_care
 from services.context import AppContext
 
 PASSWORD = "correct horse battery"
@@ -25,3 +28,44 @@ def all_yes(ctx: AppContext) -> dict[str, tuple[str, str]]:
 
 def timeout_ids(ctx: AppContext) -> list[str]:
     return [i.id for i in ctx.active_pack("en").timeout]
+
+
+def with_plan(ctx: AppContext, consent: Consent) -> Consent:
+    """The consent with the treatment plan staff set at hand-over (clinician, sclerosant,
+    form, appointment day), as the clinician must have it before attesting."""
+    with ctx.database.uow() as uow:
+        c = uow.consents.get(consent.id)
+        users = uow.users.list()
+        doc = next((u for u in users if Role.CLINICIAN in u.roles), None)
+        c.treatment = TreatmentPlan.of(
+            clinician=(doc.id, doc.display_name) if doc and doc.id else (1, "Dr. Carl Clinician"),
+            sclerosant=ctx.settings.sclerosants[1],
+            form="foam",
+            appointment_on=c.created_at.astimezone(ctx.settings.tz).date(),
+            by_id=doc.id if doc and doc.id else 1,
+            by_name="Front desk at hand-over",
+            now=c.created_at,
+        )
+        uow.consents.update(c, expected_version=c.version, actor_name="test")
+        uow.commit()
+        return uow.consents.get(c.id)
+
+
+def time_out(ctx: AppContext, staff, consent_id, *, confirmed, expected_version: int) -> Consent:
+    """The time-out with every active nurse and clinician present and the consent's own side
+    confirmed aloud (what the team says when all is right)."""
+    with ctx.database.uow() as uow:
+        site = uow.consents.get(consent_id).site
+        users = uow.users.list()
+    present = [
+        u.id for u in users if not u.disabled and {Role.NURSE, Role.CLINICIAN} & set(u.roles)
+    ]
+    return staff_care.record_timeout(
+        ctx,
+        staff,
+        consent_id,
+        confirmed=confirmed,
+        participant_ids=present,
+        side=site,
+        expected_version=expected_version,
+    )

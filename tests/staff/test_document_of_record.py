@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from staff_helpers import PASSWORD, all_yes, timeout_ids
+from staff_helpers import PASSWORD, all_yes, time_out, timeout_ids
 
 import cli
 from accounts.staff import Role
@@ -34,7 +34,7 @@ def _attested(ctx, team, c: Consent) -> Consent:
         password=PASSWORD,
         expected_version=c.version,
     )
-    c = staff_svc.record_timeout(
+    c = time_out(
         ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
     )
     return staff_svc.attest(

@@ -133,7 +133,13 @@ def test_queue_shows_flags_and_opens_the_verification(app_ctx):
     assert stored(app_ctx, c.id).status is Status.SUBMITTED
 
 
+def _users(ctx):
+    with ctx.database.uow() as uow:
+        return uow.users.list()
+
+
 def test_nurse_verifies_with_password_then_records_the_timeout(app_ctx):
+    add_staff(app_ctx, Role.CLINICIAN)
     c = patient(app_ctx)
     at = signed_in(app_ctx, Role.NURSE)
     at.switch_page("app_pages/staff_verify.py").run()
@@ -142,26 +148,43 @@ def test_nurse_verifies_with_password_then_records_the_timeout(app_ctx):
     for item in pack.nurse_checklist[1:]:
         at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
-    click(at, "Verify and sign as witness")
+    click(at, "Verify and sign")
     assert "Answer every checklist item first" in texts(at)
     assert stored(app_ctx, c.id).status is Status.SUBMITTED
     at.radio(key=f"chk-{c.id}-{pack.nurse_checklist[0].id}").set_value("na")
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
-    click(at, "Verify and sign as witness")
+    click(at, "Verify and sign")
     assert "why each N/A does not apply" in texts(at)  # N/A needs its reason
     assert stored(app_ctx, c.id).status is Status.SUBMITTED
     at.text_input(key=f"note-{c.id}-{pack.nurse_checklist[0].id}").input("known to the team")
+    at.checkbox(key=f"witnessed-{c.id}").check()  # she was there when the patient signed
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
-    click(at, "Verify and sign as witness")
+    click(at, "Verify and sign")
     assert_no_exception(at)
     assert "Verified and signed" in texts(at)
     assert "Verified by Nina Nurse" in texts(at)
+    assert "Nina Nurse said at verification" in texts(at)
     assert stored(app_ctx, c.id).status is Status.VERIFIED
+    assert stored(app_ctx, c.id).witness.where == "verification"
     for item in pack.timeout:
         at.checkbox(key=f"to-{c.id}-{item.id}").check()
+    present = at.multiselect(key=f"to-present-{c.id}")
+    doctor = next(u.id for u in _users(app_ctx) if u.username == "carl")
+    assert doctor in present.value  # the planned clinician is offered as present
+    present.set_value([i for i in present.value if i != doctor])
+    click(at, "Record time-out now")  # only the nurse named, no side chosen: refused
+    assert "at least a nurse and a clinician" in texts(at)
+    assert stored(app_ctx, c.id).timeout is None
+    at.multiselect(key=f"to-present-{c.id}").set_value([*present.value, doctor])
+    click(at, "Record time-out now")
+    assert "Choose the side the team confirmed aloud." in texts(at)
+    at.text_area(key=f"to-others-{c.id}").input("Sam Student")
+    at.selectbox(key=f"to-side-{c.id}").set_value(c.site)
     click(at, "Record time-out now")
     assert "Time-out recorded." in texts(at)
-    assert stored(app_ctx, c.id).timeout is not None
+    to = stored(app_ctx, c.id).timeout
+    assert [p.name for p in to.participants] == ["Nina Nurse", "Dr. Carl Clinician", "Sam Student"]
+    assert to.side == c.site
 
 
 def test_wrong_password_at_verification_shows_a_message_and_signs_nothing(app_ctx):
@@ -171,7 +194,7 @@ def test_wrong_password_at_verification_shows_a_message_and_signs_nothing(app_ct
     for item in app_ctx.active_pack("en").nurse_checklist:
         at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
     at.text_input(key=f"verify-pw-{c.id}").input("wrong password")
-    click(at, "Verify and sign as witness")
+    click(at, "Verify and sign")
     assert "nothing was signed" in texts(at)
     assert stored(app_ctx, c.id).nurse_verification is None
 
@@ -192,7 +215,7 @@ def test_conflict_shows_who_changed_it(app_ctx):
     for item in app_ctx.active_pack("en").nurse_checklist:
         at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
-    click(at, "Verify and sign as witness")
+    click(at, "Verify and sign")
     assert "Changed by Olga Other at" in texts(at)
     assert "Reload to see the latest." in texts(at)
     assert stored(app_ctx, c.id).nurse_verification.nurse_name == "Olga Other"
@@ -390,3 +413,69 @@ def test_a_tampered_pdf_is_not_offered_for_download(app_ctx):
     with app_ctx.database.uow() as uow:
         [event] = uow.audit.query(action="document.downloaded")
     assert event.new["served"] is False
+
+
+def test_clinician_completes_the_plan_answers_the_question_then_attests(app_ctx):
+    section = app_ctx.active_pack("en").sections[0].id
+    c = patient(app_ctx, plan=False, questions={section: "Can I drive home?"})
+    at = signed_in(app_ctx, Role.CLINICIAN, roles=[Role.CLINICIAN, Role.NURSE])
+    nurse = at.session_state["staff_session"]
+    answers = {i.id: ("yes", "") for i in app_ctx.active_pack("en").nurse_checklist}
+    staff_svc.verify(
+        app_ctx, nurse, c.id, answers=answers, password=PASSWORD, expected_version=c.version
+    )
+    at.switch_page("app_pages/staff_clinician.py").run()
+    assert_no_exception(at)
+    page = texts(at)
+    assert "Can I drive home?" in page and "Treatment plan (printed on page 1)" in page
+    assert "Still missing before attesting: the treating clinician; the sclerosant" in page
+    next(w for w in at.text_input if w.label == "Your password").input(PASSWORD)
+    click(at, "Attest and sign")
+    assert "Record the treatment plan before attesting" in texts(at)
+    assert stored(app_ctx, c.id).status is Status.VERIFIED
+    next(w for w in at.selectbox if w.label == "Sclerosant and strength").set_value(
+        "polidocanol 1%"
+    )
+    next(w for w in at.radio if w.label == "Liquid or foam").set_value("foam")
+    next(w for w in at.date_input if w.label == "Appointment date").set_value(dt.date(2026, 11, 23))
+    click(at, "Save the plan")
+    assert "Treatment plan saved." in texts(at)
+    plan = stored(app_ctx, c.id).treatment
+    assert (plan.clinician_name, plan.agent, plan.form) == (
+        "Dr. Carl Clinician",
+        "polidocanol",
+        "foam",
+    )
+    next(w for w in at.text_area if w.label.startswith("Your answer")).input("Yes, after an hour.")
+    click(at, "Save the answer")
+    assert "Answer saved" in texts(at)
+    assert "Answered by Dr. Carl Clinician" in texts(at)
+    next(w for w in at.text_input if w.label == "Your password").input(PASSWORD)
+    click(at, "Attest and sign")
+    assert_no_exception(at)
+    assert "Attested and signed" in texts(at)
+    assert stored(app_ctx, c.id).questions[0].answer.text == "Yes, after an hour."
+
+
+def test_a_refusal_is_countersigned_on_the_review_page_before_the_desk_can_file_it(app_ctx):
+    c = patient(app_ctx, decision="decline")
+    add_staff(app_ctx, Role.FRONT_DESK)
+    desk = fresh_app()
+    open_address(desk, "staff")
+    sign_in(desk, "fran")
+    assert "A clinician must countersign this refusal before it is filed." in texts(desk)
+    assert next(b for b in desk.button if b.label == "Mark filed").disabled
+    at = signed_in(app_ctx, Role.CLINICIAN)
+    at.switch_page("app_pages/staff_clinician.py").run()
+    assert_no_exception(at)
+    assert "Countersign the refusal" in texts(at)
+    next(w for w in at.text_input if w.label == "Your password").input(PASSWORD)
+    click(at, "Countersign the refusal")
+    assert_no_exception(at)
+    assert "Refusal countersigned" in texts(at)
+    assert stored(app_ctx, c.id).attestation.refusal
+    desk = fresh_app()  # the desk opens it again
+    open_address(desk, "staff")
+    sign_in(desk, "fran")
+    assert "A clinician must countersign" not in texts(desk)
+    assert not next(b for b in desk.button if b.label == "Mark filed").disabled

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from staff_helpers import PASSWORD, all_yes, timeout_ids
+from staff_helpers import PASSWORD, all_yes, time_out, timeout_ids, with_plan
 
 from accounts.staff import Role
 from errors import ConflictError
@@ -77,8 +77,11 @@ def test_staff_path_on_postgresql(pg_ctx, clock):
         via_cli=True,
     )
     olga = auth.sign_in(ctx, "olga", PASSWORD)
-    c = demo.patient_completes(
-        ctx, legal_name="Zoë Postgres", date_of_birth=__import__("datetime").date(1966, 6, 6)
+    c = with_plan(
+        ctx,
+        demo.patient_completes(
+            ctx, legal_name="Zoë Postgres", date_of_birth=__import__("datetime").date(1966, 6, 6)
+        ),
     )
     shown = c.version
     c = staff_svc.verify(
@@ -94,7 +97,7 @@ def test_staff_path_on_postgresql(pg_ctx, clock):
             ctx, olga, c.id, answers=all_yes(ctx), password=PASSWORD, expected_version=shown
         )
     clock.advance(minutes=30)
-    c = staff_svc.record_timeout(
+    c = time_out(
         ctx, sessions[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
     )
     c = staff_svc.attest(

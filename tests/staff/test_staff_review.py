@@ -25,7 +25,7 @@ from page_helpers import (
     stored,
     texts,
 )
-from staff_helpers import PASSWORD
+from staff_helpers import PASSWORD, time_out
 
 from accounts.staff import Role
 from errors import DomainError
@@ -76,7 +76,7 @@ def test_after_filing_the_page_names_who_was_filed_and_does_not_jump_to_the_next
         password=PASSWORD,
         expected_version=second.version,
     )
-    c = staff_svc.record_timeout(
+    c = time_out(
         app_ctx, nurse, c.id, confirmed=[i.id for i in pack.timeout], expected_version=c.version
     )
     staff_svc.attest(app_ctx, doc, c.id, password=PASSWORD, expected_version=c.version)
@@ -121,7 +121,7 @@ def test_an_incomplete_checklist_lists_each_missing_item_on_its_own_line(app_ctx
     for item in pack.nurse_checklist[2:]:
         at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
-    click(at, "Verify and sign as witness")
+    click(at, "Verify and sign")
     [error] = [str(e.value) for e in at.error]
     lines = error.splitlines()
     assert lines[0] == "Answer every checklist item first. Not answered (2):"
@@ -133,7 +133,7 @@ def test_an_incomplete_checklist_lists_each_missing_item_on_its_own_line(app_ctx
         at.radio(key=f"chk-{c.id}-{item.id}").set_value("na")
         at.text_input(key=f"note-{c.id}-{item.id}").input("done at the pre-op visit")
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
-    click(at, "Verify and sign as witness")
+    click(at, "Verify and sign")
     assert stored(app_ctx, c.id).status is Status.VERIFIED
     assert "Maria Testperson (born 1971-04-05): Verified and signed" in texts(at)
     # The time-out: nothing ticked lists every item.
@@ -184,7 +184,7 @@ def test_filing_is_not_offered_before_the_timeout(app_ctx):
     )
     staff_svc.attest(app_ctx, doc, c.id, password=PASSWORD, expected_version=c.version)
     at = signed_in(app_ctx, Role.FRONT_DESK)
-    assert "The time-out is not recorded yet" in texts(at)
+    assert "The time-out has not been recorded yet. File after the procedure." in texts(at)
     [button] = [b for b in at.button if b.label == "Mark filed"]
     assert button.disabled
 
@@ -243,7 +243,7 @@ def test_the_verify_page_lists_checks_answered_no(app_ctx):
         at.radio(key=f"chk-{c.id}-{item.id}").set_value("yes")
     at.radio(key=f"chk-{c.id}-{pack.nurse_checklist[8].id}").set_value("no")
     at.text_input(key=f"verify-pw-{c.id}").input(PASSWORD)
-    click(at, "Verify and sign as witness")
+    click(at, "Verify and sign")
     [error] = [str(e.value) for e in at.error]
     assert error.startswith("A check answered No stops the procedure")
     assert error.count("\n- ") == 1 and "Site marked" in error

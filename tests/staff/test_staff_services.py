@@ -8,13 +8,22 @@ import io
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
-from staff_helpers import PASSWORD, all_yes, first_stop_question, timeout_ids
+from staff_helpers import PASSWORD, all_yes, first_stop_question, time_out, timeout_ids
 
 from accounts.staff import Role
 from errors import ConflictError, DomainError
-from forms.meanings import ATTESTATION_STATEMENT
+from forms.meanings import ATTESTATION_STATEMENT, REFUSAL_STATEMENT
 from forms.records import Consent, Status
-from services import admin, audit_trail, auth, clinic_setup, documents, staff, staff_views
+from services import (
+    admin,
+    audit_trail,
+    auth,
+    clinic_setup,
+    documents,
+    staff,
+    staff_care,
+    staff_views,
+)
 
 
 def _get(ctx, consent_id) -> Consent:
@@ -39,7 +48,7 @@ def _verify(ctx, team, c, **kw):
 
 def _to_attested(ctx, team, c, clock=None):
     c = _verify(ctx, team, c)
-    c = staff.record_timeout(
+    c = time_out(
         ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
     )
     return staff.attest(
@@ -62,7 +71,7 @@ def _calls(ctx, c):
             {Role.NURSE},
         ),
         "timeout": (
-            lambda s: staff.record_timeout(ctx, s, c.id, confirmed=[], expected_version=v),
+            lambda s: time_out(ctx, s, c.id, confirmed=[], expected_version=v),
             {Role.NURSE, Role.CLINICIAN},
         ),
         "review_flag": (
@@ -272,16 +281,16 @@ def test_wrong_password_at_verification_signs_nothing(ctx, team, make_consent):
 def test_timeout_is_its_own_step_with_its_own_time(ctx, team, make_consent, clock):
     c = make_consent()
     with pytest.raises(DomainError, match="after the nurse has verified"):
-        staff.record_timeout(
+        time_out(
             ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
         )
     c = _verify(ctx, team, c)
     with pytest.raises(DomainError, match="Confirm every time-out item"):
-        staff.record_timeout(
+        time_out(
             ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx)[1:], expected_version=c.version
         )
     clock.advance(minutes=40)
-    c = staff.record_timeout(
+    c = time_out(
         ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
     )
     stored = _get(ctx, c.id)
@@ -292,7 +301,7 @@ def test_timeout_is_its_own_step_with_its_own_time(ctx, team, make_consent, cloc
     assert stored.timeout.items == timeout_ids(ctx)
     assert len(_audit(ctx, c.id, "consent.timeout")) == 1
     with pytest.raises(DomainError, match="already recorded"):
-        staff.record_timeout(
+        time_out(
             ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
         )
 
@@ -405,7 +414,7 @@ def test_filing_needs_the_timeout_and_a_chart_reference(ctx, team, make_consent)
     desk = team[Role.FRONT_DESK]
     with pytest.raises(DomainError, match="time-out"):
         staff.file_consent(ctx, desk, c.id, chart_reference="C-1", expected_version=c.version)
-    c = staff.record_timeout(
+    c = time_out(
         ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
     )
     with pytest.raises(DomainError, match="chart reference"):
@@ -444,13 +453,31 @@ def test_cannot_change_a_filed_consent(ctx, team, make_consent):
     assert _get(ctx, c.id).filing.chart_reference == "EHR-1"
 
 
-def test_a_signed_refusal_is_filed_without_verification(ctx, team, make_consent):
+def test_a_signed_refusal_is_filed_without_verification_once_countersigned(ctx, team, make_consent):
     c = make_consent(decision="decline")
     assert c.status is Status.DECLINED
     with pytest.raises(DomainError, match="refusal"):
         _verify(ctx, team, c)
     doc = documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
     assert doc.kind == "refusal"
+    with pytest.raises(DomainError, match="A clinician must countersign this refusal"):
+        staff.file_consent(
+            ctx, team[Role.FRONT_DESK], c.id, chart_reference="EHR-9", expected_version=c.version
+        )
+    with pytest.raises(auth.WrongPassword):
+        staff_care.countersign_refusal(
+            ctx, team[Role.CLINICIAN], c.id, password="nope nope nope", expected_version=c.version
+        )
+    c = staff_care.countersign_refusal(
+        ctx, team[Role.CLINICIAN], c.id, password=PASSWORD, expected_version=c.version
+    )
+    assert c.status is Status.DECLINED and c.attestation.refusal
+    doc = documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
+    assert doc.kind == "final"  # sealed as the final refusal document
+    body = " ".join(_pdf_text(doc.pdf).split())
+    assert "Countersigned by Dr. Carl Clinician" in body
+    assert " ".join(REFUSAL_STATEMENT.split()) in body
+    assert _audit(ctx, c.id, "refusal.countersigned")
     c = staff.file_consent(
         ctx, team[Role.FRONT_DESK], c.id, chart_reference="EHR-9", expected_version=c.version
     )

@@ -11,11 +11,12 @@ import streamlit as st
 from checklist import flow
 from checklist.flow import DraftState
 from checklist.models import Pack
+from errors import DomainError
 from language import dates
 from language.i18n import t
 from language.placeholders import fill
 from services import consent as svc
-from services import submission
+from services import handoff, submission
 from services.context import AppContext
 from ui.patient.common import (
     act,
@@ -25,6 +26,7 @@ from ui.patient.common import (
     ss,
 )
 from ui.signature_pad import signature_pad
+from ui.staff_session import tr as staff_tr
 from ui.text import shown_as_typed
 
 SIGN_CLOCK_SECONDS = 30
@@ -85,6 +87,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
             )
             st.session_state["thanks_lang"] = lang
             st.session_state["thanks_large"] = state.large_text  # the thank-you page keeps it
+            st.session_state["thanks_consent"] = str(done.id)  # for a witness at hand-back
 
     def back() -> None:
         # A drawn signature is never lost without asking: Back first asks (BACK_CONFIRM).
@@ -173,3 +176,30 @@ def thank_you(ctx: AppContext, until: dt.datetime) -> None:
 
     back_to_start()
     st.button(t(lang, "patient.thanks.done"), key="thanks:done", on_click=st.session_state.clear)
+    _witness_at_handback(ctx)
+
+
+def _witness_at_handback(ctx: AppContext) -> None:
+    """Staff taking the tablet back who saw the patient sign say so (username and password:
+    the tablet holds no staff session). In the clinic's words: staff read it."""
+    consent_id = st.session_state.get("thanks_consent")
+    if not consent_id:
+        return
+    done = st.session_state.get("thanks_witness")
+    if done:
+        st.success(staff_tr("staff.handback.done", name=shown_as_typed(done)))
+        return
+    with st.expander(staff_tr("staff.handback.title")), st.form("handback", clear_on_submit=True):
+        st.caption(staff_tr("staff.handback.explain"))
+        username = st.text_input(staff_tr("staff.sign_in.username"), autocomplete="off")
+        password = st.text_input(staff_tr("staff.sign_in.password"), type="password")
+        if st.form_submit_button(staff_tr("staff.handback.button")):
+            try:
+                c = handoff.witness_at_handback(
+                    ctx, consent_id, username=username, password=password
+                )
+            except DomainError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["thanks_witness"] = c.witness.by_name if c.witness else ""
+                st.rerun()
