@@ -91,9 +91,9 @@ class PatientParts(StaffParts):
             procedure = f"{procedure} ({c.procedure})"
         pdf.label_value(self.t("pdf.patient.procedure"), procedure, label_w=w)
         pdf.label_value(self.t("pdf.patient.site"), self._site(), label_w=w)
+        self._plan(w)
 
     def _site(self) -> str:
-        self._plan(w)
         """The recorded site code in the patient's words, with the clinic's words beside them
         when they differ (the nurse matches the side against it). An older record's text that
         is not a code prints as recorded (checklist.sites.site_label)."""
@@ -125,8 +125,8 @@ class PatientParts(StaffParts):
         pdf.heading(fill(section.title, self.values))
         if section.intro:
             pdf.paragraph(fill(section.intro, self.values), size=9, color=MUTED, after=1.5)
-        for item in section.items:
         asked = [q for q in self.c.questions if q.section_id == section.id]
+        for item in section.items:
             self._item(item, acks.get(item.id))
             for q in asked:  # a question the patient asked about this one point, beside it
                 if q.item_id == item.id:
@@ -155,9 +155,9 @@ class PatientParts(StaffParts):
         if details:
             pdf.paragraph("  ·  ".join(details), size=8.5, color=ACCENT, indent=indent, after=0.2)
         if ack:
-            line = f"{CHECK} {self.t('pdf.acknowledged')} {self.when(ack.acknowledged_at)}"
             # Only a question the patient flagged on this point marks it (older records set
             # ``question_for_doctor`` on every item of a section: that is not shown).
+            line = f"{CHECK} {self.t('pdf.acknowledged')} {self.when(ack.acknowledged_at)}"
             if any(q.item_id == item.id for q in self.c.questions):
                 line += f"  ·  {self.t('pdf.question_for_doctor')}"
             pdf.paragraph(line, size=7.5, color=MUTED, indent=indent, after=1.6)
@@ -237,8 +237,8 @@ class PatientParts(StaffParts):
             (self.t("pdf.printed_name"), self.t("pdf.signed_at"), self.t("pdf.meaning")),
             in_patient_words=True,
         )
-
         self._witness()
+
     def _interpreter(self) -> None:
         i, answer, pdf = self.c.interpreter, self.c.interpreter_answer, self.pdf
         if i is None and answer is None:
