@@ -69,7 +69,6 @@ class Settings(BaseSettings):
     placeholders: dict[str, str] = Field(default_factory=dict)  # overrides DEFAULT_PLACEHOLDERS
 
     procedure: str = "Ultrasound-guided sclerotherapy"
-    require_mrn: bool = False
     # The sclerosants a clinician may plan: agent code and strength (forms.record_care words).
     sclerosants: list[str] = Field(
         default_factory=lambda: [
@@ -80,6 +79,7 @@ class Settings(BaseSettings):
             "sodium_tetradecyl_sulfate 3%",
         ]
     )
+    require_mrn: bool = False
     mrn_pattern: str = r"[A-Za-z0-9-]{4,20}"
 
     # Minutes may be fractional (0.5 = 30 s): a clinic may want less than a minute, and the
