@@ -7,13 +7,18 @@ Names are refused when they hold one (the patient retypes); a free-text note has
 
 Kept: letters and marks of every script (names from any script are legitimate), spaces,
 apostrophes, hyphens and periods; ZWNJ/ZWJ only between letters, where Persian, Arabic and Indic
-scripts need them. A legal name also refuses digits, emoji and other symbols. Pure: no Streamlit.
+scripts need them. A legal name also refuses digits, emoji and other symbols. Any name is refused
+when the consent PDF could not print one of its letters (``checklist.printable``: e.g. Chinese,
+Devanagari with the shipped fonts): a signed record must never show a box where the name was.
+Pure: no Streamlit.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from checklist.printable import can_print
 
 MAX_NAME = 200
 MAX_NOTE = 2000
@@ -78,6 +83,8 @@ def name_problem(name: str, *, legal: bool = True) -> str | None:
         letters = [c for c in stripped if unicodedata.category(c).startswith("L")]
         if len(letters) < 2:
             return "patient.details.name_too_short"
+    if not can_print(stripped):
+        return "patient.details.name_script"
     return None
 
 

@@ -1,4 +1,4 @@
-"""`verify FILE.pdf [--trust CERT]` and `sample-pdf --out FILE [--lang L]`.
+"""`verify FILE.pdf [--trust CERT]` and `sample-pdf --out FILE [--lang L] [--name NAME]`.
 
 verify's first line is its verdict, and so is its exit code: 0 VALID; 1 ALTERED (the integrity
 check failed: changed after sealing, content added, seal damaged or missing); 2 UNREADABLE (not
@@ -9,6 +9,9 @@ it would distract from what matters.
 sample-pdf seals with the clinic's own seal when it has one, and otherwise with a one-off demo
 key whose certificate is written beside the PDF: a preview never creates the clinic's signing
 key (least of all in ./data when CONSENT_DATA_DIR was forgotten). It says which it used.
+``--name`` renders the sample for a given patient name, so a clinic can check that its patients'
+scripts print; a name the tablet would refuse (one the PDF cannot print) is refused here with the
+tablet's own message, exit 2.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from errors import DomainError
-from settings import Settings, get_settings
+from settings import Settings, configuration_message, get_settings
 
 if TYPE_CHECKING:
     from forms.seal import Sealer
@@ -70,6 +73,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sample.add_argument(
         "--declined", action="store_true", help="render an informed refusal instead"
     )
+    sample.add_argument(
+        "--name",
+        help="the patient's name on the sample (checked as the tablet checks it)",
+    )
     sample.set_defaults(func=sample_command)
 
 
@@ -83,7 +90,7 @@ def _settings() -> Settings | None:
     try:
         return get_settings()
     except ValidationError as exc:
-        print(f"Settings are not valid: {exc.errors()[0]['msg']}. Fix the CONSENT_ variables.")
+        print(configuration_message(exc))
         return None
 
 
@@ -202,11 +209,14 @@ def _sample_sealer(settings: Settings, out: Path) -> tuple[Sealer, str, Path | N
 
 
 def sample_command(args: argparse.Namespace) -> int:
+    from checklist import identity
     from checklist.loader import load_library
+    from checklist.text import clean_name
+    from forms import synthetic
     from forms.clinic import ClinicInfo
     from forms.pdf import render_consent_pdf
     from forms.seal import seal_pdf, seal_reason
-    from forms.synthetic import synthetic_consent
+    from language.i18n import t
 
     _quiet()
     settings = _settings()
@@ -221,6 +231,12 @@ def sample_command(args: argparse.Namespace) -> int:
             f"{exc.args[0]}. Languages available: {', '.join(library.languages('sclerotherapy'))}."
         )
         return 2
+    name = synthetic.SAMPLE_PATIENT
+    if args.name is not None:
+        if key := identity.name_problem(args.name):  # the tablet's rule and its words
+            print(f"Cannot use that name: {t(pack.language, key)}")
+            return 2
+        name = clean_name(args.name)
     clinic = ClinicInfo(
         name=settings.clinic_name,
         address=settings.clinic_address,
@@ -239,8 +255,12 @@ def sample_command(args: argparse.Namespace) -> int:
         print(f"Cannot write beside {out}: {exc.strerror or exc}")
         return 2
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    consent, audit = synthetic_consent(
-        pack, values, now - dt.timedelta(hours=1), stage="declined" if args.declined else "attested"
+    consent, audit = synthetic.synthetic_consent(
+        pack,
+        values,
+        now - dt.timedelta(hours=1),
+        stage="declined" if args.declined else "attested",
+        patient_name=name,
     )
     pdf = render_consent_pdf(consent, pack, clinic, now, audit, seal_note=sealer.describe())
     sealed = seal_pdf(pdf, sealer, reason=seal_reason(clinic.name), location=clinic.address)

@@ -17,6 +17,8 @@ a 9-page consent, with about 20 KB of embedded font.
 
 A document that needs a character outside the working set (a rare name) gets a face built for it
 (working set + those characters), cached in a small LRU.
+
+Scripts that need shaping (Arabic, Hebrew) and what no face can draw: ``forms.pdf_scripts``.
 """
 
 from __future__ import annotations

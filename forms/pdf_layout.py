@@ -18,6 +18,7 @@ from fpdf import FPDF
 from fpdf.util import escape_parens
 
 from forms.pdf_fonts import FAMILY, install_fonts
+from forms.pdf_scripts import needs_shaping, put_shaped, visible, width_units
 
 Color = tuple[int, int, int]
 INK: Color = (20, 24, 31)
@@ -85,8 +86,7 @@ class Layout(FPDF):
         cache = self._measured
         units = cache.get(text)
         if units is None:
-            widths = self._widths
-            units = cache[text] = sum([widths[ord(c)] for c in text])
+            units = cache[text] = width_units(self, text, self._widths)
         return units * self._size / 1000 * PT
 
     def wrap(self, text: str, width: float) -> list[str]:
@@ -138,15 +138,15 @@ class Layout(FPDF):
         A character the current face lacks but the other face has (bold DejaVu has fewer
         glyphs) is drawn in that face rather than as a replacement mark.
         """
-        if not text:
-            return
+        if not text or needs_shaping(text):  # nothing to draw, or a line HarfBuzz draws
+            return put_shaped(self, x, baseline, text)
         own = self.cmaps[self._style]
         if all(ord(ch) in own for ch in text):
             self._put_run(x, baseline, text)
             return
         other = "" if self._style == "B" else "B"
         runs: list[tuple[str, str]] = []
-        for ch in text:
+        for ch in visible(text):  # one mark for each emoji or cluster no face can draw
             style = other if ord(ch) not in own and ord(ch) in self.cmaps[other] else self._style
             if runs and runs[-1][0] == style:
                 runs[-1] = (style, runs[-1][1] + ch)

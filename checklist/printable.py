@@ -1,0 +1,66 @@
+"""Which characters the consent PDF can print: the tablet refuses a name it could not print.
+
+The home of this fact is here, below both users of it: ``checklist.text`` (what a name may hold,
+checked at entry) and ``forms`` (the PDF) both stand on it, and checklist may not import forms.
+The data is the character map of the fonts the app ships (forms/fonts, DejaVu Sans regular and
+bold: Latin with every accent, Greek, Cyrillic, Armenian, Georgian, Hebrew, Arabic and more;
+no CJK, no emoji). ``tests/forms/test_pdf_scripts.py`` keeps it equal to those fonts; after a
+font change, regenerate it with ``python -c "from forms.pdf_scripts import coverage_ranges as c;
+print(c())"``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# Codepoint ranges (hex, inclusive), from forms.pdf_fonts.coverage_ranges().
+RANGES = (
+    "0020-007E 00A0-02E9 02EC-02EE 02F3 02F7 0300-034F 0351-0353 0357-0358 035A 035C-0362 "
+    "0370-0377 037A-037F 0384-038A 038C 038E-03A1 03A3-0525 0531-0556 0559-055F 0561-0587 "
+    "0589-058A 05B0-05C3 05C6-05C7 05D0-05EA 05F0-05F4 0606-0607 0609-060A 060C 0615 061B 061F "
+    "0621-063A 0640-0655 0657 065A 0660-0670 0674 0679-06BF 06C6-06C8 06CB-06CC 06CE 06D0 06D5 "
+    "06F0-06F9 07C0-07E7 07EB-07F5 07F8-07FA 0E3F 0E81-0E82 0E84 0E87-0E88 0E8A 0E8D 0E94-0E97 "
+    "0E99-0E9F 0EA1-0EA3 0EA5 0EA7 0EAA-0EAB 0EAD-0EB9 0EBB-0EBD 0EC0-0EC4 0EC6 0EC8-0ECD "
+    "0ED0-0ED9 0EDC-0EDD 10A0-10C5 10D0-10FC 1401-1407 1409-141B 141D-1435 1437-144A 144C-1452 "
+    "1454-14BD 14C0-14EA 14EC-1507 1510-153E 1540-1550 1552-156A 1574-1585 158A-1596 15A0-15AF "
+    "15DE 15E1 1646-1647 166E-1676 1680-169C 1D00-1D14 1D16-1D23 1D26-1D2E 1D30-1D5B 1D5D-1D6A "
+    "1D77-1D78 1D7B 1D7D 1D85 1D9B-1DBF 1DC4-1DC9 1E00-1EFB 1F00-1F15 1F18-1F1D 1F20-1F45 "
+    "1F48-1F4D 1F50-1F57 1F59 1F5B 1F5D 1F5F-1F7D 1F80-1FB4 1FB6-1FC4 1FC6-1FD3 1FD6-1FDB "
+    "1FDD-1FEF 1FF2-1FF4 1FF6-1FFE 2000-2064 206A-2071 2074-208E 2090-209C 20A0-20B5 20B8-20BA "
+    "20BD 20D0-20D1 20D6-20D7 20DB-20DC 20E1 2100-2109 210B-2149 214B 214E 2150-2185 2189 "
+    "2190-2311 2318-2319 231C-2321 2324-2328 232B-232C 2373-2375 237A 237D 2387 2394 239B-23AE "
+    "23CE-23CF 23E3 23E5 23E8 2422-2423 2460-2469 2500-269C 269E-26B8 26C0-26C3 26E2 2701-2704 "
+    "2706-2709 270C-2727 2729-274B 274D 274F-2752 2756 2758-275E 2761-2794 2798-27AF 27B1-27BE "
+    "27C5-27C6 27E0 27E6-27EB 27F0-28FF 2906-2907 290A-290B 2940-2941 2983-2984 29CE-29D5 29EB "
+    "29FA-29FB 2A00-2A02 2A0C-2A1C 2A2F 2A6A-2A6B 2A7D-2AA0 2AAE-2ABA 2AF9-2AFA 2B00-2B1A "
+    "2B1F-2B24 2B53-2B54 2C60-2C77 2C79-2C7F 2D00-2D25 2D30-2D65 2D6F 2E18 2E1F 2E22-2E25 2E2E "
+    "4DC0-4DFF A4D0-A4FF A644-A647 A64C-A64D A650-A651 A654-A657 A662-A66E A68A-A68D A694-A695 "
+    "A698-A699 A708-A716 A71B-A71F A722-A72B A730-A741 A746-A74B A74E-A753 A756-A757 A764-A767 "
+    "A780-A783 A789-A78E A790-A791 A7A0-A7AA A7F8-A7FF EF00-EF19 F000-F003 F400-F426 F428-F441 "
+    "F6C5 FB00-FB06 FB13-FB17 FB1D-FB36 FB38-FB3C FB3E FB40-FB41 FB43-FB44 FB46-FB4F FB52-FBA3 "
+    "FBAA-FBAD FBD3-FBDC FBDE-FBDF FBE4-FBE9 FBFC-FBFF FE00-FE0F FE20-FE23 FE70-FE74 FE76-FEFC "
+    "FEFF FFF9-FFFD 10300-1031E 10320-10323 1D300-1D356 1D538-1D539 1D53B-1D53E 1D540-1D544 1D546 "
+    "1D54A-1D550 1D552-1D56B 1D5A0-1D607 1D756-1D78F 1D7D8-1D7F5 1EE00-1EE03 1EE05-1EE1F "
+    "1EE21-1EE22 1EE24 1EE27 1EE29-1EE32 1EE34-1EE37 1EE39 1EE3B 1EE61-1EE62 1EE64 1EE67-1EE6A "
+    "1EE6C-1EE72 1EE74-1EE77 1EE79-1EE7C 1EE7E 1F030-1F093 1F0A0-1F0AE 1F0B1-1F0BE 1F0C1-1F0CF "
+    "1F0D1-1F0DF 1F311-1F318 1F42D-1F42E 1F431 1F435 1F600-1F623 1F625-1F62B 1F62D-1F640 1F643 "
+)
+
+
+@lru_cache(maxsize=1)
+def printable_codepoints() -> frozenset[int]:
+    out: set[int] = set()
+    for span in RANGES.split():
+        lo, _, hi = span.partition("-")
+        out.update(range(int(lo, 16), int(hi or lo, 16) + 1))
+    return frozenset(out)
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of ``text`` (spaces aside) the consent PDF cannot print, in order."""
+    cps = printable_codepoints()
+    return [c for c in dict.fromkeys(text) if not c.isspace() and ord(c) not in cps]
+
+
+def can_print(text: str) -> bool:
+    return not unprintable(text)
