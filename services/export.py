@@ -131,6 +131,13 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
                     note,
                 ]
             )
+        for bad in {u.consent_id: u for u in uow.consents.unreadable}.values():
+            # A row whose record cannot be read: listed by id, never silently missing.
+            cells = dict.fromkeys(MANIFEST_COLUMNS, "")
+            cells |= {"consent_id": bad.consent_id, "status": bad.status}
+            cells |= {"problem": "unreadable", "note": f"NOT EXPORTED: {bad.reason}"}
+            rows.append(list(cells.values()))
+            left_out.append((bad.consent_id, "unreadable"))
         zf.writestr("manifest.csv", csv_bytes(MANIFEST_COLUMNS, rows))
     return DayExport(day, out.getvalue(), documents, len(left_out), tuple(left_out))
 

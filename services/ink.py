@@ -1,7 +1,11 @@
 """The signature pad's ink as it arrives from the browser: parsed, bounded, never trusted.
 
-``parse_strokes`` keeps plain numbers only (and at most ``MAX_POINTS``), ``decode_png`` accepts a
-real PNG data URL of bounded size, ``signature`` makes the record's Signature from both.
+``component_problem`` refuses, before anything is stored, a value no real pad sends: a size or a
+point that is not a finite number within range (NaN, infinity, negative, absurdly large), or
+more than ``MAX_POINTS`` points. One NaN once reached the record as null and made the consent
+unreadable for every list it was in. ``parse_strokes`` then keeps the plain numbers,
+``decode_png`` accepts a real PNG data URL of bounded size, ``signature`` makes the record's
+Signature from both.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import math
 from typing import Any
 
 from checklist import identity
@@ -16,6 +21,50 @@ from forms.record_parts import Point, Signature, SignerRole, Stroke
 
 MAX_POINTS = 20_000  # a long signature has a few thousand; more is not a finger
 MAX_PNG_BYTES = 2_000_000
+# The pad's size in CSS pixels: a phone is about 300 wide, a large tablet about 1,400.
+MIN_PAD_PX, MAX_PAD_PX = 50.0, 10_000.0
+MAX_TIME_MS = 24 * 3600 * 1000.0  # milliseconds since the pad appeared; a day is already absurd
+INVALID = "patient.sign.pad_invalid"
+
+
+def _number(value: Any, low: float, high: float) -> bool:
+    """A real, finite number (not a bool, not a string) within [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and low <= value <= high
+
+
+def component_problem(strokes: Any, pad_size: Any) -> str | None:
+    """A message key when the pad's value is not one a real pad sends, else None.
+
+    ``strokes`` None or empty is not a problem here (nothing drawn: ``identity.ink_problem``
+    says "please sign"). Points may fall a little outside the pad (a finger sliding off it).
+    """
+    if not isinstance(pad_size, tuple | list) or len(pad_size) != 2:
+        return INVALID
+    width, height = pad_size
+    if strokes in (None, []) and width in (0, None) and height in (0, None):
+        return None  # the pad reported nothing: nothing was drawn
+    if not (_number(width, MIN_PAD_PX, MAX_PAD_PX) and _number(height, MIN_PAD_PX, MAX_PAD_PX)):
+        return INVALID
+    if strokes is None:
+        return None
+    if not isinstance(strokes, list):
+        return INVALID
+    reach = (-float(width), 2.0 * float(width)), (-float(height), 2.0 * float(height))
+    count = 0
+    for stroke in strokes:
+        if not isinstance(stroke, list):
+            return INVALID
+        for p in stroke:
+            count += 1
+            if count > MAX_POINTS or not isinstance(p, dict):
+                return INVALID
+            if not (_number(p.get("x"), *reach[0]) and _number(p.get("y"), *reach[1])):
+                return INVALID
+            if "t" in p and not _number(p["t"], 0.0, MAX_TIME_MS):
+                return INVALID
+    return None
 
 
 def parse_strokes(raw: Any) -> list[list[dict[str, float]]]:

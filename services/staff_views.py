@@ -20,6 +20,7 @@ from forms.record_parts import FlagReview, as_consent_id
 from forms.records import STATUS_LABELS, Consent, Status
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
+from store.consents import Unreadable
 
 ANY_STAFF = (Role.NURSE, Role.CLINICIAN, Role.FRONT_DESK, Role.ADMIN)
 CARE_TEAM = (Role.NURSE, Role.CLINICIAN)
@@ -52,9 +53,53 @@ class QueueRow:
     on_hold: str | None
     timeout_done: bool
 
+    unreadable: str | None = None  # why the stored record cannot be read (see unreadable_row)
+
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+
+class _UnknownDate(dt.date):
+    """The birth date of a record that cannot be read: shown as "unknown", never as a date."""
+
+    def __format__(self, spec: str) -> str:
+        return "unknown"
+
+    def isoformat(self) -> str:
+        return "unknown"
+
+    __str__ = isoformat
+
+
+UNKNOWN_DATE = _UnknownDate(1, 1, 1)
+
+
+def unreadable_row(bad: Unreadable) -> QueueRow:
+    """A row for a consent whose record cannot be read, named by its id, so one broken record
+    shows as such in every list and the lists keep working (issue #12, point 10)."""
+    known = {s.value for s in Status}
+    status = Status(bad.status) if bad.status in known else Status.SUBMITTED
+    return QueueRow(
+        consent_id=uuid.UUID(bad.consent_id),
+        version=0,
+        patient_name=f"UNREADABLE RECORD {bad.consent_id}: {bad.reason}",
+        date_of_birth=UNKNOWN_DATE,
+        status=status,
+        stop_flags=0,
+        review_flags=0,
+        questions=0,
+        submitted_at=None,
+        minutes_waiting=None,
+        on_hold=None,
+        timeout_done=False,
+        unreadable=bad.reason,
+    )
+
+
+def _unreadable_rows(uow) -> list[QueueRow]:  # type: ignore[no-untyped-def]
+    """The rows this unit of work's lists left out, once each (first in every list)."""
+    return [unreadable_row(u) for u in {u.consent_id: u for u in uow.consents.unreadable}.values()]
 
 
 @dataclass(frozen=True)
@@ -162,15 +207,18 @@ def nurse_queue(
         load_actor(uow, staff, *CARE_TEAM, Role.ADMIN)
         wanted = list(statuses) if statuses else None
         consents = uow.consents.list_for_day(day or today(ctx), ctx.settings.tz, wanted)
+        broken = _unreadable_rows(uow)
     rows = [queue_row(c, now) for c in consents]
     rows.sort(key=lambda r: (-r.stop_flags, r.submitted_at or now))
-    return rows
+    return broken + rows
 
 
 def clinician_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRow]:
     """Today's consents a clinician must act on: stop flags, attestation, holds."""
     rows = nurse_queue(ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED])
-    return [r for r in rows if r.stop_flags or r.status is Status.VERIFIED or r.on_hold]
+    return [
+        r for r in rows if r.unreadable or r.stop_flags or r.status is Status.VERIFIED or r.on_hold
+    ]
 
 
 FILING_DAYS = 60  # how far back the filing list looks for consents not yet filed
@@ -190,9 +238,10 @@ def filing_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRow]:
                 first - dt.timedelta(days=back), ctx.settings.tz, waiting
             )
         ]
+        broken = _unreadable_rows(uow)
     rows = [queue_row(c, now) for c in consents]
     rows.sort(key=lambda r: r.submitted_at or now)
-    return rows
+    return broken + rows
 
 
 def search(
@@ -219,7 +268,8 @@ def search(
             date_to=date_to,
             tz=ctx.settings.tz,
         )
-    return [queue_row(c, now) for c in found]
+        broken = _unreadable_rows(uow)
+    return broken + [queue_row(c, now) for c in found]
 
 
 OPENED = "consent.opened"  # a read: staff saw the record on a screen

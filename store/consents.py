@@ -15,16 +15,29 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+from pydantic import ValidationError
+from sqlalchemy import (
+    Connection,
+    Row,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from errors import ConflictError
 from forms.record_parts import Signature
 from forms.records import Consent, Status
-from store.errors import DuplicateSubmission, NotFound
+from store.errors import DuplicateSubmission, IntegrityProblem, KeyMismatch, NotFound
 from store.tables import acknowledgements, consents, screening_answers, signatures
 from store.text import like_pattern, name_key, reject_nul
 
@@ -72,6 +85,13 @@ class ConsentRepository:
     def __init__(self, conn: Connection, database: Database) -> None:
         self._conn = conn
         self._db = database
+        self.unreadable: list[Unreadable] = []  # rows the lists of this unit of work left out
+
+    def unreadable_rows(self) -> list[Unreadable]:
+        """Every consent row that cannot be read back (for ``cli.py check-all``)."""
+        self.unreadable = []
+        self._load(select(consents).order_by(consents.c.created_at, consents.c.id))
+        return list(self.unreadable)
 
     # --- writing --------------------------------------------------------------------------
     def add(self, consent: Consent, *, draft_token: str | None = None) -> None:
@@ -142,6 +162,12 @@ class ConsentRepository:
             raise NotFound(NOT_FOUND) from None
         found = self._load(select(consents).where(consents.c.id == cid))
         if not found:
+            bad = next((u for u in self.unreadable if u.consent_id == cid), None)
+            if bad is not None:
+                raise IntegrityProblem(
+                    f"Consent {cid} cannot be read: {bad.reason}. Nothing was changed; report it "
+                    "to the administrator (python cli.py check-all names every such record)."
+                )
             raise NotFound(NOT_FOUND)
         return found[0]
 
@@ -295,6 +321,16 @@ class ConsentRepository:
             self._conn.execute(insert(signatures), [{**r, "consent_id": cid} for r in sig_rows])
 
     def _load(self, stmt: Any) -> list[Consent]:
+        """The consents ``stmt`` selects. A row that cannot be read back (broken JSON, a record
+        that no longer validates, a value that does not decrypt) is left out and named in
+        ``self.unreadable``: one bad row never breaks a list (issue #12, point 10)."""
+        # The record as the driver gives it (SQLite: text): a JSON type would parse every row
+        # while fetching, and one broken row would fail the whole list.
+        raw_record = type_coerce(consents.c.record, Text).label("record")
+        stmt = stmt.with_only_columns(
+            *(raw_record if c.key == "record" else c for c in consents.c),
+            maintain_column_froms=True,
+        )
         rows = self._conn.execute(stmt).all()
         if not rows:
             return []
@@ -302,7 +338,13 @@ class ConsentRepository:
         sigs: dict[str, list[Row[Any]]] = {}
         for sig in self._conn.execute(select(signatures).where(signatures.c.consent_id.in_(ids))):
             sigs.setdefault(sig.consent_id, []).append(sig)
-        return [self._assemble(r, sigs.get(r.id, [])) for r in rows]
+        found = []
+        for r in rows:
+            try:
+                found.append(self._assemble(r, sigs.get(r.id, [])))
+            except (ValueError, TypeError, KeyError, AttributeError, KeyMismatch) as exc:
+                self.unreadable.append(Unreadable(str(r.id), r.status, _why(exc)))
+        return found
 
     def _assemble(self, row: Row[Any], sig_rows: list[Row[Any]]) -> Consent:
         record = row.record if isinstance(row.record, dict) else json.loads(row.record)
@@ -316,6 +358,26 @@ class ConsentRepository:
                 png = self._db.cipher.open(sig.png, sig.encrypted)
                 node["png"] = _b64(png)
         return Consent.model_validate_json(json.dumps(record))
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A consent row whose record cannot be read back, named by id (with its status column)."""
+
+    consent_id: str
+    status: str
+    reason: str  # the kind of failure, never the record's content
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, KeyMismatch):
+        return "does not decrypt with the configured key"
+    if isinstance(exc, json.JSONDecodeError):
+        return "its stored record is not valid JSON"
+    if isinstance(exc, ValidationError):
+        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+        return "its stored record fails validation at " + ", ".join(fields[:5])
+    return f"its stored record cannot be read ({type(exc).__name__})"
 
 
 def _b64(data: bytes) -> str:
