@@ -5,8 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import staff_session
-from ui.resources import app_context
+from ui.resources import app_context, startup_problem
 
+if problem := startup_problem():  # a setting to fix: one plain message, no traceback
+    st.set_page_config(page_title="Configuration needed", layout="centered")
+    st.error(problem)
+    st.stop()
 ctx = app_context()
 staff = staff_session.refresh(ctx)  # None when nobody is signed in or the session sat idle
 st.set_page_config(

@@ -10,6 +10,10 @@ import argparse
 import importlib
 import sys
 
+from pydantic import ValidationError
+
+from settings import ConfigurationError, configuration_message
+
 # Modules in cli_commands/ that define ``register(subparsers)``; order is the --help order.
 COMMAND_MODULES = ("content", "store", "pdf", "staff", "check")
 
@@ -33,7 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except (ValidationError, ConfigurationError) as exc:
+        # A setting to fix, not a bug: one line naming it, no traceback (exit 2: bad input).
+        print(configuration_message(exc), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -8,13 +8,14 @@ the environment and call it again (cosmicpython's config.py does the same).
 
 from __future__ import annotations
 
+import base64
 import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 REPO_DIR = Path(__file__).resolve().parent
@@ -157,6 +158,8 @@ class Settings(BaseSettings):
                 missing.append("CONSENT_ENCRYPTION_KEY")
             if missing:
                 problems.append("production needs " + ", ".join(missing) + " set explicitly")
+            problems += _demo_identity(self)
+            problems += _weak_encryption_key(self)
             problems += _weak_argon2(self)
             if problems:
                 raise ValueError("; ".join(problems))
@@ -208,6 +211,65 @@ def _weak_argon2(s: Settings) -> list[str]:
             f"(at least {PRODUCTION_ARGON2_MIN_MEMORY_KIB}; the default is 65536)"
         )
     return weak
+
+
+# The clinic's identity prints on every consent and the phone is the number patients are told to
+# call for warning signs: production never runs as the demo clinic.
+DEMO_IDENTITY = {
+    "clinic_name": "CONSENT_CLINIC_NAME",
+    "clinic_phone": "CONSENT_CLINIC_PHONE",
+    "clinic_address": "CONSENT_CLINIC_ADDRESS",
+}
+
+
+def _demo_identity(s: Settings) -> list[str]:
+    demo = [
+        env
+        for name, env in DEMO_IDENTITY.items()
+        if not str(getattr(s, name)).strip()
+        or getattr(s, name).strip() == Settings.model_fields[name].default
+    ]
+    if not demo:
+        return []
+    return ["production needs the clinic's own " + ", ".join(demo) + " (the demo clinic's is set)"]
+
+
+def _weak_encryption_key(s: Settings) -> list[str]:
+    """Each comma-separated key must be a Fernet key: URL-safe base64 of 32 random bytes."""
+    if s.encryption_key is None:
+        return []
+    keys = [k.strip() for k in s.encryption_key.get_secret_value().split(",") if k.strip()]
+    for key in keys or [""]:
+        try:
+            ok = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (ValueError, UnicodeEncodeError):
+            ok = False
+        if not ok:
+            return [
+                "CONSENT_ENCRYPTION_KEY is not a valid key (make one with `python cli.py gen-key`)"
+            ]
+    return []
+
+
+class ConfigurationError(Exception):
+    """The app cannot start with these settings; ``str()`` is one line naming what to fix."""
+
+
+def configuration_message(exc: ValidationError | ConfigurationError) -> str:
+    """One line for a person: each problem with the CONSENT_ variable it comes from.
+
+    Never the values themselves (a mistyped secret must not reach a log or the screen).
+    """
+    if isinstance(exc, ConfigurationError):
+        return str(exc)
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        loc = [str(part) for part in error["loc"]]
+        if loc:
+            message = f"CONSENT_{loc[0].upper()}: {message}"
+        problems.append(message)
+    return "Settings are not valid: " + "; ".join(problems) + "."
 
 
 def get_settings(**overrides: Any) -> Settings:

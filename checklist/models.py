@@ -119,6 +119,13 @@ class CheckItem(Frozen):
     text: Text
 
 
+# How the shipped demo packs' approval begins, per language (production refuses them).
+DEMO_APPROVALS = (
+    "demo default content, not yet approved",
+    "contenido de demostración, aún no aprobado",
+)
+
+
 class Pack(Frozen):
     id: Id
     procedure: Text
@@ -167,6 +174,12 @@ class Pack(Frozen):
                 if rule.flag is FlagLevel.STOP or level is None:
                     level = rule.flag
         return level, reasons
+
+    @property
+    def approval_is_demo(self) -> bool:
+        """Still the shipped packs' "not yet approved" text: no clinic has approved this content."""
+        text = " ".join(self.approved_by.split()).casefold()
+        return any(text.startswith(mark) for mark in DEMO_APPROVALS)
 
     # --- identity ----------------------------------------------------------------------
     def canonical_json(self) -> str:

@@ -10,7 +10,7 @@ from checklist.loader import PackLibrary, load_library
 from checklist.models import Pack
 from forms.clinic import ClinicInfo
 from services.clock import Clock, SystemClock
-from settings import Settings
+from settings import ConfigurationError, Settings
 
 if TYPE_CHECKING:
     from forms.seal import Sealer
@@ -40,6 +40,26 @@ class AppContext:
         return self.library.active(pack_id, language, self.settings.active_versions)
 
 
+def _refuse_demo_content(settings: Settings, library: PackLibrary) -> None:
+    """Production never gives patients content the clinic's medical director has not approved."""
+    demo = []
+    for pack_id in library.pack_ids():
+        for language in library.languages(pack_id):
+            try:
+                pack = library.active(pack_id, language, settings.active_versions)
+            except KeyError as exc:
+                raise ConfigurationError(f"CONSENT_ACTIVE_VERSIONS: {exc.args[0]}") from None
+            if pack.approval_is_demo:
+                demo.append(f"{pack.id} {pack.version} ({pack.language})")
+    if demo:
+        raise ConfigurationError(
+            "production needs content approved by the clinic: the active pack "
+            + ", ".join(demo)
+            + " still has the demo approval text (set approved_by in the clinic's own pack, "
+            "CONSENT_CONTENT_DIR, and choose it with CONSENT_ACTIVE_VERSIONS)"
+        )
+
+
 def build_context(
     settings: Settings, clock: Clock | None = None, *, warm_pdf_fonts: bool = True
 ) -> AppContext:
@@ -54,6 +74,8 @@ def build_context(
     settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
     library = load_library(settings.placeholder_values, [settings.content_dir])
     database = open_database(settings.resolved_database_url, settings=settings)
+    if not settings.is_demo:
+        _refuse_demo_content(settings, library)
     sealer = load_or_create_sealer(settings)
     # Preparing the fonts takes 1.5-2 s once per process: do it now, off the first patient's tap.
     if warm_pdf_fonts:

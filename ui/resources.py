@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
+from pydantic import ValidationError
 
 from services.context import AppContext, build_context
-from settings import get_settings
+from settings import ConfigurationError, configuration_message, get_settings
 
 
 @st.cache_resource(show_spinner=False)
 def app_context() -> AppContext:
     return build_context(get_settings())
+
+
+def startup_problem() -> str | None:
+    """Why the app cannot start with this configuration (one line), or None.
+
+    Not cached: once the clinic fixes the setting, the next page load starts the app. The same
+    line ``cli.py`` prints; the server's log gets it too, for whoever deploys.
+    """
+    try:
+        app_context()
+    except (ValidationError, ConfigurationError) as exc:
+        message = configuration_message(exc)
+        print(message, file=sys.stderr)
+        return message
+    return None

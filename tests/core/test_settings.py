@@ -121,7 +121,12 @@ def test_argon2_memory_must_cover_every_lane(monkeypatch: pytest.MonkeyPatch) ->
 def _production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONSENT_ENVIRONMENT", "production")
     monkeypatch.setenv("CONSENT_DATABASE_URL", "postgresql+psycopg://u:p@db/consent")
-    monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", "x" * 44)
+    # A real Fernet key and the clinic's own identity (tests/core/test_production.py refuses
+    # anything less); the tests here are about the password hash.
+    monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", "A" * 43 + "=")
+    monkeypatch.setenv("CONSENT_CLINIC_NAME", "Riverside Vein Care")
+    monkeypatch.setenv("CONSENT_CLINIC_PHONE", "(503) 555-2187")
+    monkeypatch.setenv("CONSENT_CLINIC_ADDRESS", "12 River Road, Portland OR 97201")
 
 
 def test_production_refuses_a_weak_password_hash(monkeypatch: pytest.MonkeyPatch) -> None:
