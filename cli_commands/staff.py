@@ -18,6 +18,7 @@ from accounts.staff import Role
 from errors import DomainError
 from services.context import AppContext, build_context
 from settings import get_settings
+from store.files import private_dir, write_private
 
 ROLES = [r.value for r in Role]
 
@@ -187,10 +188,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         except ValueError:
             return _err(f"{args.date!r} is not a date; use YYYY-MM-DD")
         out: Path = args.out
-        out.mkdir(parents=True, exist_ok=True)
+        private_dir(out)
         result = export.day_export_cli(_context(), day)
-        target = out / result.filename
-        target.write_bytes(result.zip_bytes)
+        target = write_private(out / result.filename, result.zip_bytes)  # mode 0600
         print(f"Wrote {target}: {result.documents} PDF(s) and manifest.csv.")
         if result.problems:
             # Consent ids and reason codes only: no patient names on the terminal or in logs.

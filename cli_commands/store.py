@@ -1,16 +1,17 @@
-"""Database commands: init, audit-check, backup, restore, purge-drafts, gen-key."""
+"""Database commands: init, audit-check, backup, restore, purge-drafts, gen-key, rotate-key."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import importlib.util
+import sys
 from pathlib import Path
 
 from errors import DomainError
 from settings import Settings, get_settings
 from store.backup import backup_sqlite, restore_sqlite
-from store.crypto import generate_key
+from store.crypto import BlobCipher, generate_key, split_keys
 from store.db import (
     Database,
     DatabaseUnavailable,
@@ -19,6 +20,9 @@ from store.db import (
     open_database,
     sqlite_file,
 )
+from store.errors import KeyMismatch
+from store.files import clinic_files, private_dir, wide_modes
+from store.rekey import RekeyReport, rekey
 
 PG_BACKUP_HINT = (
     "This clinic uses PostgreSQL: back it up with pg_dump, e.g.\n"
@@ -42,6 +46,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_purge_drafts)
     p = sub.add_parser("gen-key", help="print a new key for CONSENT_ENCRYPTION_KEY")
     p.set_defaults(func=cmd_gen_key)
+    p = sub.add_parser(
+        "rotate-key",
+        help="re-encrypt everything under CONSENT_ENCRYPTION_KEY (resumable)",
+        description="Re-encrypt every stored value and rebuild the search index under the key "
+        "in CONSENT_ENCRYPTION_KEY (its first key). Run it again after an interruption: what "
+        "is done already is skipped.",
+    )
+    p.add_argument(
+        "--old-key",
+        required=True,
+        help="the key the records are encrypted with now; '-' reads it from standard input "
+        "(keeps it out of the shell history)",
+    )
+    p.set_defaults(func=cmd_rotate_key)
 
 
 def _where(settings: Settings) -> str:
@@ -80,10 +98,18 @@ def _guard(func):  # type: ignore[no-untyped-def]
 @_guard
 def cmd_init(args: argparse.Namespace) -> int:
     settings = get_settings()
-    settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.resolved_data_dir)
     database = _open(settings, upgrade=True)
     try:
         print(f"Database ready at {_where(settings)} (schema {database.schema_revision()}).")
+        if database.cipher.enabled:
+            # Rows stored before the key was set (the migration ran without one) are encrypted.
+            with database.engine.connect() as conn:
+                done = rekey(
+                    conn, database.cipher, database.cipher, rotate=False, commit=conn.commit
+                )
+            if done.rows_changed:
+                print(f"Encrypted {done.rows_changed} row(s) that were stored in clear.")
         with database.uow() as uow:
             users = len(uow.users.list())
     finally:
@@ -96,6 +122,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     if settings.encryption_key is None:
         print("Encryption at rest is off. For real patients set CONSENT_ENCRYPTION_KEY")
         print("(make one with: python cli.py gen-key) and keep a copy of it somewhere safe.")
+    for warning in wide_modes(clinic_files(settings.resolved_data_dir, _sqlite_file(settings))):
+        print(f"warning: {warning}")
     if users == 0:
         print("Next: create the first administrator:")
         print("  python cli.py add-user NAME --role admin")
@@ -171,4 +199,66 @@ def cmd_purge_drafts(args: argparse.Namespace) -> int:
 
 def cmd_gen_key(args: argparse.Namespace) -> int:
     print(generate_key())
+    return 0
+
+
+def _rotation_ciphers(settings: Settings, old: str) -> tuple[BlobCipher, BlobCipher]:
+    """(the new key alone, every key that may open what is stored now)."""
+    if settings.encryption_key is None:
+        raise DomainError(
+            "Set CONSENT_ENCRYPTION_KEY to the new key first (make one with "
+            "`python cli.py gen-key`); give the current one with --old-key."
+        )
+    new_keys = split_keys(settings.encryption_key.get_secret_value())
+    if old.strip() == "-":
+        old = sys.stdin.readline()
+    old_keys = split_keys(old)
+    if not old_keys:
+        raise DomainError("--old-key is empty: give the key the records are encrypted with now.")
+    try:
+        BlobCipher(",".join(old_keys))
+    except KeyMismatch:
+        raise DomainError("--old-key is not a valid key (a key from `gen-key`).") from None
+    if new_keys[0] in old_keys:
+        raise DomainError(
+            "--old-key is the key CONSENT_ENCRYPTION_KEY starts with: set the new key there and "
+            "give the old one here."
+        )
+    return BlobCipher(new_keys[0]), BlobCipher(",".join(new_keys + old_keys))
+
+
+def _rotation_summary(report: RekeyReport) -> str:
+    parts = [f"{table} {n}" for table, n in report.changed.items() if n]
+    return ", ".join(parts) or "nothing"
+
+
+@_guard
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    target, read = _rotation_ciphers(settings, args.old_key)
+    database = _open(settings, upgrade=True)
+    started = dt.datetime.now(dt.UTC)
+    try:
+        with database.engine.connect() as conn:
+            try:
+                report = rekey(conn, target, read, rotate=True, commit=conn.commit)
+            except KeyMismatch as exc:
+                print(f"error: {exc}")
+                return 1
+        with database.uow() as uow:
+            uow.audit.append(
+                at=started,
+                actor_id="cli",
+                actor_role="admin",
+                action="key.rotated",
+                new={"rows_changed": report.changed, "rows_already_current": report.rows_current},
+            )
+            uow.commit()
+    finally:
+        database.dispose()
+    print(f"Re-encrypted under the new key: {_rotation_summary(report)} row(s).")
+    if report.rows_current:
+        print(f"{report.rows_current} row(s) were already under it (a run before got there).")
+    print("Search index rebuilt for every consent that changed.")
+    print("The old key is no longer needed; CONSENT_ENCRYPTION_KEY may now hold the new key alone.")
     return 0

@@ -70,8 +70,9 @@ def build_context(
     from forms.pdf_fonts import warm_up
     from forms.seal import load_or_create_sealer
     from store.db import open_database
+    from store.files import private_dir
 
-    settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.resolved_data_dir)  # owner-only: it holds the database and seal key
     library = load_library(settings.placeholder_values, [settings.content_dir])
     database = open_database(settings.resolved_database_url, settings=settings)
     if not settings.is_demo:

@@ -5,6 +5,9 @@ WAL mode the copy reads one snapshot and writers are not blocked). Restore check
 (SQLite integrity check, a schema revision this app knows, an intact audit chain) and only then
 swaps it in, keeping the current database beside it as a .bak file.
 
+Every file written here is owner-only (mode 0600, new folders 0700: store/files.py), and with a
+key the copy holds ciphertext only, as the database does.
+
 PostgreSQL clinics use pg_dump / pg_restore instead (README: Backups).
 """
 
@@ -20,6 +23,7 @@ from pathlib import Path
 from errors import DomainError
 from store.audit import ChainReport
 from store.db import BUSY_TIMEOUT_MS, head_revision, known_revisions, open_database
+from store.files import private_dir, private_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -45,9 +49,10 @@ def backup_sqlite(db_path: Path, out: Path) -> Path:
         raise DomainError("The backup file cannot be the database itself.")
     if out.exists():
         raise DomainError(f"{out} already exists; choose a new file name.")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     part = out.with_name(out.name + ".part")
     part.unlink(missing_ok=True)
+    private_file(part)  # before SQLite writes a byte (its journal takes the same mode)
     src = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         dst = sqlite3.connect(part)
@@ -78,7 +83,7 @@ def check_backup(path: Path) -> BackupCheck:
             return report
     scratch = path.with_name(path.name + ".checking")
     try:
-        shutil.copyfile(path, scratch)
+        shutil.copyfile(path, private_file(scratch))
         _check_copy(scratch, report)
     finally:
         for extra in ("", "-wal", "-shm"):
@@ -133,9 +138,10 @@ def restore_sqlite(
     if not report.ok:
         return report, None
     db_path = db_path.resolve()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(db_path.parent)
     incoming = db_path.with_name(db_path.name + ".restoring")
-    shutil.copyfile(backup, incoming)
+    incoming.unlink(missing_ok=True)
+    shutil.copyfile(backup, private_file(incoming))
     kept: Path | None = None
     if db_path.exists():
         # Fold the old database's WAL into its main file so the .bak is complete on its own.

@@ -3,6 +3,8 @@
 The record JSON is the source of truth for ``get``. Signature images and strokes are taken out of
 it and kept in ``signatures`` (encrypted when a key is set); ``get`` puts them back, so what comes
 out equals what went in. Acknowledgement and screening rows are copies for reporting.
+With a key every personal value is sealed by ``database.cipher`` (store/crypto.py) on the way in
+and opened on the way out, here and nowhere else; search uses the blind index (store/search.py).
 
 It is over 300 lines because it is one repository: saving, versioned updates, the day lists and
 search all read and write the same columns and child rows.
@@ -37,9 +39,11 @@ from sqlalchemy.exc import IntegrityError
 from errors import ConflictError
 from forms.record_parts import Signature
 from forms.records import Consent, Status
+from store import search as where
+from store.crypto import NO_KEY, WRONG_KEY
 from store.errors import DuplicateSubmission, IntegrityProblem, KeyMismatch, NotFound
 from store.tables import acknowledgements, consents, screening_answers, signatures
-from store.text import like_pattern, name_key, reject_nul
+from store.text import name_key, reject_nul
 
 if TYPE_CHECKING:
     from store.db import Database
@@ -163,6 +167,9 @@ class ConsentRepository:
         found = self._load(select(consents).where(consents.c.id == cid))
         if not found:
             bad = next((u for u in self.unreadable if u.consent_id == cid), None)
+            if bad is not None and bad.reason == _why(KeyMismatch()):
+                # The key, not the row, is wrong: say so plainly (settings to fix, nothing damaged).
+                raise KeyMismatch(WRONG_KEY if self._db.cipher.enabled else NO_KEY)
             if bad is not None:
                 raise IntegrityProblem(
                     f"Consent {cid} cannot be read: {bad.reason}. Nothing was changed; report it "
@@ -200,14 +207,15 @@ class ConsentRepository:
         *,
         limit: int = 200,
     ) -> list[Consent]:
-        """Newest first. Name: any part of the legal name, ignoring case and accents.
-        Dates: created on or after date_from and on or before date_to (clinic days)."""
+        """Newest first. Name, ignoring case and accents: any part of the legal name; with a key,
+        each word typed starts a word of the name (blind index). Dates: created on or after
+        date_from and on or before date_to (clinic days)."""
         zone = _zone(tz, self._db.tz)
         stmt = select(consents)
         if name and name_key(name):
-            stmt = stmt.where(consents.c.name_key.like(like_pattern(name_key(name)), escape="\\"))
+            stmt = stmt.where(where.by_name(self._db.cipher, name))
         if date_of_birth is not None:
-            stmt = stmt.where(consents.c.date_of_birth == date_of_birth)
+            stmt = stmt.where(where.by_birth_date(self._db.cipher, date_of_birth))
         if date_from is not None:
             stmt = stmt.where(consents.c.created_at >= _day_start(date_from, zone))
         if date_to is not None:
@@ -220,10 +228,7 @@ class ConsentRepository:
         """Every consent of one person (same name ignoring case/accents, same birth date)."""
         stmt = (
             select(consents)
-            .where(
-                consents.c.name_key == name_key(legal_name),
-                consents.c.date_of_birth == date_of_birth,
-            )
+            .where(where.one_person(self._db.cipher, legal_name, date_of_birth))
             .order_by(consents.c.created_at, consents.c.id)
         )
         return self._load(stmt)
@@ -256,7 +261,7 @@ class ConsentRepository:
                 {
                     "slot": slot,
                     "role": sig.role.value,
-                    "printed_name": sig.printed_name,
+                    "printed_name": self._db.cipher.seal_text(sig.printed_name),
                     "signed_at": sig.signed_at,
                     "encrypted": png_encrypted or strokes_encrypted,
                     "png": png,
@@ -268,15 +273,15 @@ class ConsentRepository:
         return record, rows
 
     def _columns(self, consent: Consent, record: dict[str, Any]) -> dict[str, Any]:
-        p = consent.patient
+        p, seal = consent.patient, self._db.cipher
         return {
             "id": str(consent.id),
             "status": consent.status.value,
             "version": consent.version,
-            "legal_name": p.legal_name,
-            "name_key": name_key(p.legal_name),
-            "date_of_birth": p.date_of_birth,
-            "mrn": p.mrn,
+            "legal_name": seal.seal_text(p.legal_name),
+            "name_key": "" if seal.enabled else name_key(p.legal_name),
+            "date_of_birth": seal.seal_text(p.date_of_birth.isoformat()),
+            "mrn": seal.seal_text(p.mrn),
             "pack_id": consent.pack.pack_id,
             "pack_version": consent.pack.version,
             "pack_language": consent.pack.language,
@@ -285,11 +290,13 @@ class ConsentRepository:
             "created_at": consent.created_at,
             "updated_at": consent.updated_at,
             "demo": consent.demo,
-            "record": record,
+            "record": seal.seal_json(record),
         }
 
     def _write_children(self, consent: Consent, sig_rows: list[dict[str, Any]]) -> None:
-        cid = str(consent.id)
+        cid, seal = str(consent.id), self._db.cipher.seal_text
+        p = consent.patient
+        where.write_tags(self._conn, self._db.cipher, cid, p.legal_name, p.date_of_birth)
         if consent.acknowledgements:
             self._conn.execute(
                 insert(acknowledgements),
@@ -310,8 +317,8 @@ class ConsentRepository:
                     {
                         "consent_id": cid,
                         "question_id": s.question_id,
-                        "answer": s.answer.value,
-                        "flag": s.flag.value if s.flag else None,
+                        "answer": seal(s.answer.value),
+                        "flag": seal(s.flag.value) if s.flag else None,
                         "answered_at": s.answered_at,
                     }
                     for s in consent.screening
@@ -347,7 +354,7 @@ class ConsentRepository:
         return found
 
     def _assemble(self, row: Row[Any], sig_rows: list[Row[Any]]) -> Consent:
-        record = row.record if isinstance(row.record, dict) else json.loads(row.record)
+        record = self._db.cipher.open_json(row.record)
         for sig in sig_rows:
             node = _dig(record, _SLOTS[sig.slot][1])
             if node is None:

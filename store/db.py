@@ -4,6 +4,8 @@ SQLite (default): WAL so readers never block the writer, foreign keys on, a busy
 second writer waits instead of failing, synchronous=FULL so a consent reported as saved survives
 a power cut. Every transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
 transaction that reads and then writes can never fail half-way with "database is locked".
+The file is created owner-only (store/files.py) and secure_delete is on, so a value replaced by its
+ciphertext (migration 0003, ``rotate-key``) does not linger readable in a free page.
 PostgreSQL: ``postgresql+psycopg://user:password@host/db``.
 """
 
@@ -28,6 +30,7 @@ from sqlalchemy.pool import StaticPool
 
 from errors import DomainError
 from store.crypto import BlobCipher
+from store.files import private_dir, private_file
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -75,10 +78,14 @@ class Database:
         return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(
+    connection: Connection | None = None, cipher: BlobCipher | None = None
+) -> Config:
+    """``cipher``: the clinic's key, for a migration that encrypts existing rows (0003)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
+    cfg.attributes["cipher"] = cipher or BlobCipher(None)
     return cfg
 
 
@@ -96,12 +103,12 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade_schema(engine: Engine) -> None:
+def upgrade_schema(engine: Engine, cipher: BlobCipher | None = None) -> None:
     """Create or upgrade to the newest schema; safe to run again, and from two servers at once."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
-        command.upgrade(alembic_config(conn), "head")
+        command.upgrade(alembic_config(conn, cipher), "head")
 
 
 def _ensure_wal(dbapi_conn: Any) -> None:
@@ -131,7 +138,10 @@ def _sqlite_engine(url: str) -> Engine:
         # One shared connection so every uow sees the same in-memory database (tests, demos).
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     else:
-        Path(parsed.database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database).expanduser().resolve()
+        private_dir(path.parent)
+        if not path.exists():
+            private_file(path)  # SQLite gives the -wal and -shm files this file's mode
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -145,6 +155,7 @@ def _sqlite_engine(url: str) -> Engine:
         if not memory:
             _ensure_wal(dbapi_conn)
         cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA secure_delete = ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -176,15 +187,16 @@ def open_database(url: str, *, settings: Settings | None = None, upgrade: bool =
         if settings.encryption_key is not None:
             key = settings.encryption_key.get_secret_value()
         tz = settings.tz
+    cipher = BlobCipher(key)
     engine = create_db_engine(url)
     if upgrade:
         try:
-            upgrade_schema(engine)
+            upgrade_schema(engine, cipher)
         except OperationalError as exc:
             engine.dispose()
             where = make_url(url).render_as_string(hide_password=True)
             raise DomainError(f"Cannot open the database at {where}: {exc.orig}") from exc
-    return Database(engine=engine, cipher=BlobCipher(key), tz=tz)
+    return Database(engine=engine, cipher=cipher, tz=tz)
 
 
 # What the command line needs to know of a URL, without importing SQLAlchemy itself.

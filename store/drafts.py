@@ -1,4 +1,7 @@
-"""Patient drafts under an opaque resume token (made by the service; no personal data in it)."""
+"""Patient drafts under an opaque resume token (made by the service; no personal data in it).
+
+The state (name, birth date, answers so far) is sealed by ``database.cipher`` when a key is set.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +31,11 @@ class DraftRepository:
         reject_nul(state)
         dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(drafts).values(
-            token=token, state=state, created_at=now, updated_at=now, expires_at=now + ttl
+            token=token,
+            state=self._db.cipher.seal_json(state),
+            created_at=now,
+            updated_at=now,
+            expires_at=now + ttl,
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=[drafts.c.token],
@@ -48,7 +55,7 @@ class DraftRepository:
                 drafts.c.token == token, drafts.c.closed_at.is_(None), drafts.c.expires_at > now
             )
         ).scalar_one_or_none()
-        return dict(state) if state is not None else None
+        return dict(self._db.cipher.open_json(state)) if state is not None else None
 
     def close(self, token: str, now: dt.datetime) -> None:
         """Mark submitted or abandoned; the answers are dropped (the consent now holds them)."""

@@ -3,6 +3,9 @@
 The consent's full record is kept as JSON (the source of truth for ``get``); the columns beside it
 are copies for searching and listing. Signature images and strokes are moved out of that JSON into
 ``signatures`` so they can be encrypted at rest together with the PDFs in ``documents``.
+With an encryption key, every personal column is ciphertext (store/crypto.py says how each kind is
+marked) and search goes through ``search_tags`` (store/blind_index.py); status, times, pack ids and
+codes stay in clear so lists and queues can be queried.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Date,
     ForeignKey,
     Identity,
     Index,
@@ -42,10 +44,11 @@ consents = Table(
     Column("id", String(36), primary_key=True),
     Column("status", String(32), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("legal_name", Text, nullable=False),
-    Column("name_key", Text, nullable=False),  # normalised: lower case, no accents
-    Column("date_of_birth", Date, nullable=False),
-    Column("mrn", String(40)),
+    Column("legal_name", Text, nullable=False),  # encrypted with a key
+    # Normalised (lower case, no accents) for search without a key; empty with one (search_tags).
+    Column("name_key", Text, nullable=False),
+    Column("date_of_birth", Text, nullable=False),  # ISO date, encrypted with a key
+    Column("mrn", Text),  # encrypted with a key
     Column("pack_id", String(64), nullable=False),
     Column("pack_version", String(32), nullable=False),
     Column("pack_language", String(16), nullable=False),
@@ -56,7 +59,7 @@ consents = Table(
     Column("updated_by", Text),
     Column("draft_token", String(128), unique=True),
     Column("demo", Boolean, nullable=False, default=False),
-    Column("record", JSON, nullable=False),
+    Column("record", JSON, nullable=False),  # {"enc1": token} with a key
     Index("ix_consents_created_at", "created_at"),
     Index("ix_consents_name_key", "name_key"),
     Index("ix_consents_date_of_birth", "date_of_birth"),
@@ -78,8 +81,8 @@ screening_answers = Table(
     Column("id", Integer, Identity(), primary_key=True),
     Column("consent_id", String(36), ForeignKey("consents.id"), nullable=False, index=True),
     Column("question_id", String(64), nullable=False),
-    Column("answer", String(16), nullable=False),
-    Column("flag", String(16)),
+    Column("answer", Text, nullable=False),  # encrypted with a key (a health answer)
+    Column("flag", Text),  # encrypted with a key
     Column("answered_at", UTCDateTime, nullable=False),
 )
 
@@ -90,11 +93,20 @@ signatures = Table(
     Column("consent_id", String(36), ForeignKey("consents.id"), nullable=False, index=True),
     Column("slot", String(32), nullable=False),  # where in the record: patient, interpreter, ...
     Column("role", String(32), nullable=False),
-    Column("printed_name", Text, nullable=False),
+    Column("printed_name", Text, nullable=False),  # encrypted with a key
     Column("signed_at", UTCDateTime, nullable=False),
     Column("encrypted", Boolean, nullable=False),
     Column("png", LargeBinary),
     Column("strokes", LargeBinary, nullable=False),  # JSON bytes, encrypted like the PNG
+)
+
+# The blind index: HMAC tags of name words, whole name and birth date (store/blind_index.py).
+search_tags = Table(
+    "search_tags",
+    metadata,
+    Column("consent_id", String(36), ForeignKey("consents.id"), primary_key=True),
+    Column("tag", String(32), primary_key=True),
+    Index("ix_search_tags_tag", "tag"),
 )
 
 documents = Table(
@@ -114,7 +126,7 @@ drafts = Table(
     "drafts",
     metadata,
     Column("token", String(128), primary_key=True),
-    Column("state", JSON, nullable=False),
+    Column("state", JSON, nullable=False),  # {"enc1": token} with a key
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False, index=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 from store_builders import T0, fake_pdf, make_consent
@@ -12,11 +13,10 @@ from store_builders import T0, fake_pdf, make_consent
 from checklist.sites import SITE_CHOICES
 from language.i18n import languages, t
 from settings import get_settings
-from store.crypto import generate_key
+from store.crypto import BlobCipher, generate_key
 from store.db import (
     MIGRATIONS_DIR,
     alembic_config,
-    create_db_engine,
     head_revision,
     open_database,
 )
@@ -40,13 +40,17 @@ def test_the_frozen_labels_are_the_catalogs_labels() -> None:
         assert labels[code] == {lang: t(lang, f"patient.site.{code}") for lang in languages()}
 
 
-def test_words_become_codes_audited_and_a_second_run_changes_nothing(db_url: str) -> None:
-    engine = create_db_engine(db_url)
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0001")
-    engine.dispose()
+def test_words_become_codes_audited_and_a_second_run_changes_nothing(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = get_settings(encryption_key=KEY)  # signatures encrypted: the migration needs no key
-    old = open_database(db_url, settings=settings, upgrade=False)
+    old = open_database(db_url, settings=settings)
+    # Rows as the app wrote them before revision 0003 (only blobs encrypted, names and record in
+    # clear), then the schema taken back to 0001 under them: today's code cannot write to 0001.
+    pre_0003 = pytest.MonkeyPatch()
+    pre_0003.setattr(BlobCipher, "enabled", property(lambda self: False))
+    pre_0003.setattr(BlobCipher, "seal_text", lambda self, value: value)
+    pre_0003.setattr(BlobCipher, "seal_json", lambda self, value: value)
     sites = ["Left leg", "Pierna izquierda", "  both   LEGS ", "Left leg, below knee", "right_leg"]
     consents = [make_consent(name=f"Pat {i}", site=s, seed=i) for i, s in enumerate(sites)]
     with old.uow() as uow:
@@ -56,9 +60,13 @@ def test_words_become_codes_audited_and_a_second_run_changes_nothing(db_url: str
         uow.audit.append(at=T0, actor_id="patient", actor_role="patient", action="x.y")
         uow.commit()
     hashes_before = {c.id: c.sha256() for c in consents}
+    pre_0003.undo()
+    with old.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001")
     old.dispose()
 
-    db = open_database(db_url, settings=settings)  # to head: 0002 runs
+    open_database(db_url).dispose()  # to head: 0002 runs (0003 without a key: nothing encrypted)
+    db = open_database(db_url, settings=settings, upgrade=False)
     try:
         assert db.schema_revision() == head_revision()
         with db.uow() as uow:

@@ -1,0 +1,71 @@
+"""Search conditions on consents: by name, by birth date, one person's consents.
+
+Without a key the clear columns are searched (``name_key`` LIKE any part of the name). With a key
+the blind index is (``search_tags``, store/blind_index.py): each word typed must start a word of
+the name. Both run together, so rows stored in clear before the key was set (and not yet
+encrypted by ``rotate-key``/``init``) are still found; an encrypted row's clear columns are empty
+or ciphertext and never match. Every configured key is searched, like every key decrypts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select
+
+from store import blind_index
+from store.crypto import BlobCipher
+from store.tables import consents, search_tags
+from store.text import like_pattern, name_key
+
+
+def _has_all(tags: set[str]) -> ColumnElement[bool]:
+    """Consents holding every one of ``tags`` (the primary key makes each pair unique)."""
+    having = (
+        select(search_tags.c.consent_id)
+        .where(search_tags.c.tag.in_(sorted(tags)))
+        .group_by(search_tags.c.consent_id)
+        .having(func.count() == len(tags))
+    )
+    return consents.c.id.in_(having)
+
+
+def _either(clear: ColumnElement[bool], tag_sets: Iterable[set[str]]) -> ColumnElement[bool]:
+    indexed = [_has_all(tags) for tags in tag_sets if tags]
+    return or_(clear, *indexed) if indexed else clear
+
+
+def by_name(cipher: BlobCipher, name: str) -> ColumnElement[bool]:
+    clear = consents.c.name_key.like(like_pattern(name_key(name)), escape="\\")
+    return _either(clear, (blind_index.name_query_tags(k, name) for k in cipher.index_keys))
+
+
+def by_birth_date(cipher: BlobCipher, date_of_birth: dt.date) -> ColumnElement[bool]:
+    clear = consents.c.date_of_birth == date_of_birth.isoformat()
+    return _either(clear, (blind_index.dob_tags(k, date_of_birth) for k in cipher.index_keys))
+
+
+def one_person(cipher: BlobCipher, legal_name: str, date_of_birth: dt.date) -> ColumnElement[bool]:
+    clear = and_(
+        consents.c.name_key == name_key(legal_name),
+        consents.c.date_of_birth == date_of_birth.isoformat(),
+    )
+    tag_sets = (blind_index.patient_tags(k, legal_name, date_of_birth) for k in cipher.index_keys)
+    return _either(clear, tag_sets)
+
+
+def write_tags(
+    conn: Connection,
+    cipher: BlobCipher,
+    consent_id: str,
+    legal_name: str,
+    date_of_birth: dt.date | str,
+) -> None:
+    """Replace one consent's tags (none without a key: the clear columns serve search, and a
+    consent encrypted earlier could not be read without one anyway)."""
+    if not cipher.enabled:
+        return
+    conn.execute(delete(search_tags).where(search_tags.c.consent_id == consent_id))
+    tags = blind_index.consent_tags(cipher.index_keys[0], legal_name, date_of_birth)
+    conn.execute(insert(search_tags), [{"consent_id": consent_id, "tag": t} for t in sorted(tags)])
