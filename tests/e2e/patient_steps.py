@@ -46,6 +46,8 @@ TEXTS_JS = """
     for (const el of root.querySelectorAll('*')) {
       if (el.shadowRoot) visit(el.shadowRoot);
       if (el.closest('style,script,noscript,title,[data-live-announcer]')) continue;
+      // A folded expander's content is not on screen (Chromium keeps its old layout boxes).
+      if (el.closest('details:not([open])') && !el.closest('summary')) continue;
       let text = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim())
         .map((n) => n.textContent.trim()).join(' ');
       if (!text && el.tagName === 'INPUT' && ['text', ''].includes(el.type || ''))

@@ -126,12 +126,24 @@ def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: st
     smallest: dict[str, float] = {}
     progress = re.compile(r"^STRONG\|" + patient.tr("patient.progress", n=r"\d+", total=r"\d+"))
 
+    def unfold() -> None:
+        """The review folds each section's items: open them all, so they are measured too."""
+        folded = tablet.locator("[data-testid=stExpander] details:not([open]) > summary")
+        opened = folded.count()
+        for _ in range(opened):
+            folded.first.click()  # the list shrinks as each one opens
+        expect(folded).to_have_count(0)
+        if opened:
+            patient.settle()
+
     def check(name: str) -> None:
+        unfold()
         normal = patient.texts()
         found = _spoilt(normal, "normal")
         found += [f"normal: small target {x}" for x in tablet.evaluate(SMALL_TARGETS_JS)]
         if tablet.get_by_role("switch", name=patient.tr("patient.large_text")).count():
             patient.large_text(True)
+            unfold()  # the switch redraws the screen, folded again
             large = patient.texts()
             found += _spoilt(large, "large")
             found += [f"large: small target {x}" for x in tablet.evaluate(SMALL_TARGETS_JS)]
