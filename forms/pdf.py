@@ -161,13 +161,13 @@ class _ConsentDocument(PatientParts, EvidenceParts):
         )
         pdf.set_lang(c.pack.language)
         # The same words in the document information dictionary, which PDF viewers and file
-        # managers show as the title (PDF/A-2 allows it where it matches the XMP above).
+        # managers show as the title (PDF/A-2 allows it where it matches the XMP above). No
+        # Producer there: the seal rewrites the XMP's, and would append to this one.
         pdf.set_title(title)
         pdf.set_subject(description)
         pdf.set_author(self.clinic.name)
         pdf.set_keywords(keywords)
         pdf.set_creator(CREATOR)
-        pdf.set_producer(PRODUCER)
 
     def _header(self) -> None:
         pdf = self.pdf

@@ -173,7 +173,20 @@ def test_docinfo_title_subject_author_match_the_xmp(pack, verified) -> None:
     assert reader.xmp_metadata.dc_title["x-default"] == info.title
     assert info.author == CLINIC.name and reader.xmp_metadata.dc_creator == [CLINIC.name]
     assert info.subject == reader.xmp_metadata.dc_description["x-default"]
-    assert info.producer == reader.xmp_metadata.pdf_producer
+    assert info.creator == reader.xmp_metadata.xmp_creator_tool
+    assert info.get("/Keywords") == reader.xmp_metadata.pdf_keywords
+    assert info.producer is None  # the XMP's alone: the seal rewrites it
+
+
+def test_sealed_docinfo_still_matches_the_xmp(pack, verified, sealer) -> None:
+    from forms.seal import seal_pdf
+
+    consent, audit = _entered_in_error(*verified)
+    pdf = render_consent_pdf(consent, pack, CLINIC, LATER, audit)
+    reader = PdfReader(io.BytesIO(seal_pdf(pdf, sealer, reason="test", location="here")))
+    info, xmp = reader.metadata, reader.xmp_metadata
+    assert info.title == xmp.dc_title["x-default"] and info.author == xmp.dc_creator[0]
+    assert info.producer == xmp.pdf_producer  # the seal names itself in both
     assert consent.patient.legal_name not in (info.title + info.subject)  # no name in metadata
 
 
