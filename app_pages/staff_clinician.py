@@ -145,9 +145,12 @@ if may_review and not consent.declined:
             horizontal=True,
             format_func=lambda f: tr(f"staff.plan.form.{f}"),
         )
-        day = right.date_input(
+        signed = consent.patient_signature.signed_at if consent.patient_signature else None
+        day = right.date_input(  # offered: the day the patient signed (the visit), until saved
             tr("staff.plan.appointment"),
-            value=plan.appointment_on if plan and plan.appointment_on else None,
+            value=plan.appointment_on
+            if plan and plan.appointment_on
+            else (signed.astimezone(ctx.settings.tz).date() if signed else None),
             format="YYYY-MM-DD",
         )
         if st.form_submit_button(tr("staff.plan.save"), icon=":material/save:"):

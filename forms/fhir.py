@@ -1,11 +1,14 @@
 """The consent as machine-readable FHIR R4 JSON, with the same facts as its PDF.
 
 A ``collection`` Bundle holding: the Patient; the Consent (status, scope, the procedure and site as
-a permit or deny provision, a nested provision for photographs, the nurse's verification, the pack
-as policy); a QuestionnaireResponse (every item acknowledged with its time, screening answers
-with their flags and reviews, questions for the doctor, the photograph answer, nurse checklist and
-time-out, built in forms/fhir_answers.py); and one Provenance per signature (who, when, meaning,
-the drawn image when there is one). Pure: no I/O, same input gives the same JSON.
+a permit or deny provision with the treating clinician as performer, a nested provision for
+photographs, the nurse's verification, the pack as policy, and the interpreter answer, witness and
+plan as extensions in the PDF's words, forms/fhir_facts.py); a QuestionnaireResponse (every item
+acknowledged with its time, screening answers with their flags and reviews, questions for the
+doctor with the clinician's answers, the photograph and interpreter answers, nurse checklist and
+time-out with who was present and the side, built in forms/fhir_answers.py); and one Provenance
+per signature (who, when, meaning, the ASTM E1762 type that matches the words, the drawn image
+when there is one). Pure: no I/O, same input gives the same JSON.
 """
 
 from __future__ import annotations

@@ -73,6 +73,19 @@ class Staff:
             DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"), full_page=True)
 
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the select box or multiselect labelled ``label``."""
+        widget = self.page.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect]").filter(
+            has_text=label
+        )
+        widget.get_by_role("combobox").click()
+        self.page.get_by_role("option", name=option, exact=True).first.click()
+        if widget.get_attribute("data-testid") == "stMultiSelect":
+            self.page.keyboard.press("Escape")  # a multiselect stays open for more
+            expect(widget).to_contain_text(option)
+        else:
+            expect(widget.get_by_role("combobox")).to_have_value(option)
+
     def sign_in(self, username: str) -> None:
         self.page.goto(self.base_url + "/staff")
         self.page.get_by_label(tr("staff.sign_in.username"), exact=True).fill(username)

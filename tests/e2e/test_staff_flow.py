@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from staff_steps import NAME, PASSWORD, STAFF, Staff, add_staff, cli, tr
 
 from checklist.loader import load_library
+from language.i18n import t
 from settings import get_settings
 
 pytestmark = pytest.mark.browser
@@ -73,6 +74,9 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     expect(page.get_by_text(tr("staff.verify.done"))).to_be_visible()
     for item in pack.timeout:
         page.get_by_text(item.text, exact=True).click()
+    # Who is there (the nurse is offered; the clinician is added) and the side said aloud.
+    staff.choose(tr("staff.timeout.participants"), f"{STAFF['clinician'][1]} (clinician)")
+    staff.choose(tr("staff.timeout.side"), t("en", "patient.site.left_leg"))
     staff.shot("staff-03-timeout")
     staff.button("staff.timeout.button")
     expect(page.get_by_text(tr("staff.timeout.recorded"))).to_be_visible()
@@ -82,6 +86,11 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     staff.sign_in(STAFF["clinician"][0])
     staff.menu("staff.page.review", "staff.review.title")
     expect(page.get_by_text(NAME).first).to_be_visible()
+    # The treatment plan on page 1: the clinician (offered: herself), agent, liquid or foam.
+    staff.choose(tr("staff.plan.sclerosant"), "polidocanol 1%")
+    page.get_by_text(tr("staff.plan.form.foam"), exact=True).click()
+    staff.button("staff.plan.save")
+    expect(page.get_by_text(tr("staff.plan.saved"))).to_be_visible()
     page.get_by_label(tr("staff.verify.password"), exact=True).fill(PASSWORD)
     staff.shot("staff-04-attest")
     staff.button("staff.attest.button")
@@ -120,6 +129,13 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     assert consent.status.value == "filed" and consent.filing.chart_reference == "EHR-2026-0042"
     assert consent.nurse_verification.nurse_name == "Nora Nightingale"
     assert consent.attestation.clinician_name == "Dr. Ada Lovelace"
+    assert consent.treatment.clinician_name == "Dr. Ada Lovelace"
+    assert [p.name for p in consent.timeout.participants] == [
+        "Nora Nightingale",
+        "Dr. Ada Lovelace",
+    ]
+    assert consent.timeout.side == "left_leg"
+    assert consent.interpreter_answer is not None
     for action in (
         "consent.submitted",
         "consent.verified",
