@@ -74,9 +74,9 @@ def build_context(
 
     private_dir(settings.resolved_data_dir)  # owner-only: it holds the database and seal key
     library = load_library(settings.placeholder_values, [settings.content_dir])
-    database = open_database(settings.resolved_database_url, settings=settings)
     if not settings.is_demo:
         _refuse_demo_content(settings, library)
+    database = open_database(settings.resolved_database_url, settings=settings)
     sealer = load_or_create_sealer(settings)
     # Preparing the fonts takes 1.5-2 s once per process: do it now, off the first patient's tap.
     if warm_pdf_fonts:
