@@ -29,7 +29,6 @@ try:
     today = staff_views.nurse_queue(
         ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.ATTESTED, Status.DECLINED]
     )
-    waiting += [r for r in today if r.status is Status.DECLINED]  # refusals to countersign
 except DomainError as exc:
     st.error(str(exc))
     st.stop()

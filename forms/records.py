@@ -280,6 +280,11 @@ class Consent(CareSteps):
         self.move_to(Status.ATTESTED, now)
         return self.attestation
 
+    @property
+    def awaits_countersign(self) -> bool:
+        """A signed refusal no clinician has countersigned yet: it waits on the clinician."""
+        return self.status is Status.DECLINED and self.attestation is None
+
     def check_countersign(self) -> None:
         """May a clinician countersign this refusal? Asked before the password is checked."""
         if self.status is not Status.DECLINED:
@@ -337,7 +342,7 @@ class Consent(CareSteps):
         """What a consent the front desk sees still waits for before it is filed."""
         if self.status is Status.ATTESTED and self.timeout is None:
             return "The time-out has not been recorded yet. File after the procedure."
-        if self.status is Status.DECLINED and self.attestation is None:
+        if self.awaits_countersign:
             return "A clinician must countersign this refusal before it is filed."
         return None
 

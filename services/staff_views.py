@@ -9,7 +9,6 @@ is not the only guard).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,10 +16,10 @@ from accounts.staff import Role
 from checklist.models import FlagLevel, Pack
 from errors import DomainError
 from forms.record_parts import FlagReview, as_consent_id
-from forms.records import STATUS_LABELS, Consent, Status
+from forms.records import Consent, Status
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
-from store.consents import Unreadable
+from services.queue_rows import QueueRow, queue_row, unreadable_rows
 
 ANY_STAFF = (Role.NURSE, Role.CLINICIAN, Role.FRONT_DESK, Role.ADMIN)
 CARE_TEAM = (Role.NURSE, Role.CLINICIAN)
@@ -39,70 +38,6 @@ class FlagView:
 
 
 @dataclass(frozen=True)
-class QueueRow:
-    consent_id: uuid.UUID
-    version: int
-    patient_name: str
-    date_of_birth: dt.date
-    status: Status
-    stop_flags: int  # open (not cleared) stop flags
-    review_flags: int
-    questions: int
-    submitted_at: dt.datetime | None
-    minutes_waiting: int | None
-    on_hold: str | None
-    timeout_done: bool
-
-    unreadable: str | None = None  # why the stored record cannot be read (see unreadable_row)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-
-class _UnknownDate(dt.date):
-    """The birth date of a record that cannot be read: shown as "unknown", never as a date."""
-
-    def __format__(self, spec: str) -> str:
-        return "unknown"
-
-    def isoformat(self) -> str:
-        return "unknown"
-
-    __str__ = isoformat
-
-
-UNKNOWN_DATE = _UnknownDate(1, 1, 1)
-
-
-def unreadable_row(bad: Unreadable) -> QueueRow:
-    """A row for a consent whose record cannot be read, named by its id, so one broken record
-    shows as such in every list and the lists keep working (issue #12, point 10)."""
-    known = {s.value for s in Status}
-    status = Status(bad.status) if bad.status in known else Status.SUBMITTED
-    return QueueRow(
-        consent_id=uuid.UUID(bad.consent_id),
-        version=0,
-        patient_name=f"UNREADABLE RECORD {bad.consent_id}: {bad.reason}",
-        date_of_birth=UNKNOWN_DATE,
-        status=status,
-        stop_flags=0,
-        review_flags=0,
-        questions=0,
-        submitted_at=None,
-        minutes_waiting=None,
-        on_hold=None,
-        timeout_done=False,
-        unreadable=bad.reason,
-    )
-
-
-def _unreadable_rows(uow) -> list[QueueRow]:  # type: ignore[no-untyped-def]
-    """The rows this unit of work's lists left out, once each (first in every list)."""
-    return [unreadable_row(u) for u in {u.consent_id: u for u in uow.consents.unreadable}.values()]
-
-
-@dataclass(frozen=True)
 class ConsentView:
     consent: Consent
     pack: Pack  # what the patient saw
@@ -113,30 +48,6 @@ class ConsentView:
     @property
     def open_stop_flags(self) -> list[FlagView]:
         return [f for f in self.flags if f.open]
-
-
-def _submitted_at(consent: Consent) -> dt.datetime | None:
-    if consent.patient_signature is not None:
-        return consent.patient_signature.signed_at
-    return consent.certified_at
-
-
-def queue_row(consent: Consent, now: dt.datetime) -> QueueRow:
-    submitted = _submitted_at(consent)
-    return QueueRow(
-        consent_id=consent.id,
-        version=consent.version,
-        patient_name=consent.patient.legal_name,
-        date_of_birth=consent.patient.date_of_birth,
-        status=consent.status,
-        stop_flags=len(consent.open_stop_flags()),
-        review_flags=sum(1 for a in consent.flags() if a.flag is FlagLevel.REVIEW),
-        questions=len(consent.questions),
-        submitted_at=submitted,
-        minutes_waiting=int((now - submitted).total_seconds() // 60) if submitted else None,
-        on_hold=consent.on_hold,
-        timeout_done=consent.timeout is not None,
-    )
 
 
 def packs_of(ctx: AppContext, consent: Consent) -> tuple[Pack, Pack]:
@@ -207,17 +118,24 @@ def nurse_queue(
         load_actor(uow, staff, *CARE_TEAM, Role.ADMIN)
         wanted = list(statuses) if statuses else None
         consents = uow.consents.list_for_day(day or today(ctx), ctx.settings.tz, wanted)
-        broken = _unreadable_rows(uow)
+        broken = unreadable_rows(uow)
     rows = [queue_row(c, now) for c in consents]
     rows.sort(key=lambda r: (-r.stop_flags, r.submitted_at or now))
     return broken + rows
 
 
 def clinician_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRow]:
-    """Today's consents a clinician must act on: stop flags, attestation, holds."""
-    rows = nurse_queue(ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED])
+    """Today's consents a clinician must act on: stop flags, attestation, holds, and signed
+    refusals to countersign."""
+    rows = nurse_queue(ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.DECLINED])
     return [
-        r for r in rows if r.unreadable or r.stop_flags or r.status is Status.VERIFIED or r.on_hold
+        r
+        for r in rows
+        if r.unreadable
+        or r.stop_flags
+        or r.status is Status.VERIFIED
+        or r.on_hold
+        or r.awaits_countersign
     ]
 
 
@@ -238,7 +156,7 @@ def filing_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRow]:
                 first - dt.timedelta(days=back), ctx.settings.tz, waiting
             )
         ]
-        broken = _unreadable_rows(uow)
+        broken = unreadable_rows(uow)
     rows = [queue_row(c, now) for c in consents]
     rows.sort(key=lambda r: r.submitted_at or now)
     return broken + rows
@@ -268,7 +186,7 @@ def search(
             date_to=date_to,
             tz=ctx.settings.tz,
         )
-        broken = _unreadable_rows(uow)
+        broken = unreadable_rows(uow)
     return broken + [queue_row(c, now) for c in found]
 
 

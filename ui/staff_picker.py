@@ -11,7 +11,8 @@ from forms.records import STATUS_LABELS
 from services import staff_views
 from services.auth import StaffSession
 from services.context import AppContext
-from services.staff_views import ConsentView, QueueRow
+from services.queue_rows import QueueRow
+from services.staff_views import ConsentView
 from ui.staff_session import tr
 from ui.staff_widgets import header
 from ui.text import shown_as_typed
