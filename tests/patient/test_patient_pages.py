@@ -360,6 +360,38 @@ def test_sign_screen_refuses_wrong_names_and_empty_pads_then_thanks(
     assert consent is not None and consent.pack.language == lang
 
 
+def test_a_nurse_witnesses_at_hand_back_after_the_page_would_have_cleared(
+    app: AppTest, ctx: AppContext, clock: FixedClock
+) -> None:
+    from services import admin
+
+    admin.add_user(
+        ctx,
+        None,
+        username="nina",
+        display_name="Nina Nurse",
+        roles=["nurse"],
+        password="correct horse battery",
+        via_cli=True,
+    )
+    token, at = open_step(app, ctx, "en", "sign")
+    _draw(at)
+    at.text_input(key="sign:name").input("Ana María Núñez")
+    submit(at)
+    at.button(key="thanks:handback").click().run()
+    # Typing takes longer than the thank-you page waits: opening the form gives staff time.
+    clock.advance(seconds=ctx.settings.thank_you_seconds + 30)
+    at.run()
+    assert at.title[0].value == t("en", "patient.thanks.title")
+    at.text_input[0].input("nina")
+    at.text_input[1].input("correct horse battery")
+    next(b for b in at.button if b.label == t("en", "staff.handback.button")).click().run()
+    assert any("Nina Nurse" in s.value for s in at.success)
+    with ctx.database.uow() as uow:
+        witness = uow.consents.find_by_draft_token(token).witness
+    assert (witness.by_name, witness.where) == ("Nina Nurse", "handback")
+
+
 def test_thank_you_returns_to_the_start(app: AppTest, ctx: AppContext, clock: FixedClock) -> None:
     _token, at = open_step(app, ctx, "en", "sign")
     _draw(at)
@@ -382,12 +414,30 @@ def test_decline_from_review_signs_an_informed_refusal(
     assert pack.refusal_statement.split()[0] in "\n".join(texts(at))
     if lang == "es":
         no_english(at)
-    _draw(at)
+    _draw(at, "sig_patient:decline")
     at.text_input(key="sign:name").input("ana maría núñez")
     submit(at)
     with ctx.database.uow() as uow:
         consent = uow.consents.find_by_draft_token(token)
     assert consent.status.value == "declined" and consent.certified_at is None
+
+
+def test_ink_drawn_to_consent_never_signs_a_refusal(app: AppTest, ctx: AppContext) -> None:
+    """Signed to consent, then 'I do not want this treatment': the refusal needs its own ink."""
+    token, at = open_step(app, ctx, "en", "sign")
+    _draw(at)  # on the consent pad
+    at.text_input(key="sign:name").input("Ana María Núñez")
+    at.button(key="sign:decline").click().run()
+    assert at.header[0].value == t("en", "patient.decline.title")
+    submit(at)  # nothing drawn on the refusal's pad
+    with ctx.database.uow() as uow:
+        assert uow.consents.find_by_draft_token(token) is None
+    assert any(t("en", "patient.sign.ink_empty") in e.value for e in at.error)
+    _draw(at, "sig_patient:decline")
+    at.text_input(key="sign:name").input("Ana María Núñez")
+    submit(at)
+    with ctx.database.uow() as uow:
+        assert uow.consents.find_by_draft_token(token).status.value == "declined"
 
 
 def test_interpreter_signs_on_the_sign_screen(app: AppTest, ctx: AppContext) -> None:

@@ -49,6 +49,10 @@ def _sign_clock(ctx: AppContext, lang: str) -> None:
     )
 
 
+PADS = ("sig_patient", "sig_interpreter")
+HANDBACK_TIME = dt.timedelta(minutes=2)  # the thank-you page waits this long for a witness
+
+
 def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> None:
     lang = state.language or "en"
     declining = ss("decision") == "decline" or not flow.may_sign(state, pack)
@@ -59,6 +63,8 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
         st.write(t(lang, "patient.sign.intro"))
     _sign_clock(ctx, lang)
     with_interpreter = bool(state.interpreter_used and state.interpreter)
+    # A refusal gets pads of its own: ink drawn to consent must never sign a refusal.
+    pads = ("sig_patient:decline", "sig_interpreter:decline") if declining else PADS
 
     def drawn(key: str) -> dict[str, Any]:
         value = ss(key)
@@ -67,7 +73,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
 
     def submit() -> None:
         st.session_state.pop(BACK_CONFIRM, None)  # signing answers the question too
-        mine, theirs = drawn("sig_patient"), drawn("sig_interpreter")
+        mine, theirs = drawn(pads[0]), drawn(pads[1])
         done = act(
             submission.submit,
             ctx,
@@ -91,20 +97,20 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
 
     def back() -> None:
         # A drawn signature is never lost without asking: Back first asks (BACK_CONFIRM).
-        if drawn("sig_patient").get("strokes") or drawn("sig_interpreter").get("strokes"):
+        if any(drawn(key).get("strokes") for key in pads):
             st.session_state[BACK_CONFIRM] = True
             return
         go_back()
 
     def go_back() -> None:
-        for key in (BACK_CONFIRM, "decision", "sig_patient", "sig_interpreter"):
+        for key in (BACK_CONFIRM, "decision", *PADS, *(f"{p}:decline" for p in PADS)):
             st.session_state.pop(key, None)
         act(svc.go_back, ctx, token)
 
     with st.form("sign"):
         st.text_input(t(lang, "patient.sign.typed_name"), key="sign:name", autocomplete="off")
         signature_pad(
-            key="sig_patient",
+            key=pads[0],
             label=t(lang, "patient.sign.pad_label"),
             clear=t(lang, "patient.sign.clear"),
             hint=t(lang, "patient.sign.hint"),
@@ -119,7 +125,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
                 )
             )
             signature_pad(
-                key="sig_interpreter",
+                key=pads[1],
                 label=t(lang, "patient.interpreter.pad_label"),
                 clear=t(lang, "patient.sign.clear"),
                 height=160,
@@ -189,7 +195,16 @@ def _witness_at_handback(ctx: AppContext) -> None:
     if done:
         st.success(staff_tr("staff.handback.done", name=shown_as_typed(done)))
         return
-    with st.expander(staff_tr("staff.handback.title")), st.form("handback", clear_on_submit=True):
+    if not st.session_state.get("handback_open"):
+
+        def open_form() -> None:
+            # Typing a username and password takes longer than the thank-you page waits.
+            st.session_state["handback_open"] = True
+            st.session_state["thanks_until"] = ctx.clock.now() + HANDBACK_TIME
+
+        st.button(staff_tr("staff.handback.title"), key="thanks:handback", on_click=open_form)
+        return
+    with st.form("handback", clear_on_submit=True):
         st.caption(staff_tr("staff.handback.explain"))
         username = st.text_input(staff_tr("staff.sign_in.username"), autocomplete="off")
         password = st.text_input(staff_tr("staff.sign_in.password"), type="password")
