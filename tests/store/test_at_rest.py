@@ -256,6 +256,8 @@ def test_rotate_key_re_encrypts_everything_and_resumes_after_a_crash(
         (NEW, NEW, "--old-key is the key CONSENT_ENCRYPTION_KEY starts with"),
         (NEW, " ", "--old-key is empty"),
     ],
+    # Stable ids: the keys are made at import, and every xdist worker must collect the same names.
+    ids=["no-key-set", "old-not-a-key", "old-equals-new", "old-empty"],
 )
 def test_rotate_key_refuses_bad_input_with_exit_2(
     env_key: str | None,
