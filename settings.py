@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     encryption_key: SecretStr | None = None  # Fernet key; encrypts PDFs and signatures at rest
     seal_p12_path: Path | None = None  # a clinic CA's PKCS#12; else a generated key in data_dir
     seal_p12_password: SecretStr | None = None
+    seal_key_passphrase: SecretStr | None = None  # encrypts the generated seal key on disk
 
     # Staff password hashing (argon2id). Defaults are argon2-cffi's (RFC 9106 low-memory
     # profile); production refuses less than OWASP's floor. Each hash records its own
@@ -156,6 +157,9 @@ class Settings(BaseSettings):
                 missing.append("CONSENT_DATABASE_URL")
             if self.encryption_key is None:
                 missing.append("CONSENT_ENCRYPTION_KEY")
+            if self.seal_p12_path is None and self.seal_key_passphrase is None:
+                # The generated seal key must not lie on disk in clear (a PKCS#12 has its own).
+                missing.append("CONSENT_SEAL_KEY_PASSPHRASE (or CONSENT_SEAL_P12_PATH)")
             if missing:
                 problems.append("production needs " + ", ".join(missing) + " set explicitly")
             problems += _demo_identity(self)

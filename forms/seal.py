@@ -70,9 +70,41 @@ def load_or_create_sealer(settings: Any) -> Sealer:
         return _load_pkcs12(Path(settings.seal_p12_path), settings.seal_p12_password)
     seal_dir = Path(settings.resolved_data_dir) / SEAL_DIR
     key_path, cert_path = seal_dir / KEY_FILE, seal_dir / CERT_FILE
+    secret = settings.seal_key_passphrase
+    passphrase = secret.get_secret_value().encode("utf-8") if secret is not None else None
     if not (key_path.exists() and cert_path.exists()):
-        _create_key_and_cert(seal_dir, settings.clinic_name)
-    return _load_pem(key_path, cert_path)
+        _create_key_and_cert(seal_dir, settings.clinic_name, passphrase)
+    elif passphrase and not _is_encrypted(key_path):
+        _encrypt_key_in_place(key_path, passphrase)  # a passphrase set after the key was made
+    return _load_pem(key_path, cert_path, passphrase)
+
+
+ENCRYPTED_PEM = b"-----BEGIN ENCRYPTED PRIVATE KEY-----"
+
+
+def _is_encrypted(key_path: Path) -> bool:
+    return key_path.read_bytes().lstrip().startswith(ENCRYPTED_PEM)
+
+
+def _key_pem(key: Any, passphrase: bytes | None) -> bytes:
+    protection = (
+        serialization.BestAvailableEncryption(passphrase)
+        if passphrase
+        else serialization.NoEncryption()
+    )
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, protection
+    )
+
+
+def _encrypt_key_in_place(key_path: Path, passphrase: bytes) -> None:
+    """Rewrite a clear seal key encrypted under ``passphrase``; atomic, the file stays 0600."""
+    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    fresh = key_path.with_name(key_path.name + ".new")
+    fresh.unlink(missing_ok=True)
+    _write_private(fresh, _key_pem(key, passphrase))
+    os.replace(fresh, key_path)
+    log.info("Encrypted the consent seal key in %s with CONSENT_SEAL_KEY_PASSPHRASE", key_path)
 
 
 def default_cert_path(settings: Any) -> Path | None:
@@ -104,7 +136,7 @@ def _write_private(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-def _create_key_and_cert(seal_dir: Path, clinic_name: str) -> None:
+def _create_key_and_cert(seal_dir: Path, clinic_name: str, passphrase: bytes | None) -> None:
     seal_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
@@ -141,9 +173,7 @@ def _create_key_and_cert(seal_dir: Path, clinic_name: str) -> None:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    key_pem = _key_pem(key, passphrase)
     try:
         _write_private(seal_dir / KEY_FILE, key_pem)
         _write_private(seal_dir / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
@@ -152,14 +182,19 @@ def _create_key_and_cert(seal_dir: Path, clinic_name: str) -> None:
     log.info("Created a new consent seal key and certificate in %s", seal_dir)
 
 
-def _load_pem(key_path: Path, cert_path: Path) -> Sealer:
+def _load_pem(key_path: Path, cert_path: Path, passphrase: bytes | None = None) -> Sealer:
+    if passphrase is None and key_path.is_file() and _is_encrypted(key_path):
+        raise SealError(
+            f"The seal key in {key_path.parent} is encrypted: set CONSENT_SEAL_KEY_PASSPHRASE."
+        )
     try:
-        signer = signers.SimpleSigner.load(str(key_path), str(cert_path))
+        signer = signers.SimpleSigner.load(str(key_path), str(cert_path), key_passphrase=passphrase)
     except (ValueError, OSError) as exc:
         raise SealError(f"The seal key in {key_path.parent} cannot be read: {exc}") from None
     if signer is None:
         raise SealError(
-            f"The seal key in {key_path.parent} cannot be read. Restore it from backup."
+            f"The seal key in {key_path.parent} cannot be read: check "
+            "CONSENT_SEAL_KEY_PASSPHRASE, or restore the key from backup."
         )
     return Sealer(
         signer=signer, certificate=signer.signing_cert, source="generated", cert_path=cert_path

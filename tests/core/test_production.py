@@ -32,6 +32,7 @@ def _production(env: dict[str, str], data: Path, **extra: str) -> dict[str, str]
             "CONSENT_ENVIRONMENT": "production",
             "CONSENT_DATABASE_URL": f"sqlite:///{data / 'consent.db'}",
             "CONSENT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "CONSENT_SEAL_KEY_PASSPHRASE": "river seal passphrase",
             "CONSENT_ARGON2_TIME_COST": "2",
             "CONSENT_ARGON2_MEMORY_KIB": "19456",
             **CLINIC,

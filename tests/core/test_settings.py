@@ -124,6 +124,7 @@ def _production(monkeypatch: pytest.MonkeyPatch) -> None:
     # A real Fernet key and the clinic's own identity (tests/core/test_production.py refuses
     # anything less); the tests here are about the password hash.
     monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", "A" * 43 + "=")
+    monkeypatch.setenv("CONSENT_SEAL_KEY_PASSPHRASE", "river seal passphrase")
     monkeypatch.setenv("CONSENT_CLINIC_NAME", "Riverside Vein Care")
     monkeypatch.setenv("CONSENT_CLINIC_PHONE", "(503) 555-2187")
     monkeypatch.setenv("CONSENT_CLINIC_ADDRESS", "12 River Road, Portland OR 97201")

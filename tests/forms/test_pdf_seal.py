@@ -250,3 +250,33 @@ def test_fonts_are_subset_to_the_glyphs_used(sealed: bytes) -> None:
         data = descriptor["/FontFile2"].get_object().get_data()
         assert len(zlib.compress(data)) < 40_000  # the whole face would be 300+ KB
     assert len(sealed) < 120_000
+
+
+def test_the_generated_seal_key_is_encrypted_with_the_passphrase(
+    monkeypatch: pytest.MonkeyPatch, pack
+) -> None:
+    data = get_settings().resolved_data_dir
+    key_file = data / "seal" / "seal-key.pem"
+    load_or_create_sealer(get_settings())  # made in clear first (a demo clinic)
+    assert b"BEGIN PRIVATE KEY" in key_file.read_bytes()
+    monkeypatch.setenv("CONSENT_SEAL_KEY_PASSPHRASE", "river seal passphrase")
+    sealer = load_or_create_sealer(get_settings())  # encrypted in place at the next start
+    pem = key_file.read_bytes()
+    assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    with pytest.raises(TypeError):
+        serialization.load_pem_private_key(pem, password=None)
+    consent, audit = synthetic_consent(pack, VALUES, T0)
+    sealed = seal_pdf(
+        render_consent_pdf(consent, pack, CLINIC, T0, audit),
+        sealer,
+        reason=seal_reason(CLINIC.name),
+        location=CLINIC.address,
+    )
+    assert verify_pdf(sealed, [sealer.certificate]).valid
+    monkeypatch.setenv("CONSENT_SEAL_KEY_PASSPHRASE", "a wrong passphrase")
+    with pytest.raises(SealError, match="CONSENT_SEAL_KEY_PASSPHRASE"):
+        load_or_create_sealer(get_settings())
+    monkeypatch.delenv("CONSENT_SEAL_KEY_PASSPHRASE")
+    with pytest.raises(SealError, match="is encrypted: set CONSENT_SEAL_KEY_PASSPHRASE"):
+        load_or_create_sealer(get_settings())
