@@ -10,6 +10,7 @@ from pathlib import Path
 
 from patient_steps import SETTLED_JS
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from language.i18n import t
 
@@ -78,8 +79,17 @@ class Staff:
         widget = self.page.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect]").filter(
             has_text=label
         )
-        widget.get_by_role("combobox").click()
-        self.page.get_by_role("option", name=option, exact=True).first.click()
+        wanted = self.page.get_by_role("option", name=option, exact=True).first
+        self.settle()  # a rerun that lands after the click redraws the box and closes the list
+        for _ in range(3):
+            widget.get_by_role("combobox").click()
+            try:
+                wanted.wait_for(timeout=5_000)
+                break
+            except PlaywrightTimeout:
+                self.page.keyboard.press("Escape")
+                self.settle()
+        wanted.click()
         if widget.get_attribute("data-testid") == "stMultiSelect":
             self.page.keyboard.press("Escape")  # a multiselect stays open for more
             expect(widget).to_contain_text(option)
