@@ -92,11 +92,10 @@ def search_as_front_desk(ctx: AppContext, **query) -> set:  # type: ignore[no-un
     return {r.consent_id for r in staff_views.search(ctx, session, **query)}
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # PostgreSQL: the pg_dump test
 def test_nothing_personal_in_the_sqlite_file_its_wal_or_a_backup(
     db_url: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("SQLite only (PostgreSQL: the pg_dump test)")
     ctx, every = request.getfixturevalue("keyed")
     path = ctx.database.sqlite_path
     assert path is not None
@@ -111,11 +110,12 @@ def test_nothing_personal_in_the_sqlite_file_its_wal_or_a_backup(
     assert stat.S_IMODE(os.stat(wal).st_mode) == 0o600
 
 
+@pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)  # SQLite: the file bytes test
 def test_nothing_personal_in_a_postgresql_dump_or_any_text_column(
     db_url: str, request: pytest.FixtureRequest
 ) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only (SQLite: the file bytes test)")
     ctx, every = request.getfixturevalue("keyed")
     url = ctx.database.engine.url
     schema = url.query["options"].removeprefix("-csearch_path=")
