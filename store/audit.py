@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -168,6 +169,26 @@ def _utc_bound(value: dt.date | dt.datetime, tz: ZoneInfo, *, end: bool) -> dt.d
     return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
 
 
+# Staff free text an event may carry (hold and error reasons, flag-review notes, the chart
+# reference). With encryption on, the audit keeps a keyed digest of it: the words are in the
+# encrypted record and its sealed PDF, and the chain's bytes never depend on a key that
+# rotate-key replaces.
+FREE_TEXT = frozenset({"reason", "note", "chart_reference"})
+
+
+def _without_free_text(value: Any, key: bytes | None) -> Any:
+    if key is None or not isinstance(value, dict):
+        return value
+    return {
+        k: _text_digest(key, v) if k in FREE_TEXT and isinstance(v, str) and v else v
+        for k, v in value.items()
+    }
+
+
+def _text_digest(key: bytes, text: str) -> str:
+    return "hmac:" + hmac.new(key, b"audit\x1f" + text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 class AuditRepository:
     def __init__(self, conn: Connection, database: Database) -> None:
         self._conn = conn
@@ -190,6 +211,9 @@ class AuditRepository:
         at = at.astimezone(dt.UTC)
         cid = None if consent_id is None else str(consent_id)
         reject_nul([actor_id, actor_role, action, cid, session_id])
+        keys = self._db.cipher.index_keys if self._db.cipher.enabled else [None]
+        old = _without_free_text(old, keys[0])
+        new = _without_free_text(new, keys[0])
         old_text, new_text = canonical_json(old), canonical_json(new)
         # Updating the head first takes the chain lock before anything is read from it.
         head = self._conn.execute(

@@ -374,3 +374,37 @@ def test_a_pg_url_is_rendered_for_pg_dump_without_the_driver() -> None:
         url.set(drivername="postgresql", query={}).render_as_string(False)
         == "postgresql://u:p@h:5/d"
     )
+
+
+@pytest.mark.parametrize("key", [None, OLD], ids=["no-key", "key"])
+def test_staff_free_text_in_the_audit_is_a_keyed_digest_when_encrypted(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, key: str | None
+) -> None:
+    """A hold reason or a flag-review note may hold health details: with the key set the audit
+    keeps a digest (the words are in the encrypted record and the sealed PDF); the chain holds."""
+    if key:
+        monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", key)
+    database = open_database(db_url, settings=get_settings())
+    reason = "Waiting for the HIV test result"
+    try:
+        with database.uow() as uow:
+            uow.audit.append(
+                at=T0,
+                actor_id="7",
+                actor_role="clinician",
+                action="consent.held",
+                new={"reason": reason, "status": "submitted"},
+            )
+            uow.commit()
+        with database.engine.connect() as conn:
+            (stored,) = conn.execute(text("SELECT new FROM audit_events")).one()
+        with database.uow() as uow:
+            assert uow.audit.check_chain().ok
+    finally:
+        database.dispose()
+    kept = json.loads(stored)
+    assert kept["status"] == "submitted"
+    if key:
+        assert reason not in stored and kept["reason"].startswith("hmac:")
+    else:
+        assert kept["reason"] == reason
