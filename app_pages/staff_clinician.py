@@ -9,6 +9,7 @@ import streamlit as st
 from accounts.staff import Role
 from errors import DomainError
 from forms.meanings import ATTESTATION_STATEMENT, REFUSAL_STATEMENT
+from forms.record_care import FORMS
 from forms.records import FLAGS_REVIEWABLE, Status
 from services import staff as staff_svc
 from services import staff_care, staff_views
@@ -130,7 +131,7 @@ if may_review and not consent.declined:
             index=ids.index(current) if current in ids else None,
             format_func=lambda i: doctors[i],
         )
-        planned = f"{plan.agent} {plan.strength}" if plan and plan.agent else None
+        planned = plan.choice if plan else None
         agent = right.selectbox(
             tr("staff.plan.sclerosant"),
             choices,
@@ -139,8 +140,8 @@ if may_review and not consent.declined:
         )
         form = left.radio(
             tr("staff.plan.form"),
-            ["liquid", "foam"],
-            index=["liquid", "foam"].index(plan.form) if plan and plan.form else None,
+            FORMS,
+            index=FORMS.index(plan.form) if plan and plan.form else None,
             horizontal=True,
             format_func=lambda f: tr(f"staff.plan.form.{f}"),
         )

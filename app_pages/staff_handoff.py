@@ -9,6 +9,7 @@ import streamlit as st
 
 from checklist.sites import SITE_CHOICES, site_label
 from errors import DomainError
+from forms.record_care import FORMS
 from services import drafts, handoff, staff_care
 from ui import staff_session, staff_widgets
 from ui.resources import app_context
@@ -59,7 +60,7 @@ with st.form("handoff"):
     )
     form = left.radio(
         tr("staff.handoff.form"),
-        ["liquid", "foam"],
+        FORMS,
         index=None,
         horizontal=True,
         format_func=lambda f: tr(f"staff.plan.form.{f}"),

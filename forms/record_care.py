@@ -61,6 +61,11 @@ def parse_sclerosant(choice: str) -> tuple[str, str]:
     return agent, strength
 
 
+def sclerosant_words(agent: str, strength: str, lang: str) -> str:
+    """'sodium tetradecyl sulfate 1%' in words of ``lang``: the PDF, FHIR and staff lists."""
+    return f"{agent_words(agent, lang)} {strength}"
+
+
 def agent_words(code: str, lang: str) -> str:
     """The agent in words of ``lang`` ('sodium tetradecyl sulfate'); a clinic's own code that the
     catalog does not name reads as the code with spaces."""
@@ -94,7 +99,12 @@ class TreatmentPlan(Record):
     def sclerosant(self, lang: str) -> str | None:
         if self.agent is None or self.strength is None:
             return None
-        return f"{agent_words(self.agent, lang)} {self.strength}"
+        return sclerosant_words(self.agent, self.strength, lang)
+
+    @property
+    def choice(self) -> str | None:
+        """The clinic's list entry this plan was set from ('polidocanol 1%'; parse_sclerosant)."""
+        return f"{self.agent} {self.strength}" if self.agent and self.strength else None
 
     @classmethod
     def of(

@@ -8,7 +8,7 @@ import streamlit as st
 from checklist.models import FlagLevel
 from checklist.sites import site_label
 from errors import DomainError
-from forms.record_care import agent_words, parse_sclerosant
+from forms import record_care
 from forms.records import STATUS_LABELS, Status
 from services import documents
 from services.auth import StaffSession
@@ -41,8 +41,7 @@ def language_name(code: str) -> str:
 
 def sclerosant_words(choice: str) -> str:
     """A clinic's list entry ('sodium_tetradecyl_sulfate 1%') as staff read it."""
-    agent, strength = parse_sclerosant(choice)
-    return f"{agent_words(agent, STAFF_LANG)} {strength}"
+    return record_care.sclerosant_words(*record_care.parse_sclerosant(choice), STAFF_LANG)
 
 
 def header(ctx: AppContext, view: ConsentView) -> None:
