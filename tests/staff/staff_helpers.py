@@ -26,6 +26,20 @@ def all_yes(ctx: AppContext) -> dict[str, tuple[str, str]]:
     return {i.id: ("yes", "") for i in ctx.active_pack("en").nurse_checklist}
 
 
+def verified(ctx: AppContext, team, consent: Consent) -> Consent:
+    """The nurse verifies with every checklist item 'yes' (password re-entered)."""
+    from services import staff
+
+    return staff.verify(
+        ctx,
+        team[Role.NURSE],
+        consent.id,
+        answers=all_yes(ctx),
+        password=PASSWORD,
+        expected_version=consent.version,
+    )
+
+
 def timeout_ids(ctx: AppContext) -> list[str]:
     return [i.id for i in ctx.active_pack("en").timeout]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from staff_helpers import PASSWORD, all_yes, time_out, timeout_ids
+from staff_helpers import PASSWORD, time_out, timeout_ids, verified
 
 import cli
 from accounts.staff import Role
@@ -26,14 +26,7 @@ from services.documents import DocumentRefused, Refusal
 
 
 def _attested(ctx, team, c: Consent) -> Consent:
-    c = staff_svc.verify(
-        ctx,
-        team[Role.NURSE],
-        c.id,
-        answers=all_yes(ctx),
-        password=PASSWORD,
-        expected_version=c.version,
-    )
+    c = verified(ctx, team, c)
     c = time_out(
         ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
     )

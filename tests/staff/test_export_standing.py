@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from staff_helpers import PASSWORD, all_yes, first_stop_question
+from staff_helpers import PASSWORD, first_stop_question, verified
 
 from accounts.staff import Role
 from forms.records import Status
@@ -80,28 +80,14 @@ def test_hold_and_release_each_seal_a_new_document_of_record(ctx, team, make_con
     assert len(stored) == len(first) + 2
     assert {held.id, released.id} <= {d.id for d in stored}
     # The next step's document carries no band: the release was shown once.
-    c = staff_svc.verify(
-        ctx,
-        team[Role.NURSE],
-        c.id,
-        answers=all_yes(ctx),
-        password=PASSWORD,
-        expected_version=c.version,
-    )
-    verified = documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
-    assert "HOLD RELEASED" not in _text(verified.pdf) and verified.type == "consent"
+    c = verified(ctx, team, c)
+    after = documents.download_pdf(ctx, team[Role.FRONT_DESK], c.id)
+    assert "HOLD RELEASED" not in _text(after.pdf) and after.type == "consent"
 
 
 def test_entered_in_error_seals_a_bannered_document_of_record(ctx, team, make_consent):
     c = make_consent()
-    c = staff_svc.verify(
-        ctx,
-        team[Role.NURSE],
-        c.id,
-        answers=all_yes(ctx),
-        password=PASSWORD,
-        expected_version=c.version,
-    )
+    c = verified(ctx, team, c)
     before = _documents(ctx, c.id)
     staff_svc.enter_in_error(
         ctx, team[Role.CLINICIAN], c.id, reason="Wrong patient", expected_version=c.version

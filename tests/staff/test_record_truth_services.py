@@ -11,7 +11,7 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from staff_helpers import PASSWORD, all_yes, time_out, timeout_ids
+from staff_helpers import PASSWORD, all_yes, time_out, timeout_ids, verified
 
 from accounts.staff import Role
 from errors import DomainError
@@ -85,14 +85,7 @@ def test_attestation_waits_for_the_plan_and_the_answers_then_prints_them(ctx, te
     section = pack.sections[0].id
     c = make_consent(plan=False, questions={section: "Will it hurt?"})
     doc = team[Role.CLINICIAN]
-    c = staff.verify(
-        ctx,
-        team[Role.NURSE],
-        c.id,
-        answers=all_yes(ctx),
-        password=PASSWORD,
-        expected_version=c.version,
-    )
+    c = verified(ctx, team, c)
     with pytest.raises(DomainError, match=r"Record the treatment plan before attesting\. Missing"):
         staff.attest(ctx, doc, c.id, password=PASSWORD, expected_version=c.version)
     with pytest.raises(DomainError, match="Choose a sclerosant from the clinic's list"):
