@@ -80,6 +80,10 @@ class Settings(BaseSettings):
             "sodium_tetradecyl_sulfate 3%",
         ]
     )
+    # A signed consent covers a course of sessions (forms.course): this many months from the
+    # patient's signature, and this many sessions in all, the first one included.
+    course_months: int = Field(default=12, ge=1, le=36)
+    course_sessions: int = Field(default=6, ge=1, le=50)
     require_mrn: bool = False
     mrn_pattern: str = r"[A-Za-z0-9-]{4,20}"
 

@@ -77,6 +77,18 @@ class PackLibrary:
             raise KeyError(f"no content pack {pack_id} in language {language}")
         return self.get(pack_id, versions[-1], language)
 
+    def content_line(self, pack: Pack) -> str:
+        """The version that began ``pack``'s major line: the newest version up to and including
+        it whose change is major (``Pack.change``). A course is valid while the active pack's
+        line is its own; a minor version carries the line on."""
+        line = None
+        for version in self.versions(pack.id, pack.language):
+            if _version_key(version) > _version_key(pack.version):
+                break
+            if line is None or self.get(pack.id, version, pack.language).change == "major":
+                line = version  # the first version on disk begins a line whatever it says
+        return line or pack.version
+
     def all(self) -> Iterable[LoadedPack]:
         return (self.packs[k] for k in sorted(self.packs))
 

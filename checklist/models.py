@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -69,6 +69,7 @@ class Item(Frozen):
     frequency: Frequency | None = None  # risks only
     figure: Text | None = None  # a plain figure, e.g. "about 4 in 10 people"
     urgency: Urgency | None = None  # warning signs only
+    reconfirm: bool = False  # asked again at each later visit of a course (a key risk)
 
 
 class Section(Frozen):
@@ -126,6 +127,13 @@ DEMO_APPROVALS = (
 )
 
 
+ChangeKind = Literal["major", "minor"]
+# Fields added after packs were first signed on: left out of the fingerprint while they hold
+# their default, so every record signed before them still names its pack's exact fingerprint.
+_LATER_PACK_FIELDS = {"change": "major", "changes": None}
+_LATER_ITEM_FIELDS = {"reconfirm": False}
+
+
 class Pack(Frozen):
     id: Id
     procedure: Text
@@ -134,6 +142,11 @@ class Pack(Frozen):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     effective_date: dt.date
     approved_by: Text
+    # What this version changed from the one before: "major" (a course signed on an older
+    # version needs a new consent; a draft moves on to this one) or "minor" (courses and drafts
+    # carry on). A pack without the field counts as major, the safe reading.
+    change: ChangeKind = "major"
+    changes: Text | None = None  # the change in a sentence, for the versions page
     source_language: str | None = None  # set on a translation: the pack it must match
     sections: tuple[Section, ...]
     screening: Screening
@@ -181,11 +194,22 @@ class Pack(Frozen):
         text = " ".join(self.approved_by.split()).casefold()
         return any(text.startswith(mark) for mark in DEMO_APPROVALS)
 
+    def reconfirm_items(self) -> list[tuple[Section, Item]]:
+        """The key risks a patient re-acknowledges at each later visit of a course."""
+        return [(s, i) for s, i in self.items() if i.reconfirm]
+
     # --- identity ----------------------------------------------------------------------
     def canonical_json(self) -> str:
-        return json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        data = self.model_dump(mode="json")
+        for name, default in _LATER_PACK_FIELDS.items():
+            if data.get(name) == default:
+                del data[name]
+        for section in data["sections"]:
+            for item in section["items"]:
+                for name, default in _LATER_ITEM_FIELDS.items():
+                    if item.get(name) == default:
+                        del item[name]
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @property
     def fingerprint(self) -> str:

@@ -30,3 +30,13 @@ REFUSAL_STATEMENT = (
     "I answered the patient's questions. In my judgement the patient has the capacity to make "
     "this decision."
 )
+CLINICIAN_VISIT = "Clinician attestation of a course visit"
+# The clinician's statement for a later session of a course: the course's consent still
+# stands, and this session's answers and re-confirmation were reviewed.
+VISIT_STATEMENT = (
+    "I reviewed the patient's answers and re-confirmed risks for this session of the course. I "
+    "answered the patient's questions. In my judgement the course's consent still applies and "
+    "the patient has the capacity to make this decision."
+)
+SIGN_OUT_SIGNED = "Clinician sign-out of the procedure, as recorded"
+SIGN_OUT_COSIGNED = "Clinician co-signature of the procedure sign-out a nurse entered"

@@ -17,9 +17,13 @@ from forms.meanings import (
     ATTESTATION_STATEMENT,
     CLINICIAN_ATTESTED,
     CLINICIAN_REFUSAL,
+    CLINICIAN_VISIT,
     NURSE_VERIFIED,
     REFUSAL_STATEMENT,
+    SIGN_OUT_COSIGNED,
+    SIGN_OUT_SIGNED,
     SIGNATURE_WITNESSED,
+    VISIT_STATEMENT,
 )
 from forms.record_base import AwareDatetime, Name, Note, Record
 from forms.record_base import as_consent_id as as_consent_id  # re-exported: callers import it here
@@ -33,6 +37,7 @@ class SignerRole(StrEnum):
     WITNESS = "witness"  # a staff member present when the patient signed
 
 
+OTHER_STAFF_MEANINGS = frozenset({CLINICIAN_VISIT, SIGN_OUT_SIGNED, SIGN_OUT_COSIGNED})
 STAFF_MEANINGS: dict[SignerRole, str] = {
     SignerRole.NURSE: NURSE_VERIFIED,
     SignerRole.CLINICIAN: CLINICIAN_ATTESTED,
@@ -129,14 +134,17 @@ class Signature(Record):
         now: dt.datetime,
         *,
         refusal: bool = False,
+        meaning: str | None = None,
     ) -> Signature:
         """A staff e-signature, signed with the password re-entered just before (21 CFR 11.200);
-        its meaning is the one the role signs with (a clinician's on a refusal is its own), never
-        a caller's own words."""
+        its meaning is the one the role signs with (a clinician's on a refusal is its own), or
+        one of ``forms.meanings``' other constants, never a caller's own words."""
+        if meaning is not None and meaning not in OTHER_STAFF_MEANINGS:
+            raise ValueError(f"not a signature meaning: {meaning!r}")
         return cls(
             role=role,
             printed_name=name,
-            meaning=CLINICIAN_REFUSAL if refusal else STAFF_MEANINGS[role],
+            meaning=meaning or (CLINICIAN_REFUSAL if refusal else STAFF_MEANINGS[role]),
             signed_at=now,
             device_id=device_id,
             staff_user_id=staff_user_id,
@@ -241,16 +249,25 @@ class ClinicianAttestation(Record):
         device_id: str | None,
         now: dt.datetime,
         refusal: bool = False,
+        visit: bool = False,
     ) -> ClinicianAttestation:
-        """The one attestation statement (or, on a refusal, the one countersignature statement),
-        signed. The rules are ``Consent.check_attest`` and ``Consent.check_countersign``."""
+        """The one attestation statement (on a refusal, the one countersignature statement; on a
+        course's later visit, the visit statement), signed. The rules are
+        ``Consent.check_attest`` and ``Consent.check_countersign``."""
+        statement = REFUSAL_STATEMENT if refusal else ATTESTATION_STATEMENT
         return cls(
-            statement=REFUSAL_STATEMENT if refusal else ATTESTATION_STATEMENT,
+            statement=VISIT_STATEMENT if visit else statement,
             clinician_id=clinician_id,
             clinician_name=clinician_name,
             attested_at=now,
             signature=Signature.by_staff(
-                SignerRole.CLINICIAN, clinician_name, clinician_id, device_id, now, refusal=refusal
+                SignerRole.CLINICIAN,
+                clinician_name,
+                clinician_id,
+                device_id,
+                now,
+                refusal=refusal,
+                meaning=CLINICIAN_VISIT if visit else None,
             ),
             refusal=refusal,
         )

@@ -1,7 +1,8 @@
 """The consent record and the rule of every staff step. Pure: no Streamlit, no SQL, no services.
 Its status machine (the one transition table) is ``forms.status``, re-exported here; its small
 value records are in ``forms.record_parts``; the plan, witness and question rules are
-``forms.record_care.CareSteps``, which the consent is made of too.
+``forms.record_care.CareSteps``, the course and sign-out rules ``forms.record_course.CourseSteps``,
+which the consent is made of too.
 
 A record pins the exact content the patient saw (pack id, version, language, fingerprint and the
 clinic values filled into its placeholders), so its PDF can be re-rendered from the stored record.
@@ -23,8 +24,8 @@ from checklist.models import Pack
 from checklist.nurse_checks import checklist_gaps
 from checklist.sites import site_label
 from errors import DomainError, IllegalTransition
-from forms.record_care import CareSteps
 from forms.record_care import short_enough as _short_enough
+from forms.record_course import CourseSteps
 from forms.record_parts import (
     Acknowledgement,
     AwareDatetime,
@@ -77,7 +78,7 @@ def _reason(reason: str | None, what: str) -> str:
     return _short_enough(reason)
 
 
-class Consent(CareSteps):
+class Consent(CourseSteps):
     id: uuid.UUID = Field(default_factory=uuid.uuid4)
     patient: Patient
     pack: PackRef
@@ -256,7 +257,7 @@ class Consent(CareSteps):
         self._not_held()
         if self.open_stop_flags():
             raise DomainError("Clear or resolve every stop flag before attesting.")
-        if missing := self.plan_missing():
+        if not self.is_visit and (missing := self.plan_missing()):  # a visit's is its sign-out
             raise DomainError(
                 "Record the treatment plan before attesting. Missing: " + "; ".join(missing) + "."
             )
@@ -275,7 +276,11 @@ class Consent(CareSteps):
         """The clinician's attestation (the one statement) and signature; moves to attested."""
         self.check_attest()
         self.attestation = ClinicianAttestation.signed(
-            clinician_id=by_id, clinician_name=by_name, device_id=device_id, now=now
+            clinician_id=by_id,
+            clinician_name=by_name,
+            device_id=device_id,
+            now=now,
+            visit=self.is_visit,
         )
         self.move_to(Status.ATTESTED, now)
         return self.attestation
@@ -342,6 +347,8 @@ class Consent(CareSteps):
         """What a consent the front desk sees still waits for before it is filed."""
         if self.status is Status.ATTESTED and self.timeout is None:
             return "The time-out has not been recorded yet. File after the procedure."
+        if self.status is Status.ATTESTED and not (self.sign_out and self.sign_out.signed):
+            return "The procedure's sign-out has not been signed yet. File after the sign-out."
         if self.awaits_countersign:
             return "A clinician must countersign this refusal before it is filed."
         return None

@@ -3,10 +3,10 @@
 The one factory behind previews (`cli.py sample-pdf`), demo data (services.demo takes its names
 and ink and makes the records through the services), the benchmarks and the tests. Nothing here
 is real and nothing is read from a database. Every meaning and statement is the one the app
-records: the patient's from the pack, the interpreter's from the message catalog in the
-patient's language (forms.meanings.INTERPRETER_KEY), and the staff steps through the record's
-own rules (Consent.verify, .record_timeout, .attest, .file), so a sample prints word for word
-what a real consent prints.
+records: the patient's from the pack, the interpreter's from the message catalog in the patient's
+language (forms.meanings.INTERPRETER_KEY), the staff steps through the record's own rules
+(Consent.verify, .record_timeout, .attest, the sign-out, .file): a sample prints what a real one
+prints.
 
 It is over 300 lines because one consent at each stage (draft to filed, refusal) is built here
 once, for every caller, instead of in four drifting copies.
@@ -24,7 +24,7 @@ import struct
 import uuid
 import zlib
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Literal, get_args
 
 from checklist.identity import ink_length
 from checklist.models import Answer, Pack
@@ -45,6 +45,7 @@ from forms.record_parts import (
     Stroke,
 )
 from forms.records import Consent, Status
+from forms.synthetic_sign_out import sign_out_sample
 from language.i18n import t
 
 PAD = (600.0, 200.0)  # the signature pad's CSS size the strokes are drawn on
@@ -68,14 +69,13 @@ INTERPRETER_PRINTED = "Interpreter ID 4471"
 SAMPLE_SCLEROSANT = "polidocanol 1%"
 
 Stage = Literal[
-    "draft", "signed", "submitted", "declined", "verified", "timeout", "attested", "filed"
-]
+    "draft", "signed", "submitted", "declined", "verified", "timeout", "attested", "signed_out",
+    "filed",
+]  # fmt: skip
 # In the order a consent goes through them; "signed" is the record submission builds, before it
 # moves to submitted; "declined" is the other ending of the patient's part.
-STAGES: tuple[Stage, ...] = (
-    "draft", "signed", "submitted", "declined", "verified", "timeout", "attested", "filed",
-)  # fmt: skip
-_STAFF_STAGES = ("verified", "timeout", "attested", "filed")
+STAGES: tuple[Stage, ...] = get_args(Stage)
+_STAFF_STAGES = ("verified", "timeout", "attested", "signed_out", "filed")
 
 
 def synthetic_name(rng: random.Random) -> str:
@@ -385,6 +385,12 @@ def _staff_steps(
     at = tick(60)
     consent.attest(by_id=clin_id, by_name=clin_name, device_id="staff-demo", now=at)
     log(at, clin_name, clin_id, "clinician", "consent.attested")
+    if "signed_out" not in steps:
+        return
+    entered, signed = tick(25 * 60), tick(60)
+    sign_out_sample(consent, SAMPLE_NURSE, SAMPLE_CLINICIAN, entered, signed)
+    log(entered, nurse_name, nurse_id, "nurse", "consent.sign_out_entered")
+    log(signed, clin_name, clin_id, "clinician", "consent.signed_out")
     if "filed" not in steps:
         return
     at = tick(30 * 60)

@@ -45,6 +45,7 @@ from forms.records import (
     Status,
     check_transition,
 )
+from forms.synthetic_sign_out import sign_out_entry
 
 NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(minutes=30)
@@ -152,8 +153,15 @@ def at(status: Status, *, stop_flag: bool = False, timeout: bool = False) -> Con
     c.attest(**DOCTOR, device_id="desk-2", now=NOW)
     if status is Status.ATTESTED:
         return c
+    sign_out(c, NOW)
     c.file("EHR-1", **DESK, now=NOW)
     return c
+
+
+def sign_out(c: Consent, now: dt.datetime) -> None:
+    """The nurse enters a complete sign-out and the clinician co-signs it."""
+    c.enter_sign_out(sign_out_entry(c.site, now.date()), **NURSE, role="nurse", now=now)
+    c.sign_sign_out({}, **DOCTOR, device_id="desk-2", now=now)
 
 
 def refused(c: Consent, step: Callable[[Consent], object], match: str, kind=DomainError) -> None:
@@ -486,6 +494,8 @@ def test_an_attested_consent_is_filed_after_its_timeout() -> None:
     c = at(Status.ATTESTED)
     refused(c, file(), "The time-out has not been recorded yet. File after the procedure.")
     timeout()(c)
+    refused(c, file(), "The procedure's sign-out has not been signed yet. File after the sign-out.")
+    sign_out(c, LATER)
     done = file("  EHR-4711 ")(c)
     assert c.status is Status.FILED and c.filing is done
     assert (done.chart_reference, done.by_name, done.filed_at) == ("EHR-4711", "Fran Front", LATER)
@@ -516,6 +526,7 @@ def test_only_an_attested_consent_or_a_signed_refusal_is_filed(status: Status) -
 
 def test_filing_needs_a_chart_reference_of_at_most_80_characters() -> None:
     c = at(Status.ATTESTED, timeout=True)
+    sign_out(c, NOW)
     refused(c, file("   "), "Enter the chart reference the PDF was filed under.")
     refused(c, file("X" * 81), r"The chart reference is too long \(80 characters at most\).")
     file("X" * 80)(c)

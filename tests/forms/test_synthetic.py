@@ -42,6 +42,7 @@ def test_every_stage_has_the_status_and_parts_the_app_would_have(pack) -> None:
         "verified": Status.VERIFIED,
         "timeout": Status.VERIFIED,
         "attested": Status.ATTESTED,
+        "signed_out": Status.ATTESTED,
         "filed": Status.FILED,
     }
     assert set(expected) == set(STAGES)
@@ -49,7 +50,10 @@ def test_every_stage_has_the_status_and_parts_the_app_would_have(pack) -> None:
         consent, audit = synthetic_consent(pack, VALUES, T0, stage=stage)
         assert consent.status is status, stage
         assert (consent.patient_signature is None) == (stage == "draft")
-        assert (consent.timeout is not None) == (stage in ("timeout", "attested", "filed"))
+        assert (consent.timeout is not None) == (
+            stage in ("timeout", "attested", "signed_out", "filed")
+        )
+        assert (consent.sign_out is not None) == (stage in ("signed_out", "filed"))
         assert [e.at for e in audit] == sorted(e.at for e in audit)
 
 
