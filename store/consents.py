@@ -291,6 +291,9 @@ class ConsentRepository:
             "updated_at": consent.updated_at,
             "demo": consent.demo,
             "record": seal.seal_json(record),
+            "kind": consent.kind,
+            "course_id": str(consent.visit_of.consent_id) if consent.visit_of else None,
+            "replaces_id": str(consent.replaces.consent_id) if consent.replaces else None,
         }
 
     def _write_children(self, consent: Consent, sig_rows: list[dict[str, Any]]) -> None:

@@ -60,6 +60,10 @@ consents = Table(
     Column("draft_token", String(128), unique=True),
     Column("demo", Boolean, nullable=False, default=False),
     Column("record", JSON, nullable=False),  # {"enc1": token} with a key
+    # The course (issue #14), copies of the record's kind / visit_of / replaces: ids and codes.
+    Column("kind", String(16), nullable=False, server_default="consent"),  # or "visit"
+    Column("course_id", String(36), index=True),  # a visit's course consent
+    Column("replaces_id", String(36), index=True),  # a re-consent's replaced consent
     Index("ix_consents_created_at", "created_at"),
     Index("ix_consents_name_key", "name_key"),
     Index("ix_consents_date_of_birth", "date_of_birth"),
