@@ -31,7 +31,19 @@ from forms.synthetic import (
     synthetic_name,
     synthetic_strokes,
 )
-from services import admin, auth, consent, drafts, staff, staff_care, staff_views, submission
+from forms.synthetic_sign_out import sign_out_entry
+from services import (
+    admin,
+    auth,
+    consent,
+    courses,
+    drafts,
+    sign_out,
+    staff,
+    staff_care,
+    staff_views,
+    submission,
+)
 from services.context import AppContext
 
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role], ...] = (
@@ -346,6 +358,17 @@ def _advance(ctx, c: Consent, scenario: str, sessions, passwords) -> Consent:
     c = staff.attest(ctx, clinician, c.id, password=pw[Role.CLINICIAN], expected_version=c.version)
     if scenario == "attested":
         return c
+    # Filing waits for the procedure's sign-out: the nurse enters it, the clinician co-signs.
+    entry = sign_out_entry(c.site, courses.today(ctx))
+    c = sign_out.enter_sign_out(ctx, nurse, c.id, entry=entry, expected_version=c.version)
+    c = sign_out.sign_sign_out(
+        ctx,
+        clinician,
+        c.id,
+        justifications={},
+        password=pw[Role.CLINICIAN],
+        expected_version=c.version,
+    )
     return staff.file_consent(
         ctx, desk, c.id, chart_reference=f"DEMO-{c.id.hex[:8].upper()}", expected_version=c.version
     )

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from staff_helpers import PASSWORD, TEAM, time_out, with_plan
+from staff_helpers import PASSWORD, TEAM, signed_out, time_out, with_plan
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -128,3 +128,11 @@ def attested(ctx):
         ctx, nurse, c.id, confirmed=[i.id for i in pack.timeout], expected_version=c.version
     )
     return staff_svc.attest(ctx, doc, c.id, password=PASSWORD, expected_version=c.version)
+
+
+def ready_to_file(ctx):
+    """``attested``, then doc2 enters and signs the procedure's sign-out: what filing waits for."""
+    from services import auth
+
+    c = attested(ctx)
+    return signed_out(ctx, auth.sign_in(ctx, "doc2", PASSWORD), c)

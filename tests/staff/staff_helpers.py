@@ -40,6 +40,23 @@ def verified(ctx: AppContext, team, consent: Consent) -> Consent:
     )
 
 
+def signed_out(ctx: AppContext, clinician, consent: Consent) -> Consent:
+    """``clinician`` (a signed-in clinician's session) enters a complete sign-out (forms.synthetic_sign_out) and signs it with the
+    password: what an attested consent needs after its time-out before it is filed."""
+    from forms.synthetic_sign_out import sign_out_entry
+    from services import courses, sign_out
+
+    return sign_out.enter_and_sign(
+        ctx,
+        clinician,
+        consent.id,
+        entry=sign_out_entry(consent.site, courses.today(ctx)),
+        justifications={},
+        password=PASSWORD,
+        expected_version=consent.version,
+    )
+
+
 def timeout_ids(ctx: AppContext) -> list[str]:
     return [i.id for i in ctx.active_pack("en").timeout]
 

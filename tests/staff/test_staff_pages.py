@@ -18,6 +18,7 @@ from page_helpers import (
     fresh_app,
     open_address,
     patient,
+    ready_to_file,
     sign_in,
     signed_in,
     stop_question,
@@ -272,7 +273,7 @@ def test_clinician_hold_and_entered_in_error(app_ctx):
 
 # --- front desk ---------------------------------------------------------------------------------
 def test_filing_downloads_the_checked_pdf_files_it_and_prints_the_patient_copy(app_ctx):
-    c = attested(app_ctx)
+    c = ready_to_file(app_ctx)
     at = signed_in(app_ctx, Role.FRONT_DESK)
     assert [t.value for t in at.title] == ["Filing"]
     assert "1 consent(s) waiting to be filed" in texts(at)
@@ -304,7 +305,7 @@ def test_search_finds_by_name_and_opens_the_consent(app_ctx):
     next(w for w in at.text_input if w.label.startswith("Patient name")).input("testperson")
     click(at, "Search")
     assert_no_exception(at)
-    assert at.dataframe[0].value.iloc[0, 0] == "Maria Testperson"
+    assert at.table[0].value.iloc[0, 0] == "Maria Testperson"
     assert "Get the sealed PDF" in [b.label for b in at.button]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from staff_helpers import PASSWORD, all_yes, time_out, timeout_ids, with_plan
+from staff_helpers import PASSWORD, all_yes, signed_out, time_out, timeout_ids, with_plan
 
 from accounts.staff import Role
 from errors import ConflictError
@@ -105,6 +105,7 @@ def test_staff_path_on_postgresql(pg_ctx, clock):
     )
     doc = documents.download_pdf(ctx, sessions[Role.FRONT_DESK], c.id)
     assert doc.kind == "final" and doc.pdf.startswith(b"%PDF")
+    c = signed_out(ctx, sessions[Role.CLINICIAN], c)
     c = staff_svc.file_consent(
         ctx, sessions[Role.FRONT_DESK], c.id, chart_reference="PG-1", expected_version=c.version
     )

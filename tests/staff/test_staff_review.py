@@ -17,9 +17,9 @@ import pytest
 from page_helpers import (
     add_staff,
     assert_no_exception,
-    attested,
     click,
     patient,
+    ready_to_file,
     signed_in,
     stop_question,
     stored,
@@ -35,7 +35,7 @@ from services import staff as staff_svc
 
 
 def _filed(ctx):
-    c = attested(ctx)
+    c = ready_to_file(ctx)
     add_staff(ctx, Role.FRONT_DESK, username="desk2")
     desk = auth.sign_in(ctx, "desk2", PASSWORD)
     staff_svc.file_consent(ctx, desk, c.id, chart_reference="EHR-1", expected_version=c.version)
@@ -62,7 +62,7 @@ def test_opening_a_filed_consent_from_the_queue_never_shows_another_patient(app_
 
 
 def test_after_filing_the_page_names_who_was_filed_and_does_not_jump_to_the_next(app_ctx):
-    first = attested(app_ctx)
+    first = ready_to_file(app_ctx)
     add_staff(app_ctx, Role.NURSE, username="nurse3")
     add_staff(app_ctx, Role.CLINICIAN, username="doc3")
     second = patient(app_ctx, legal_name="Zoe Nextpatient", date_of_birth=dt.date(1997, 7, 12))

@@ -8,18 +8,27 @@ import io
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
-from staff_helpers import PASSWORD, all_yes, first_stop_question, time_out, timeout_ids
+from staff_helpers import (
+    PASSWORD,
+    all_yes,
+    first_stop_question,
+    signed_out,
+    time_out,
+    timeout_ids,
+)
 
 from accounts.staff import Role
 from errors import ConflictError, DomainError
 from forms.meanings import ATTESTATION_STATEMENT, REFUSAL_STATEMENT
 from forms.records import Consent, Status
+from forms.sign_out import SignOutEntry
 from services import (
     admin,
     audit_trail,
     auth,
     clinic_setup,
     documents,
+    sign_out,
     staff,
     staff_care,
     staff_views,
@@ -90,6 +99,18 @@ def _calls(ctx, c):
         ),
         "enter_in_error": (
             lambda s: staff.enter_in_error(ctx, s, c.id, reason="r", expected_version=v),
+            {Role.CLINICIAN},
+        ),
+        "enter_sign_out": (
+            lambda s: sign_out.enter_sign_out(
+                ctx, s, c.id, entry=SignOutEntry(), expected_version=v
+            ),
+            {Role.NURSE, Role.CLINICIAN},
+        ),
+        "sign_sign_out": (
+            lambda s: sign_out.sign_sign_out(
+                ctx, s, c.id, justifications={}, password=PASSWORD, expected_version=v
+            ),
             {Role.CLINICIAN},
         ),
         "file": (
@@ -417,6 +438,9 @@ def test_filing_needs_the_timeout_and_a_chart_reference(ctx, team, make_consent)
     c = time_out(
         ctx, team[Role.NURSE], c.id, confirmed=timeout_ids(ctx), expected_version=c.version
     )
+    with pytest.raises(DomainError, match="sign-out has not been signed"):
+        staff.file_consent(ctx, desk, c.id, chart_reference="C-1", expected_version=c.version)
+    c = signed_out(ctx, team[Role.CLINICIAN], c)
     with pytest.raises(DomainError, match="chart reference"):
         staff.file_consent(ctx, desk, c.id, chart_reference="  ", expected_version=c.version)
     assert [r.consent_id for r in staff_views.filing_queue(ctx, desk)] == [c.id]
@@ -428,7 +452,7 @@ def test_filing_needs_the_timeout_and_a_chart_reference(ctx, team, make_consent)
 
 
 def test_cannot_change_a_filed_consent(ctx, team, make_consent):
-    c = _to_attested(ctx, team, make_consent())
+    c = signed_out(ctx, team[Role.CLINICIAN], _to_attested(ctx, team, make_consent()))
     c = staff.file_consent(
         ctx, team[Role.FRONT_DESK], c.id, chart_reference="EHR-1", expected_version=c.version
     )
