@@ -17,11 +17,9 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
 from sqlalchemy import (
     Connection,
     Row,
@@ -44,6 +42,7 @@ from store.crypto import NO_KEY, WRONG_KEY
 from store.errors import DuplicateSubmission, IntegrityProblem, KeyMismatch, NotFound
 from store.tables import acknowledgements, consents, screening_answers, signatures
 from store.text import name_key, reject_nul
+from store.unreadable import Unreadable, why
 
 if TYPE_CHECKING:
     from store.db import Database
@@ -167,7 +166,7 @@ class ConsentRepository:
         found = self._load(select(consents).where(consents.c.id == cid))
         if not found:
             bad = next((u for u in self.unreadable if u.consent_id == cid), None)
-            if bad is not None and bad.reason == _why(KeyMismatch()):
+            if bad is not None and bad.reason == why(KeyMismatch()):
                 # The key, not the row, is wrong: say so plainly (settings to fix, nothing damaged).
                 raise KeyMismatch(WRONG_KEY if self._db.cipher.enabled else NO_KEY)
             if bad is not None:
@@ -232,6 +231,16 @@ class ConsentRepository:
             .order_by(consents.c.created_at, consents.c.id)
         )
         return self._load(stmt)
+
+    # --- the course (issue #14): the listing columns, so no list loads every record -----------
+    def visits_of(self, course_id: str | uuid.UUID) -> list[Consent]:
+        """A course's visit records (any status), oldest first."""
+        return self._load(_oldest_first(select(consents).where(where.visits_of([course_id]))))
+
+    def course_records(self, ids: Iterable[str | uuid.UUID]) -> list[Consent]:
+        """The consents with these ids, their visits and the re-consents replacing them, oldest
+        first: what a staff list needs to say where each listed record's course stands."""
+        return self._load(_oldest_first(select(consents).where(where.course_records(ids))))
 
     def count_non_demo(self) -> int:
         stmt = select(func.count()).select_from(consents).where(consents.c.demo.is_(False))
@@ -353,7 +362,7 @@ class ConsentRepository:
             try:
                 found.append(self._assemble(r, sigs.get(r.id, [])))
             except (ValueError, TypeError, KeyError, AttributeError, KeyMismatch) as exc:
-                self.unreadable.append(Unreadable(str(r.id), r.status, _why(exc)))
+                self.unreadable.append(Unreadable(str(r.id), r.status, why(exc)))
         return found
 
     def _assemble(self, row: Row[Any], sig_rows: list[Row[Any]]) -> Consent:
@@ -370,24 +379,8 @@ class ConsentRepository:
         return Consent.model_validate_json(json.dumps(record))
 
 
-@dataclass(frozen=True)
-class Unreadable:
-    """A consent row whose record cannot be read back, named by id (with its status column)."""
-
-    consent_id: str
-    status: str
-    reason: str  # the kind of failure, never the record's content
-
-
-def _why(exc: Exception) -> str:
-    if isinstance(exc, KeyMismatch):
-        return "does not decrypt with the configured key"
-    if isinstance(exc, json.JSONDecodeError):
-        return "its stored record is not valid JSON"
-    if isinstance(exc, ValidationError):
-        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-        return "its stored record fails validation at " + ", ".join(fields[:5])
-    return f"its stored record cannot be read ({type(exc).__name__})"
+def _oldest_first(stmt: Any) -> Any:
+    return stmt.order_by(consents.c.created_at, consents.c.id)
 
 
 def _b64(data: bytes) -> str:

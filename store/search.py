@@ -1,4 +1,5 @@
-"""Search conditions on consents: by name, by birth date, one person's consents.
+"""Search conditions on consents: by name, by birth date, one person's consents, a course's
+records (the ``course_id`` listing column; ids, never personal, in clear with or without a key).
 
 Without a key the clear columns are searched (``name_key`` LIKE any part of the name). With a key
 the blind index is (``search_tags``, store/blind_index.py): each word typed must start a word of
@@ -10,6 +11,7 @@ or ciphertext and never match. Every configured key is searched, like every key 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select
@@ -53,6 +55,26 @@ def one_person(cipher: BlobCipher, legal_name: str, date_of_birth: dt.date) -> C
     )
     tag_sets = (blind_index.patient_tags(k, legal_name, date_of_birth) for k in cipher.index_keys)
     return _either(clear, tag_sets)
+
+
+def _ids(ids: Iterable[str | uuid.UUID]) -> list[str]:
+    return sorted({str(i) for i in ids})
+
+
+def visits_of(course_ids: Iterable[str | uuid.UUID]) -> ColumnElement[bool]:
+    """The visit records of these course consents."""
+    return consents.c.course_id.in_(_ids(course_ids))
+
+
+def course_records(ids: Iterable[str | uuid.UUID]) -> ColumnElement[bool]:
+    """These consents, the visits of any of them that is a course, and the re-consents that
+    replace one."""
+    wanted = _ids(ids)
+    return or_(
+        consents.c.id.in_(wanted),
+        consents.c.course_id.in_(wanted),
+        consents.c.replaces_id.in_(wanted),
+    )
 
 
 def write_tags(
