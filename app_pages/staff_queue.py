@@ -39,6 +39,8 @@ def open_consent(row: staff_views.QueueRow) -> None:
     target = (
         "app_pages/staff_verify.py" if staff.has(Role.NURSE) else "app_pages/staff_clinician.py"
     )
+    if row.awaits_sign_out:  # the next step is the procedure's sign-out
+        target = "app_pages/staff_procedure_sign_out.py"
     st.switch_page(target)
 
 
@@ -81,6 +83,8 @@ def queue(choice: str | None) -> None:
                 facts.append(f":violet-badge[:material/pause: {tr('staff.queue.on_hold')}]")
             if row.timeout_done:
                 facts.append(f":green-badge[{tr('staff.queue.timeout_done')}]")
+            if row.awaits_sign_out:
+                facts.append(f":orange-badge[{tr('staff.queue.sign_out_waiting')}]")
             if row.minutes_waiting is not None and row.status in WAITING:
                 facts.append(tr("staff.queue.minutes", minutes=row.minutes_waiting))
             top.markdown(" ".join(facts))

@@ -42,6 +42,16 @@ class CourseSteps(CareSteps):
         return self.kind == "visit"
 
     # --- sign-out ----------------------------------------------------------------------------
+    @property
+    def awaits_sign_out(self) -> bool:
+        """After the time-out, before filing: the procedure's sign-out is not signed yet (the
+        queue says so; filing waits for it)."""
+        return (
+            self.status in SIGN_OUT_OPEN
+            and self.timeout is not None
+            and not (self.sign_out is not None and self.sign_out.signed)
+        )
+
     def sign_out_check(self, entry: SignOutEntry, today: dt.date) -> Check:
         return Check(
             errors=entry.errors(site=self.site, today=today),

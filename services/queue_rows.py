@@ -31,6 +31,7 @@ class QueueRow:
 
     unreadable: str | None = None  # why the stored record cannot be read (see unreadable_row)
     awaits_countersign: bool = False  # a signed refusal no clinician has countersigned
+    awaits_sign_out: bool = False  # after the time-out, the procedure's sign-out not signed
 
     @property
     def status_label(self) -> str:
@@ -101,4 +102,5 @@ def queue_row(consent: Consent, now: dt.datetime) -> QueueRow:
         on_hold=consent.on_hold,
         timeout_done=consent.timeout is not None,
         awaits_countersign=consent.awaits_countersign,
+        awaits_sign_out=consent.awaits_sign_out,
     )

@@ -142,6 +142,19 @@ def enter_sign_out(
     return _change_consent(ctx, staff, consent_id, expected_version, ENTERING, ENTERED, apply)
 
 
+def save_form(
+    ctx: AppContext,
+    staff: StaffSession | None,
+    consent_id,
+    *,
+    form: SignOutForm,
+    expected_version: int,
+) -> Consent:
+    """The page's Save: the form's values read (``entry_of``), then ``enter_sign_out``."""
+    entry = entry_of(ctx, form)
+    return enter_sign_out(ctx, staff, consent_id, entry=entry, expected_version=expected_version)
+
+
 def _sign(
     ctx: AppContext,
     staff: StaffSession | None,

@@ -67,6 +67,14 @@ PAGES: tuple[StaffPage, ...] = (
         "staff.section.care",
     ),
     StaffPage(
+        "app_pages/staff_procedure_sign_out.py",
+        "procedure-sign-out",
+        "staff.page.procedure_sign_out",
+        ":material/assignment_turned_in:",
+        (Role.NURSE, Role.CLINICIAN),
+        "staff.section.care",
+    ),
+    StaffPage(
         "app_pages/staff_filing.py",
         "filing",
         "staff.page.filing",
