@@ -1,17 +1,10 @@
-"""`verify FILE.pdf [--trust CERT]` and `sample-pdf --out FILE [--lang L] [--name NAME]`.
+"""`verify FILE.pdf [--trust CERT]`; it registers `sample-pdf` too (cli_commands/pdf_sample.py).
 
 verify's first line is its verdict, and so is its exit code: 0 VALID; 1 ALTERED (the integrity
 check failed: changed after sealing, content added, seal damaged or missing); 2 UNREADABLE (not
 a PDF, or not one of this system's consent documents); 3 UNTRUSTED (intact, but sealed by a
 certificate not trusted here). Trust is reported for intact documents only: for an altered one
 it would distract from what matters.
-
-sample-pdf seals with the clinic's own seal when it has one, and otherwise with a one-off demo
-key whose certificate is written beside the PDF: a preview never creates the clinic's signing
-key (least of all in ./data when CONSENT_DATA_DIR was forgotten). It says which it used.
-``--name`` renders the sample for a given patient name, so a clinic can check that its patients'
-scripts print; a name the tablet would refuse (one the PDF cannot print) is refused here with the
-tablet's own message, exit 2.
 """
 
 from __future__ import annotations
@@ -19,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -30,13 +22,14 @@ from errors import DomainError
 from settings import Settings, configuration_message, get_settings
 
 if TYPE_CHECKING:
-    from forms.seal import Sealer
     from forms.seal_check import VerifyReport
 
 LOUD_LIBRARIES = ("pyhanko", "pyhanko_certvalidator", "fpdf", "fontTools")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from cli_commands.pdf_sample import register_sample
+
     verify = subparsers.add_parser(
         "verify",
         help="check a consent PDF's digital seal",
@@ -58,26 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     verify.set_defaults(func=verify_command)
 
-    sample = subparsers.add_parser(
-        "sample-pdf",
-        help="render and seal a consent for a synthetic patient (preview wording and branding)",
-        description=(
-            "Render and seal a consent for a synthetic patient. Sealed with the clinic's own seal "
-            "when it has one (the configured PKCS#12, or the key the app made in the data "
-            "directory); otherwise with a one-off demo key whose certificate is written beside "
-            "the PDF (FILE-seal-cert.pem). Nothing is written to the data directory."
-        ),
-    )
-    sample.add_argument("--out", metavar="FILE", type=Path, required=True)
-    sample.add_argument("--lang", default="en", help="pack language (default en)")
-    sample.add_argument(
-        "--declined", action="store_true", help="render an informed refusal instead"
-    )
-    sample.add_argument(
-        "--name",
-        help="the patient's name on the sample (checked as the tablet checks it)",
-    )
-    sample.set_defaults(func=sample_command)
+    register_sample(subparsers)  # sample-pdf: cli_commands/pdf_sample.py
 
 
 def _quiet() -> None:
@@ -174,107 +148,3 @@ def verify_command(args: argparse.Namespace) -> int:
     if verdict != "UNREADABLE" and report.seal_note:  # allowed, but always said (issue #13)
         print(f"  {report.seal_note}")
     return code
-
-
-def _sample_sealer(settings: Settings, out: Path) -> tuple[Sealer, str, Path | None]:
-    """(sealer, what to say about it, the certificate `verify --trust` needs or None).
-
-    The clinic's seal if it has one; else a one-off self-signed demo key, made in a temporary
-    directory, with only its certificate kept (beside the PDF). Raises DomainError/OSError.
-    """
-    from forms.seal import KEY_FILE, SEAL_DIR, default_cert_path, load_or_create_sealer
-
-    if settings.seal_p12_path is not None:
-        sealer = load_or_create_sealer(settings)
-        return sealer, f"the clinic's PKCS#12 seal {Path(settings.seal_p12_path).resolve()}", None
-    cert = default_cert_path(settings)
-    if cert is not None and (cert.parent / KEY_FILE).is_file():
-        sealer = load_or_create_sealer(settings)
-        return sealer, f"the clinic's seal key in {cert.parent} (certificate {cert})", None
-    with tempfile.TemporaryDirectory(prefix="consent-sample-seal-") as tmp:
-        # Named as a sample, so its certificate is never mistaken for the clinic's own.
-        demo = {"data_dir": Path(tmp), "clinic_name": f"{settings.clinic_name} (sample only)"}
-        sealer = load_or_create_sealer(settings.model_copy(update=demo))
-        assert sealer.cert_path is not None
-        pem = sealer.cert_path.read_bytes()
-    cert_out = out.with_name(out.stem + "-seal-cert.pem")
-    cert_out.write_bytes(pem)
-    seal_dir = settings.resolved_data_dir / SEAL_DIR
-    said = (
-        f"a new self-signed demo seal key made for this sample only: the clinic has no seal key "
-        f"yet in {seal_dir} (the app creates one when it first starts). Nothing was written to "
-        f"the data directory; the demo key's certificate is {cert_out}"
-    )
-    return sealer, said, cert_out
-
-
-def sample_command(args: argparse.Namespace) -> int:
-    from checklist import identity
-    from checklist.loader import load_library
-    from checklist.text import clean_name
-    from forms import synthetic
-    from forms.clinic import ClinicInfo
-    from forms.pdf import render_consent_pdf
-    from forms.seal import seal_pdf, seal_reason
-    from language.i18n import t
-
-    _quiet()
-    settings = _settings()
-    if settings is None:
-        return 2
-    values = settings.placeholder_values
-    library = load_library(values, [settings.content_dir])
-    try:
-        pack = library.active("sclerotherapy", args.lang, settings.active_versions)
-    except KeyError as exc:
-        print(
-            f"{exc.args[0]}. Languages available: {', '.join(library.languages('sclerotherapy'))}."
-        )
-        return 2
-    name = synthetic.SAMPLE_PATIENT
-    if args.name is not None:
-        if key := identity.name_problem(args.name):  # the tablet's rule and its words
-            print(f"Cannot use that name: {t(pack.language, key)}")
-            return 2
-        name = clean_name(args.name)
-    clinic = ClinicInfo(
-        name=settings.clinic_name,
-        address=settings.clinic_address,
-        phone=settings.clinic_phone,
-        timezone=settings.clinic_timezone,
-        language=settings.clinic_language,
-    )
-    out = args.out.expanduser().resolve()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        sealer, seal_said, trust_cert = _sample_sealer(settings, out)
-    except DomainError as exc:
-        print(f"Cannot seal: {exc}")
-        return 2
-    except OSError as exc:
-        print(f"Cannot write beside {out}: {exc.strerror or exc}")
-        return 2
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    consent, audit = synthetic.synthetic_consent(
-        pack,
-        values,
-        now - dt.timedelta(hours=1),
-        stage="declined" if args.declined else "attested",
-        patient_name=name,
-    )
-    pdf = render_consent_pdf(consent, pack, clinic, now, audit, seal_note=sealer.describe())
-    sealed = seal_pdf(pdf, sealer, reason=seal_reason(clinic.name), location=clinic.address)
-    try:
-        out.write_bytes(sealed)
-    except OSError as exc:
-        print(f"Cannot write {out}: {exc.strerror or exc}")
-        return 2
-    kind = "informed refusal" if args.declined else "consent"
-    print(
-        f"Wrote a sealed sample {kind} ({pack.id} {pack.version}, {pack.language}) for a synthetic "
-        f"patient to {out} ({len(sealed) // 1024} KB)."
-    )
-    print(f"Sealed with {seal_said}.")
-    trust = f" --trust {trust_cert}" if trust_cert else ""
-    print(f"Check it with: python cli.py verify {out}{trust}")
-    return 0

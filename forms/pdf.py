@@ -8,27 +8,28 @@ Labels come from the message catalog: what the patient read and signed in the la
 patient saw, staff sections, page furniture and the evidence page in the clinic's language
 (``ClinicInfo.language``); what was recorded (meanings, statements, notes) prints as recorded.
 The parts live beside this module:
-``pdf_patient`` (what the patient read and signed), ``pdf_staff`` (nurse, time-out, flags,
-attestation, filing), ``pdf_evidence`` (the last page), ``pdf_document`` (what they share).
+``pdf_patient`` (what the patient read and signed), ``pdf_course`` (a course's terms; a visit's
+course consent, re-confirmation and signature), ``pdf_staff`` (nurse, time-out, flags,
+attestation, filing), ``pdf_sign_out`` (the procedure sign-out), ``pdf_evidence`` (the last
+page), ``pdf_document`` (what they share).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import weakref
 from html import escape
 
 from checklist.models import Pack
-from errors import DomainError
 from forms.clinic import ClinicInfo
 from forms.pdf_banner import COLORS, banner_text, draw_band
-from forms.pdf_document import language_name, when
+from forms.pdf_course import CourseParts
+from forms.pdf_document import check_pack, language_name, when
 from forms.pdf_evidence import ChainAnchor, EvidenceParts, evidence_xmp
 from forms.pdf_fonts import full_codepoints
 from forms.pdf_info import WithDocInfo
 from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, STOP_RED, Layout
-from forms.pdf_patient import PatientParts
+from forms.pdf_sign_out import SignOutParts
 from forms.record_parts import AuditEntry
 from forms.records import Consent
 from language.i18n import t
@@ -55,7 +56,7 @@ def render_consent_pdf(
 
     ``anchor``: the audit chain's head as the document is issued (printed, and put in the XMP
     with the record's digests, for check-all); a preview or re-render without it is unchanged."""
-    _check_pack(consent, pack)
+    check_pack(consent, pack)
     doc = _ConsentDocument(consent, pack, clinic, generated_at, audit, seal_note, frozenset())
     doc.anchor = anchor
     data, unknown = doc.render()
@@ -69,33 +70,7 @@ def render_consent_pdf(
     return data
 
 
-_fingerprints: dict[int, tuple[weakref.ref[Pack], str]] = {}
-
-
-def _fingerprint(pack: Pack) -> str:
-    """Pack.fingerprint re-serialises the whole pack; packs are frozen, so remember it per object."""
-    known = _fingerprints.get(id(pack))
-    if known is not None and known[0]() is pack:
-        return known[1]
-    value = pack.fingerprint
-    key = id(pack)
-    _fingerprints[key] = (weakref.ref(pack, lambda _ref: _fingerprints.pop(key, None)), value)
-    return value
-
-
-def _check_pack(consent: Consent, pack: Pack) -> None:
-    ref = consent.pack
-    if (ref.pack_id, ref.version, ref.language) != pack.key or ref.fingerprint != _fingerprint(
-        pack
-    ):
-        raise DomainError(
-            f"This consent was signed on content pack {ref.pack_id} {ref.version} ({ref.language}); "
-            f"the pack given is {pack.id} {pack.version} ({pack.language}) with a different "
-            "fingerprint. Render it with the exact pack the patient saw."
-        )
-
-
-class _ConsentDocument(PatientParts, EvidenceParts):
+class _ConsentDocument(CourseParts, SignOutParts, EvidenceParts):
     """One rendering: the parts in reading order, the page header and footers, the metadata."""
 
     # --- the document --------------------------------------------------------------------
@@ -105,16 +80,20 @@ class _ConsentDocument(PatientParts, EvidenceParts):
         pdf.new_page()
         self._title()
         self._patient()
-        self._content_pack()
-        for section in self.pack.sections:
-            self._section(section)
-        self._screening()
-        self._photographs()
-        self._decision()
+        if self.c.is_visit:  # a later session of a course: what was re-confirmed today
+            self._visit_body()
+        else:
+            self._content_pack()
+            for section in self.pack.sections:
+                self._section(section)
+            self._screening()
+            self._photographs()
+            self._decision()
         self._interpreter()
         self._nurse()
         self._timeout()
         self._attestation()
+        self._sign_out()
         self._filing()
         self._evidence()
         self._footers()

@@ -82,9 +82,12 @@ def banner_of(consent: Consent, audit: Sequence[AuditEntry]) -> Banner | None:
 
 
 def document_type(consent: Consent, banner: Banner | None) -> str:
-    """A code naming the document: ``consent`` or ``refusal``, then its standing if any
-    (``consent-entered-in-error``, ``refusal-on-hold``, ``consent-released``)."""
+    """A code naming the document: ``consent``, ``refusal`` or a course's ``visit`` (a refusal
+    at a visit: ``visit-refusal``), then its standing if any (``consent-entered-in-error``,
+    ``refusal-on-hold``, ``visit-released``)."""
     kind = "refusal" if consent.decision == "decline" else "consent"
+    if consent.is_visit:
+        kind = "visit-refusal" if kind == "refusal" else "visit"
     if banner is None:
         return kind
     return f"{kind}-{banner.standing.value.replace('_', '-')}"

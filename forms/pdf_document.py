@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import weakref
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from checklist.models import Pack
+from errors import DomainError
 from forms.clinic import ClinicInfo
 from forms.pdf_banner import Banner, banner_of, document_type
 from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, Layout
@@ -33,6 +35,33 @@ def when(value: dt.datetime | None, tz: ZoneInfo) -> str:
 
 def language_name(lang: str) -> str:
     return f"{t(lang, 'pdf.language_name')} ({lang})" if lang in languages() else lang
+
+
+_fingerprints: dict[int, tuple[weakref.ref[Pack], str]] = {}
+
+
+def _fingerprint(pack: Pack) -> str:
+    """Pack.fingerprint re-serialises the whole pack; packs are frozen, so remember it per object."""
+    known = _fingerprints.get(id(pack))
+    if known is not None and known[0]() is pack:
+        return known[1]
+    value = pack.fingerprint
+    key = id(pack)
+    _fingerprints[key] = (weakref.ref(pack, lambda _ref: _fingerprints.pop(key, None)), value)
+    return value
+
+
+def check_pack(consent: Consent, pack: Pack) -> None:
+    """The pack given is the exact one the patient saw (id, version, language, fingerprint)."""
+    ref = consent.pack
+    if (ref.pack_id, ref.version, ref.language) != pack.key or ref.fingerprint != _fingerprint(
+        pack
+    ):
+        raise DomainError(
+            f"This consent was signed on content pack {ref.pack_id} {ref.version} ({ref.language}); "
+            f"the pack given is {pack.id} {pack.version} ({pack.language}) with a different "
+            "fingerprint. Render it with the exact pack the patient saw."
+        )
 
 
 class DocumentBase:
@@ -61,8 +90,13 @@ class DocumentBase:
         self.refusal = consent.decision == "decline"
         self._labels: dict[tuple[str, str], str] = {}
         doc_key = "pdf.doc_type.refusal" if self.refusal else "pdf.doc_type.consent"
+        if consent.is_visit and not self.refusal:
+            doc_key = "pdf.doc_type.visit"
         self.heading = self.t(doc_key)  # the patient's words
         self.doc_type = self.st(doc_key)  # the clinic's words
+        visit = consent.visit_of
+        # A visit's title says which session of the course it is (forms.pdf_course).
+        self.session_line = self.t("pdf.visit.session", session=visit.session) if visit else ""
         # Entered in error, on hold, hold released: a band on every page (forms.pdf_banner).
         self.banner: Banner | None = banner_of(consent, audit)
         self.type_code = document_type(consent, self.banner)

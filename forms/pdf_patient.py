@@ -22,6 +22,8 @@ class PatientParts(StaffParts):
     def _title(self) -> None:
         pdf, c = self.pdf, self.c
         pdf.paragraph(self.heading, size=17, bold=True, color=INK, after=0.5)
+        if self.session_line:
+            pdf.paragraph(self.session_line, size=12, bold=True, color=ACCENT, after=0.5)
         if self.heading != self.doc_type:  # staff read the clinic's language: name it there too
             pdf.paragraph(self.doc_type, size=10, bold=True, color=MUTED, after=0.5)
         pdf.paragraph(self.pack.title, size=11, color=ACCENT, after=1.0)
@@ -91,7 +93,8 @@ class PatientParts(StaffParts):
             procedure = f"{procedure} ({c.procedure})"
         pdf.label_value(self.t("pdf.patient.procedure"), procedure, label_w=w)
         pdf.label_value(self.t("pdf.patient.site"), self._site(), label_w=w)
-        self._plan(w)
+        if not (c.is_visit and c.treatment is None):  # a visit's record of what is done: sign-out
+            self._plan(w)
 
     def _site(self) -> str:
         """The recorded site code in the patient's words, with the clinic's words beside them
@@ -228,6 +231,7 @@ class PatientParts(StaffParts):
                     size=7.5,
                     color=MUTED,
                 )
+        self._before_signature()
         if c.patient_signature is None:
             pdf.paragraph(self.st("pdf.staff.not_signed"), size=9.5, bold=True, color=STOP_RED)
             return
@@ -238,6 +242,9 @@ class PatientParts(StaffParts):
             in_patient_words=True,
         )
         self._witness()
+
+    def _before_signature(self) -> None:
+        """What the patient signs with the statement (a course's terms, forms.pdf_course)."""
 
     def _interpreter(self) -> None:
         i, answer, pdf = self.c.interpreter, self.c.interpreter_answer, self.pdf

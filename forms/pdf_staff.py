@@ -189,7 +189,8 @@ class StaffParts(DocumentBase):
                 pdf.paragraph(missing, size=9, bold=True, color=STOP_RED)
             return
         part = "countersign" if a.refusal else "attestation"
-        pdf.heading(self.st(f"pdf.staff.{part}.heading"), keep=40)
+        visit = self.c.is_visit and not a.refusal  # the visit statement: its own heading
+        pdf.heading(self.st(f"pdf.staff.{part}.{'visit_' if visit else ''}heading"), keep=40)
         pdf.paragraph(a.statement, size=9.5)  # as recorded: it is what the clinician signed
         pdf.paragraph(
             self.st(

@@ -1,9 +1,10 @@
 """The one name a stored document is saved under, wherever it goes: the staff download, the
 patient copy and the day export all call ``file_name`` (through ``named``):
-``consent-<short id>_<pack>-<version>-<lang>_<type>_<UTC time issued>.pdf``. The type is consent
-or refusal and its standing (``forms.pdf_banner.document_type``) as recorded when the document
-was issued, e.g. ``consent-3f2a9c1b_sclerotherapy-1.1.0-en_consent-entered-in-error_``
-``20261123T161502Z.pdf``.
+``consent-<short id>_<pack>-<version>-<lang>_<type>_<UTC time issued>.pdf`` (a course's visit:
+``visit-<short id>_...``). The type is consent, refusal or visit and its standing
+(``forms.pdf_banner.document_type``) as recorded when the document was issued, e.g.
+``consent-3f2a9c1b_sclerotherapy-1.1.0-en_consent-entered-in-error_20261123T161502Z.pdf``,
+``visit-7c01d2e4_sclerotherapy-1.2.0-en_visit_20261228T143002Z.pdf``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ AFTERCARE = "aftercare"  # the patient copy's type in its file name
 
 @dataclass(frozen=True)
 class ServedDocument(StoredDocument):
-    """A document of record as handed to a person: the stored document, its type (consent or
-    refusal and its standing, ``forms.pdf_banner.document_type``) and its file name."""
+    """A document of record as handed to a person: the stored document, its type (consent,
+    refusal or visit and its standing, ``forms.pdf_banner.document_type``) and its file name."""
 
     type: str = ""
     filename: str = ""
@@ -60,7 +61,8 @@ def file_name(consent: Consent, doc: StoredDocument, type_code: str) -> str:
     ref = consent.pack
     issued = doc.created_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     pack = _SAFE.sub("-", f"{ref.pack_id}-{ref.version}-{ref.language}")
-    return f"consent-{str(consent.id)[:8]}_{pack}_{_SAFE.sub('-', type_code)}_{issued}.pdf"
+    record = "visit" if consent.is_visit else "consent"  # a course's later session says so
+    return f"{record}-{str(consent.id)[:8]}_{pack}_{_SAFE.sub('-', type_code)}_{issued}.pdf"
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9.-]+")  # what a file name may hold on every system

@@ -33,7 +33,7 @@ MANIFEST_COLUMNS = (
     "reason",  # why it was entered in error, else why it is on hold
     "on_hold",  # yes / no
     "open_flags",  # stop flags no clinician has cleared (question ids)
-    "document_type",  # consent or refusal, and its standing (forms.pdf_banner.document_type)
+    "document_type",  # consent, refusal or visit, and its standing (pdf_banner.document_type)
     "submitted_at",
     "verified_at",
     "timeout_at",
