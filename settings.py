@@ -193,6 +193,10 @@ class Settings(BaseSettings):
         values = {**DEFAULT_PLACEHOLDERS, **self.placeholders}
         values.setdefault("clinic_phone", self.clinic_phone)
         values.setdefault("clinic_name", self.clinic_name)
+        # The course the text promises is the course the record grants (services.courses):
+        # these two come from the course settings alone, never from CONSENT_PLACEHOLDERS.
+        values["course_sessions"] = str(self.course_sessions)
+        values["course_months"] = str(self.course_months)
         return values
 
     @property

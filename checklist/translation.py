@@ -65,6 +65,14 @@ def validate_translation(source: Pack, translation: Pack) -> list[str]:
             f"pack: source_language is {translation.source_language} but the source pack is "
             f"{source.language}. Set source_language: {source.language}."
         )
+    # Major or minor decides whether courses and drafts carry on: never per language. The
+    # sentence is for staff (the versions page), copied unchanged like the rules' reasons.
+    problems += _same("pack", "change", source.change, translation.change, lang)
+    if source.changes != translation.changes:
+        problems.append(
+            f"pack: changes differs from the {lang} pack's. It is read by staff: copy it "
+            "unchanged from the source pack."
+        )
 
     problems += _compare_ids(
         "sections",
@@ -94,6 +102,8 @@ def validate_translation(source: Pack, translation: Pack) -> list[str]:
             problems += _same(iw, "tags", i.tags, ti.tags, lang)
             problems += _same(iw, "frequency", i.frequency, ti.frequency, lang)
             problems += _same(iw, "urgency", i.urgency, ti.urgency, lang)
+            # A visit re-confirms the same risks whichever language the patient reads.
+            problems += _same(iw, "reconfirm", i.reconfirm, ti.reconfirm, lang)
             if (i.figure is None) != (ti.figure is None):
                 problems.append(
                     f"{iw}: the {lang} pack {'has' if i.figure else 'has no'} figure; the "

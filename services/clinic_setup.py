@@ -51,11 +51,10 @@ def pack_list(ctx: AppContext, staff: StaffSession | None) -> list[PackRow]:
     with ctx.database.uow() as uow:
         load_actor(uow, staff, Role.ADMIN)
     rows = []
-    lib = ctx.library
-    for loaded in lib.all():
+    for loaded in ctx.library.all():
         p = loaded.pack
         try:
-            active = lib.active(p.id, p.language, ctx.settings.active_versions).version == p.version
+            active = ctx.active_pack(p.language, p.id).version == p.version
         except KeyError:
             active = False
         rows.append(

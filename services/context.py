@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from checklist.loader import PackLibrary, load_library
 from checklist.models import Pack
@@ -15,6 +16,39 @@ from settings import ConfigurationError, Settings
 if TYPE_CHECKING:
     from forms.seal import Sealer
     from store.db import Database
+    from store.uow import UnitOfWork
+
+# How long one app server trusts its copy of the activations: several servers share the
+# database, and another server's activation must show here within a minute.
+ACTIVATIONS_TTL_S = 30.0
+ActiveSource = Literal["pinned", "activated", "newest"]
+
+
+class ActivationCache:
+    """The newest activation per (pack, language), read at most every ``ACTIVATIONS_TTL_S`` per
+    process (a draft start or a queue row asks; a tap never does), dropped by an activation."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._versions: dict[tuple[str, str], str] | None = None
+        self._read_at = 0.0
+
+    def versions(self, database: Database, uow: UnitOfWork | None) -> dict[tuple[str, str], str]:
+        with self._lock:
+            if self._versions is not None and time.monotonic() - self._read_at < ACTIVATIONS_TTL_S:
+                return self._versions
+        if uow is not None:  # the caller's transaction: no second connection
+            versions = uow.pack_activations.current()
+        else:
+            with database.uow() as own:
+                versions = own.pack_activations.current()
+        with self._lock:
+            self._versions, self._read_at = versions, time.monotonic()
+        return versions
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._versions = None
 
 
 @dataclass(frozen=True)
@@ -24,6 +58,7 @@ class AppContext:
     database: Database
     sealer: Sealer
     clock: Clock = field(default_factory=SystemClock)
+    activations: ActivationCache = field(default_factory=ActivationCache, compare=False)
 
     @property
     def clinic(self) -> ClinicInfo:
@@ -36,8 +71,26 @@ class AppContext:
             language=s.clinic_language,
         )
 
-    def active_pack(self, language: str, pack_id: str = "sclerotherapy") -> Pack:
-        return self.library.active(pack_id, language, self.settings.active_versions)
+    def active_pack(
+        self, language: str, pack_id: str = "sclerotherapy", *, uow: UnitOfWork | None = None
+    ) -> Pack:
+        """The version new consents in ``language`` start on (``active_choice``)."""
+        return self.active_choice(language, pack_id, uow=uow)[0]
+
+    def active_choice(
+        self, language: str, pack_id: str = "sclerotherapy", *, uow: UnitOfWork | None = None
+    ) -> tuple[Pack, ActiveSource]:
+        """The ONE home of "which version is active", and why: CONSENT_ACTIVE_VERSIONS pins win,
+        else an admin's newest activation (the versions page), else the newest version on disk.
+        An activated version no longer on disk is passed over rather than failing the tablet.
+        ``uow``: the caller's open unit of work, if any, to read the activations through."""
+        pins = self.settings.active_versions
+        if pins.get(language):
+            return self.library.active(pack_id, language, pins), "pinned"
+        version = self.activations.versions(self.database, uow).get((pack_id, language))
+        if version is not None and (pack_id, version, language) in self.library.packs:
+            return self.library.get(pack_id, version, language), "activated"
+        return self.library.active(pack_id, language), "newest"
 
 
 def _refuse_demo_content(settings: Settings, library: PackLibrary) -> None:

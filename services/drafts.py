@@ -52,7 +52,7 @@ def pack_of(ctx: AppContext, state: DraftState) -> Pack:
             return ctx.library.get(state.pack_id, state.pack_version, lang)
         except KeyError:
             pass  # a language without that version: fall back to the active one below
-    return ctx.library.active(state.pack_id, lang, ctx.settings.active_versions)
+    return ctx.active_pack(lang, state.pack_id)
 
 
 def check_language(ctx: AppContext, language: str) -> None:

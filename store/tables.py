@@ -181,4 +181,21 @@ staff_users = Table(
     sqlite_autoincrement=True,  # SQLite: never reuse the id of a deleted account
 )
 
+# Which content version new consents start on (REDCap-like): an admin's activation, one row each,
+# never updated; the newest row per (pack, language) wins unless CONSENT_ACTIVE_VERSIONS pins one
+# (services.context.AppContext.active_pack). The name is the staff member's, in clear as above.
+pack_activations = Table(
+    "pack_activations",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("pack_id", String(64), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("activated_at", UTCDateTime, nullable=False),
+    Column("activated_by_id", Integer, ForeignKey("staff_users.id"), nullable=False),
+    Column("activated_by_name", String(120), nullable=False),
+    Index("ix_pack_activations_pack_id", "pack_id", "language", "id"),
+    sqlite_autoincrement=True,  # ids only grow: "newest" is the highest id
+)
+
 GENESIS_HASH = "0" * 64

@@ -18,6 +18,7 @@ from store.audit import AuditRepository
 from store.consents import ConsentRepository
 from store.documents import DocumentRepository
 from store.drafts import DraftRepository
+from store.pack_activations import PackActivationRepository
 from store.users import UserRepository
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class UnitOfWork:
     documents: DocumentRepository
     audit: AuditRepository
     users: UserRepository
+    pack_activations: PackActivationRepository
 
     def __init__(self, database: Database, *, durable: bool = True) -> None:
         self.database = database
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.documents = DocumentRepository(conn, self.database)
         self.audit = AuditRepository(conn, self.database)
         self.users = UserRepository(conn, self.database)
+        self.pack_activations = PackActivationRepository(conn, self.database)
         return self
 
     def __exit__(

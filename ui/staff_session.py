@@ -115,6 +115,14 @@ PAGES: tuple[StaffPage, ...] = (
         "staff.section.admin",
     ),
     StaffPage(
+        "app_pages/staff_admin_versions.py",
+        "versions",
+        "staff.page.versions",
+        ":material/history_edu:",
+        (Role.ADMIN,),
+        "staff.section.admin",
+    ),
+    StaffPage(
         "app_pages/staff_admin_audit.py",
         "audit",
         "staff.page.audit",

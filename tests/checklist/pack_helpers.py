@@ -12,12 +12,19 @@ from checklist.loader import SHIPPED_DIR
 from checklist.models import Pack
 from checklist.pack_errors import describe_validation_error
 from checklist.validation import validate_pack
-from settings import DEFAULT_PLACEHOLDERS
+from settings import DEFAULT_PLACEHOLDERS, Settings
 
 EN_FILE = SHIPPED_DIR / "sclerotherapy" / "1.0.0" / "en.yaml"
 ES_FILE = SHIPPED_DIR / "sclerotherapy" / "1.0.0" / "es.yaml"
 
-VALUES: dict[str, str] = {**DEFAULT_PLACEHOLDERS, "clinic_phone": "555-0100", "clinic_name": "Demo"}
+# The course values come from the course settings (Settings.placeholder_values), at their defaults.
+VALUES: dict[str, str] = {
+    **DEFAULT_PLACEHOLDERS,
+    "clinic_phone": "555-0100",
+    "clinic_name": "Demo",
+    "course_sessions": str(Settings.model_fields["course_sessions"].default),
+    "course_months": str(Settings.model_fields["course_months"].default),
+}
 
 Raw = dict[str, Any]
 

@@ -1,5 +1,6 @@
 """Content pack 1.1.0 (issue #12 point 12): what the content review asked for is there, in
-English and Spanish, easy to read; 1.0.0 stays on disk unchanged; new consents get 1.1.0."""
+English and Spanish, easy to read; 1.0.0 stays on disk unchanged; new consents get the newest
+version (1.2.0 since issue #14, tests/checklist/test_pack_1_2.py), 1.1.0 when pinned."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from checklist.readability import (
 from checklist.validation import FREQUENCY_BANDS, figure_ratio, pack_texts
 
 NEW, OLD = "1.1.0", "1.0.0"
+NEWEST = "1.2.0"  # issue #14: the course wording and the re-confirmed risks
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +45,11 @@ def text(pack: Pack, item_id: str) -> str:
     return next(i for _, i in pack.items() if i.id == item_id).text
 
 
-def test_both_versions_load_and_the_newest_is_the_default(library) -> None:
+def test_every_version_loads_and_the_newest_is_the_default(library) -> None:
     for lang in ("en", "es"):
-        assert library.versions("sclerotherapy", lang) == [OLD, NEW]
-        assert library.active("sclerotherapy", lang).version == NEW
+        assert library.versions("sclerotherapy", lang) == [OLD, NEW, NEWEST]
+        assert library.active("sclerotherapy", lang).version == NEWEST
+        assert library.active("sclerotherapy", lang, {lang: NEW}).version == NEW
         assert library.active("sclerotherapy", lang, {lang: OLD}).version == OLD
     # 1.0.0 keeps its own words: the consents signed on it re-render from what was read.
     assert "vein surgeon" in text(library.get("sclerotherapy", OLD, "en"), "risk.artery")

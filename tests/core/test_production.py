@@ -142,15 +142,16 @@ def test_cli_in_production_refuses_the_demo_content_pack(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "still has the demo approval text" in lines[0]
-    assert "sclerotherapy 1.1.0 (en)" in lines[0] and "sclerotherapy 1.1.0 (es)" in lines[0]
+    assert "sclerotherapy 1.2.0 (en)" in lines[0] and "sclerotherapy 1.2.0 (es)" in lines[0]
 
 
 def _approved_copy(content: Path) -> None:
-    """The clinic's own pack: the shipped 1.1.0 text as version 1.2.0, approved by its director."""
-    target = content / "sclerotherapy" / "1.2.0"
+    """The clinic's own pack: the shipped 1.1.0 text as version 2.0.0 (newer than every shipped
+    version, so it is the newest), approved by its director."""
+    target = content / "sclerotherapy" / "2.0.0"
     target.mkdir(parents=True)
     for path in SHIPPED_1_1.glob("*.yaml"):
-        text = path.read_text(encoding="utf-8").replace('version: "1.1.0"', 'version: "1.2.0"')
+        text = path.read_text(encoding="utf-8").replace('version: "1.1.0"', 'version: "2.0.0"')
         text = re.sub(
             r"approved_by: >-\n(  .*\n)+",
             "approved_by: Dr. A. Rivera, medical director, 2027-01-10\n",

@@ -81,7 +81,7 @@ def test_sample_then_verify_says_valid(sample: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "VALID"
     assert "consent seal" in out  # the signer
-    assert "Pack version:      1.1.0" in out  # the sample is made on the newest content
+    assert "Pack version:      1.2.0" in out  # the sample is made on the newest content
     assert "Covers whole file: yes" in out
     assert "Document id:       5a3f0000-" in out
     assert "Signing time:      20" in out and ("EST" in out or "EDT" in out)
