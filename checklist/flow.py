@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from checklist.models import Answer, Pack
+from checklist.models import Answer, Item, Pack, Section, SectionKind
 
 # --- the draft ---------------------------------------------------------------------------
 
@@ -40,6 +40,17 @@ class DraftInterpreter(Draft):
     language: str
     mode: Literal["in_person", "phone", "video"]
     at: dt.datetime
+
+
+Kind = Literal["consent", "visit"]
+
+
+class DraftReconsent(Draft):
+    """A full consent that replaces a course's consent, and why (``forms.course.ReconsentReason``
+    code: checklist stands below forms, so the code is kept as text and checked there)."""
+
+    consent_id: str
+    reason: str
 
 
 class DraftState(Draft):
@@ -70,6 +81,15 @@ class DraftState(Draft):
     interpreter: DraftInterpreter | None = None
     certified_at: dt.datetime | None = None
     large_text: bool = False
+    # The treatment course (issue #14): a full consent, or a later session's short visit.
+    kind: Kind = "consent"
+    course_consent_id: str | None = None  # a visit: the course's consent
+    session: int | None = None  # a visit: this session's number in the course (2 or more)
+    changed_since_last: bool | None = None  # "has anything changed since your last visit?"
+    changed_answered_at: dt.datetime | None = None
+    reconsent: DraftReconsent | None = None  # a full consent that replaces a course's consent
+    content_updated: bool = False  # the pack's content changed (major) under this draft
+    notice: str | None = None  # a message key said on the next screen; moving on clears it
     created_at: dt.datetime
     last_activity: dt.datetime
 
@@ -89,6 +109,8 @@ class StepKind(StrEnum):
     DETAILS = "details"
     SCREENING = "screening"
     SECTION = "section"
+    CHANGES = "changes"  # a visit: "has anything changed since your last visit?"
+    RECONFIRM = "reconfirm"  # a visit: the key risks acknowledged again, on one screen
     PHOTOS = "photos"
     INTERPRETER = "interpreter"
     REVIEW = "review"
@@ -99,16 +121,27 @@ class StepKind(StrEnum):
 class Step:
     id: str
     kind: StepKind
-    section_ids: tuple[str, ...] = ()  # SECTION: the sections shown together
+    section_ids: tuple[str, ...] = ()  # SECTION / RECONFIRM: the sections shown together
     question_ids: tuple[str, ...] = ()  # SCREENING: this screen's questions
+    item_ids: tuple[str, ...] = ()  # RECONFIRM: the items asked again (all of a SECTION's)
 
 
 SCREENING_GROUP = 4  # questions per screen: short enough to read without scrolling
 
 
-def steps_for(pack: Pack) -> list[Step]:
-    """The patient's screens in order: one per section screen id, screening in short groups."""
+def reconfirm_items(pack: Pack) -> list[tuple[Section, Item]]:
+    """What a visit asks the patient to acknowledge again: the items the pack marks
+    (``Item.reconfirm``), or every item of its risks sections when it marks none."""
+    marked = pack.reconfirm_items()
+    return marked or [(s, i) for s, i in pack.items() if s.kind is SectionKind.RISKS]
+
+
+def steps_for(pack: Pack, kind: Kind = "consent") -> list[Step]:
+    """The patient's screens in order: one per section screen id, screening in short groups.
+    A visit asks what changed, the screening again and the key risks on one screen; no photos."""
     steps = [Step("language", StepKind.LANGUAGE), Step("details", StepKind.DETAILS)]
+    if kind == "visit":
+        steps.append(Step("changes", StepKind.CHANGES))
     qids = [q.id for q in pack.screening.questions]
     for n, start in enumerate(range(0, len(qids), SCREENING_GROUP), start=1):
         steps.append(
@@ -118,13 +151,21 @@ def steps_for(pack: Pack) -> list[Step]:
                 question_ids=tuple(qids[start : start + SCREENING_GROUP]),
             )
         )
-    screens: dict[str, list[str]] = {}
-    for section in pack.sections:  # sections sharing a screen id are shown together, in order
-        screens.setdefault(section.screen_id, []).append(section.id)
-    for screen_id, section_ids in screens.items():
-        steps.append(Step(f"section-{screen_id}", StepKind.SECTION, section_ids=tuple(section_ids)))
+    if kind == "visit":
+        items = reconfirm_items(pack)
+        sections = tuple(dict.fromkeys(s.id for s, _ in items))
+        ids = tuple(i.id for _, i in items)
+        steps.append(Step("reconfirm", StepKind.RECONFIRM, section_ids=sections, item_ids=ids))
+    else:
+        screens: dict[str, list[str]] = {}
+        for section in pack.sections:  # sections sharing a screen id are shown together
+            screens.setdefault(section.screen_id, []).append(section.id)
+        for screen_id, section_ids in screens.items():
+            steps.append(
+                Step(f"section-{screen_id}", StepKind.SECTION, section_ids=tuple(section_ids))
+            )
+        steps.append(Step("photos", StepKind.PHOTOS))
     steps += [
-        Step("photos", StepKind.PHOTOS),
         Step("interpreter", StepKind.INTERPRETER),
         Step("review", StepKind.REVIEW),
         Step("sign", StepKind.SIGN),
@@ -132,24 +173,47 @@ def steps_for(pack: Pack) -> list[Step]:
     return steps
 
 
-def step_by_id(pack: Pack, step_id: str) -> Step:
-    for step in steps_for(pack):
+def items_on(pack: Pack, step: Step) -> list[tuple[Section, Item]]:
+    """The items a screen asks "I understand" for, with their section, in order."""
+    if step.kind is StepKind.RECONFIRM:
+        wanted = set(step.item_ids)
+        return [(s, i) for s, i in pack.items() if i.id in wanted]
+    if step.kind is StepKind.SECTION:
+        return [(pack.section(sid), i) for sid in step.section_ids for i in pack.section(sid).items]
+    return []
+
+
+def step_by_id(pack: Pack, step_id: str, kind: Kind = "consent") -> Step:
+    for step in steps_for(pack, kind):
         if step.id == step_id:
             return step
     raise KeyError(step_id)
 
 
-def step_index(pack: Pack, step_id: str) -> int:
+def step_index(pack: Pack, step_id: str, kind: Kind = "consent") -> int:
     """Position of a step; an unknown id (a pack changed under a draft) counts as the start."""
-    for n, step in enumerate(steps_for(pack)):
+    for n, step in enumerate(steps_for(pack, kind)):
         if step.id == step_id:
             return n
     return 0
 
 
-def progress(pack: Pack, step_id: str) -> tuple[int, int]:
+def progress(pack: Pack, step_id: str, kind: Kind = "consent") -> tuple[int, int]:
     """'Step X of Y' (1-based)."""
-    return step_index(pack, step_id) + 1, len(steps_for(pack))
+    return step_index(pack, step_id, kind) + 1, len(steps_for(pack, kind))
+
+
+def current_step(state: DraftState, pack: Pack) -> Step:
+    """The draft's screen, or the first one still to do when its step is not in this flow."""
+    try:
+        return step_by_id(pack, state.step, state.kind)
+    except KeyError:
+        return first_incomplete(state, pack)
+
+
+def reached_review(state: DraftState, pack: Pack) -> bool:
+    """The patient has seen everything up to the review (a refusal may be signed from there)."""
+    return step_index(pack, state.furthest, state.kind) >= step_index(pack, "review", state.kind)
 
 
 # --- what each step needs ----------------------------------------------------------------
@@ -177,13 +241,16 @@ def missing_on(state: DraftState, pack: Pack, step: Step) -> list[Missing]:
                 for q in step.question_ids
                 if q not in state.screening
             ]
-        case StepKind.SECTION:
+        case StepKind.SECTION | StepKind.RECONFIRM:
             return [
                 Missing("patient.missing.acknowledge", item.id)
-                for sid in step.section_ids
-                for item in pack.section(sid).items
+                for _, item in items_on(pack, step)
                 if item.id not in state.acknowledged
             ]
+        case StepKind.CHANGES:
+            return (
+                [] if state.changed_since_last is not None else [Missing("patient.missing.changes")]
+            )
         case StepKind.PHOTOS:
             return [] if state.photo_consent is not None else [Missing("patient.missing.photos")]
         case StepKind.INTERPRETER:
@@ -202,7 +269,7 @@ def missing_on(state: DraftState, pack: Pack, step: Step) -> list[Missing]:
 def missing_before_signing(state: DraftState, pack: Pack) -> list[Missing]:
     """Everything not yet done: every item acknowledged, every question answered, photos, certified."""
     out: list[Missing] = []
-    for step in steps_for(pack):
+    for step in steps_for(pack, state.kind):
         if step.kind is not StepKind.SIGN:
             out += missing_on(state, pack, step)
     return out
@@ -213,10 +280,10 @@ def may_sign(state: DraftState, pack: Pack) -> bool:
 
 
 def first_incomplete(state: DraftState, pack: Pack) -> Step:
-    for step in steps_for(pack):
+    for step in steps_for(pack, state.kind):
         if step.kind is StepKind.SIGN or missing_on(state, pack, step):
             return step
-    return steps_for(pack)[-1]  # pragma: no cover
+    return steps_for(pack, state.kind)[-1]  # pragma: no cover
 
 
 class FlowError(ValueError):
@@ -230,8 +297,9 @@ class FlowError(ValueError):
 
 def go_next(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
     """Move to the next screen if this one is complete; raises FlowError naming what is missing."""
-    steps = steps_for(pack)
-    here = step_index(pack, state.step)
+    kind = state.kind
+    steps = steps_for(pack, kind)
+    here = step_index(pack, state.step, kind)
     missing = missing_on(state, pack, steps[here])
     if missing:
         raise FlowError(missing[0].key, missing)
@@ -239,23 +307,26 @@ def go_next(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
         raise FlowError("patient.missing.nothing_after")
     new = state.model_copy(deep=True)
     new.step = steps[here + 1].id
-    if step_index(pack, new.step) > step_index(pack, state.furthest):
+    if step_index(pack, new.step, kind) > step_index(pack, state.furthest, kind):
         new.furthest = new.step
     new.last_activity = now
+    new.notice = None
     return new
 
 
 def go_back(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
     new = state.model_copy(deep=True)
-    new.step = steps_for(pack)[max(0, step_index(pack, state.step) - 1)].id
+    new.step = steps_for(pack, state.kind)[max(0, step_index(pack, state.step, state.kind) - 1)].id
     new.last_activity = now
+    new.notice = None
     return new
 
 
 def go_to(state: DraftState, pack: Pack, step_id: str, now: dt.datetime) -> DraftState:
     """Jump back to a screen already reached (review's "change"); never ahead of the furthest."""
-    if step_index(pack, step_id) > step_index(pack, state.furthest) or step_id not in {
-        s.id for s in steps_for(pack)
+    kind = state.kind
+    if step_index(pack, step_id, kind) > step_index(pack, state.furthest, kind) or step_id not in {
+        s.id for s in steps_for(pack, kind)
     }:
         raise FlowError("patient.missing.no_skipping")
     if step_id == "sign" and not may_sign(state, pack):
@@ -263,12 +334,13 @@ def go_to(state: DraftState, pack: Pack, step_id: str, now: dt.datetime) -> Draf
     new = state.model_copy(deep=True)
     new.step = step_id
     new.last_activity = now
+    new.notice = None
     return new
 
 
 def pack_changed(state: DraftState, pack: Pack) -> DraftState:
     """After a language switch the ids are the same; make sure the step still exists."""
-    if state.step not in {s.id for s in steps_for(pack)}:
+    if state.step not in {s.id for s in steps_for(pack, state.kind)}:
         new = state.model_copy(deep=True)
         new.step = first_incomplete(state, pack).id
         return new

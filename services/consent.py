@@ -19,6 +19,7 @@ from checklist.models import Answer, Pack
 from checklist.sites import SITE_CHOICES
 from errors import DomainError
 from language.i18n import t
+from services import course_draft
 from services.context import AppContext
 from services.drafts import (
     PATIENT,
@@ -28,9 +29,11 @@ from services.drafts import (
     open_draft,
     pack_of,
     update,
+    update_in,
 )
 from services.drafts import lang_of as _lang
 from services.drafts import now as _now
+from store.uow import UnitOfWork
 
 # --- starting ----------------------------------------------------------------------------
 
@@ -53,25 +56,27 @@ def choose_language(ctx: AppContext, token: str | None, language: str) -> str:
     if not load_draft(ctx, token):
         return start_consent(ctx, language=language)
 
-    def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
-        state = _switch(ctx, state, language)
-        return flow.go_next(state, pack_of(ctx, state), now) if state.step == "language" else state
+    def change(state: DraftState, pack: Pack, now: dt.datetime, uow: UnitOfWork) -> DraftState:
+        state = _switch(ctx, state, language, uow)
+        if state.step != "language":
+            return state
+        return flow.go_next(state, pack_of(ctx, state, uow), now)
 
-    update(ctx, token or "", change)
+    update_in(ctx, token or "", change)
     return token or ""
 
 
-def _switch(ctx: AppContext, state: DraftState, language: str) -> DraftState:
+def _switch(ctx: AppContext, state: DraftState, language: str, uow: UnitOfWork) -> DraftState:
     state.language = language
     if state.pack_version is None:
-        state.pack_version = ctx.active_pack(language).version
-    return flow.pack_changed(state, pack_of(ctx, state))
+        state.pack_version = ctx.active_pack(language, uow=uow).version
+    return flow.pack_changed(state, pack_of(ctx, state, uow))
 
 
 def set_language(ctx: AppContext, token: str, language: str) -> DraftState:
     """Switch language mid-flow; every answer is kept (packs share their ids)."""
     check_language(ctx, language)
-    return update(ctx, token, lambda s, _p, _n: _switch(ctx, s, language))
+    return update_in(ctx, token, lambda s, _p, _n, uow: _switch(ctx, s, language, uow))
 
 
 def set_large_text(ctx: AppContext, token: str, on: bool) -> DraftState:
@@ -96,7 +101,11 @@ def confirm_details(
     mrn: str | None,
     site: str,
 ) -> DraftState:
-    def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
+    """The patient confirms who they are and the site; a returning patient within their course
+    goes on to the short visit, one whose course needs a new consent to the full consent (told
+    why), anyone else to the full consent (``services.course_draft.route``)."""
+
+    def change(state: DraftState, pack: Pack, now: dt.datetime, uow: UnitOfWork) -> DraftState:
         problems = identity.patient_detail_problems(
             legal_name,
             date_of_birth,
@@ -114,6 +123,20 @@ def confirm_details(
         state.mrn = (mrn or "").strip() or None
         state.site = site.strip()
         state.details_confirmed = True
+        state = flow.go_next(course_draft.route(ctx, uow, state, now), pack, now)
+        state.notice = course_draft.notice_for(state)
+        return state
+
+    return update_in(ctx, token, change, durable=True)
+
+
+def answer_changes(ctx: AppContext, token: str, changed: bool | None) -> DraftState:
+    """A visit's first question: "has anything changed in your health since your last visit?"."""
+
+    def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
+        if changed is not None and changed != state.changed_since_last:
+            state.changed_since_last = changed
+            state.changed_answered_at = now
         return flow.go_next(state, pack, now)
 
     return update(ctx, token, change)
@@ -125,10 +148,11 @@ def answer_screening(
     """Record this screen's answers (yes / no / not sure) and go on if all are answered.
 
     The screen also calls it with ``advance=False`` on every tap, so each answer is saved (and
-    timed) as it is given."""
+    timed) as it is given. At a visit, going on with a stop answer the course's consent did not
+    carry turns the draft into the full consent (``services.course_draft.check_new_stops``)."""
 
-    def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
-        step = flow.step_by_id(pack, state.step)
+    def change(state: DraftState, pack: Pack, now: dt.datetime, uow: UnitOfWork) -> DraftState:
+        step = flow.step_by_id(pack, state.step, state.kind)
         for qid in step.question_ids:
             value = answers.get(qid)
             if value is None:
@@ -137,9 +161,18 @@ def answer_screening(
             old = state.screening.get(qid)
             if old is None or old.answer is not answer:
                 state.screening[qid] = flow.DraftAnswer(answer=answer, at=now)
-        return flow.go_next(state, pack, now) if advance else state
+        if not advance:
+            return state
+        if flow.missing_on(state, pack, step):
+            return flow.go_next(state, pack, now)  # says what is missing
+        moved = course_draft.check_new_stops(ctx, uow, state, pack, now)
+        switched = moved.kind != state.kind
+        state = flow.go_next(moved, pack, now)
+        if switched:  # "we need to go through the full consent with you today"
+            state.notice = course_draft.notice_for(state)
+        return state
 
-    return update(ctx, token, change)
+    return update_in(ctx, token, change)
 
 
 def acknowledge_section(
@@ -150,7 +183,8 @@ def acknowledge_section(
     questions: Mapping[str, tuple[bool, str]],
     advance: bool = True,
 ) -> DraftState:
-    """Record "I understand" per item and "I have a question" per section, then go on.
+    """Record "I understand" per item and "I have a question" per section, then go on (a
+    section screen, or a visit's screen of the key risks).
 
     The screen also calls it with ``advance=False`` on every tap, so each tick is saved (and
     timed) as it is made: a reload or a dropped connection loses at most the last tap, and each
@@ -158,13 +192,13 @@ def acknowledge_section(
     """
 
     def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
-        step = flow.step_by_id(pack, state.step)
+        step = flow.step_by_id(pack, state.step, state.kind)
+        for _section, item in flow.items_on(pack, step):
+            if ticked.get(item.id):
+                state.acknowledged.setdefault(item.id, now)
+            else:
+                state.acknowledged.pop(item.id, None)
         for sid in step.section_ids:
-            for item in pack.section(sid).items:
-                if ticked.get(item.id):
-                    state.acknowledged.setdefault(item.id, now)
-                else:
-                    state.acknowledged.pop(item.id, None)
             asked, note = questions.get(sid, (False, ""))
             if asked:
                 # Hidden characters (bidi controls, zero-width) are removed, never refused: the
@@ -259,7 +293,7 @@ def go_to_decline(ctx: AppContext, token: str) -> DraftState:
     """From review: the patient wants to refuse; the sign screen in refusal mode."""
 
     def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
-        if flow.step_index(pack, state.furthest) < flow.step_index(pack, "review"):
+        if not flow.reached_review(state, pack):
             raise FlowError("patient.decline.too_early")
         state.step = "sign"
         return state

@@ -18,11 +18,14 @@ def today(ctx: AppContext) -> dt.date:
     return ctx.clock.now().astimezone(ctx.settings.tz).date()
 
 
-def active_line(ctx: AppContext, language: str, pack_id: str = "sclerotherapy") -> str | None:
+def active_line(
+    ctx: AppContext, language: str, pack_id: str = "sclerotherapy", uow: UnitOfWork | None = None
+) -> str | None:
     """The content line (``PackLibrary.content_line``) of the version a new consent would use in
-    ``language`` today; None when no pack exists in that language."""
+    ``language`` today; None when no pack exists in that language. ``uow``: the caller's open
+    unit of work (SQLite allows one writer: a second one inside it would wait on the first)."""
     try:
-        return ctx.library.content_line(ctx.active_pack(language, pack_id))
+        return ctx.library.content_line(ctx.active_pack(language, pack_id, uow=uow))
     except KeyError:
         return None
 
@@ -48,7 +51,8 @@ def course_for_patient(
 ) -> CourseStanding | None:
     """The patient's current course for ``site`` (exact name and birth date), or None."""
     records = uow.consents.for_patient(legal_name, date_of_birth)
-    return current_course(records, site, today=today(ctx), active_line=active_line(ctx, language))
+    line = active_line(ctx, language, uow=uow)
+    return current_course(records, site, today=today(ctx), active_line=line)
 
 
 def standing_of(ctx: AppContext, uow: UnitOfWork, consent: Consent) -> CourseStanding | None:
@@ -61,5 +65,8 @@ def standing_of(ctx: AppContext, uow: UnitOfWork, consent: Consent) -> CourseSta
         return None
     records = uow.consents.for_patient(course.patient.legal_name, course.patient.date_of_birth)
     return standing(
-        course, records, today=today(ctx), active_line=active_line(ctx, course.pack.language)
+        course,
+        records,
+        today=today(ctx),
+        active_line=active_line(ctx, course.pack.language, uow=uow),
     )

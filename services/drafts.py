@@ -2,8 +2,9 @@
 
 Shared by the patient's use cases (``services.consent`` for each screen's step, ``services.idle``
 for the idle timeout, ``services.submission`` for signing, ``services.handoff`` for staff): a new
-draft and its token, the token check, the draft's time to live, the pack a draft is pinned to,
-and ``update`` (load, apply one change, save).
+draft and its token, the token check, the draft's time to live, the pack a draft is pinned to
+(and ``on_current_content``, the one rule for a draft whose version was replaced), and
+``update`` (load, apply one change, save).
 """
 
 from __future__ import annotations
@@ -13,13 +14,18 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checklist.flow import DraftState, FlowError
+from checklist import course_flow
+from checklist.flow import DraftReconsent, DraftState, FlowError
 from checklist.models import Pack
 from errors import DomainError
+from forms.course import ReconsentReason
 from language.i18n import t
 from services.context import AppContext
+
+if TYPE_CHECKING:
+    from store.uow import UnitOfWork
 
 PATIENT = "patient"
 TOKEN_BYTES = 24  # 192 random bits; the token says nothing about the patient
@@ -44,15 +50,42 @@ def languages(ctx: AppContext, pack_id: str = "sclerotherapy") -> list[str]:
     return ctx.library.languages(pack_id)
 
 
-def pack_of(ctx: AppContext, state: DraftState) -> Pack:
-    """The pack this draft is pinned to, in the draft's language."""
+def pack_of(ctx: AppContext, state: DraftState, uow: UnitOfWork | None = None) -> Pack:
+    """The pack this draft is pinned to, in the draft's language (``uow``: the caller's open
+    unit of work, if any)."""
     lang = lang_of(state)
     if state.pack_version:
         try:
             return ctx.library.get(state.pack_id, state.pack_version, lang)
         except KeyError:
             pass  # a language without that version: fall back to the active one below
-    return ctx.active_pack(lang, state.pack_id)
+    return ctx.active_pack(lang, state.pack_id, uow=uow)
+
+
+def on_current_content(
+    ctx: AppContext, state: DraftState, uow: UnitOfWork | None = None
+) -> DraftState:
+    """The draft's version rule (issue #14 point 3), the one place it is decided: a draft pinned
+    to a version that is no longer the active one resumes on the active version when its content
+    line differs (a major change: read and acknowledge again, and a visit of a course signed on
+    the old line becomes a full consent); after a minor change it finishes on its own version."""
+    if not state.pack_version or not state.language:
+        return state
+    try:
+        pinned = ctx.library.get(state.pack_id, state.pack_version, state.language)
+        active = ctx.active_pack(state.language, state.pack_id, uow=uow)
+    except KeyError:
+        return state  # pack_of falls back to the active version by itself
+    if active.version == pinned.version or (
+        ctx.library.content_line(active) == ctx.library.content_line(pinned)
+    ):
+        return state
+    if state.kind == "visit" and state.course_consent_id:
+        reason = ReconsentReason.NEW_MAJOR_VERSION.value
+        state = course_flow.as_full_consent(
+            state, DraftReconsent(consent_id=state.course_consent_id, reason=reason)
+        )
+    return course_flow.on_new_version(state, active)
 
 
 def check_language(ctx: AppContext, language: str) -> None:
@@ -95,6 +128,33 @@ def open_draft(
     return token
 
 
+def audit_patient(
+    uow: UnitOfWork, state: DraftState, at: dt.datetime, action: str, new: dict[str, Any]
+) -> None:
+    """One audit event of the patient's draft (ids and codes only, never personal data)."""
+    uow.audit.append(
+        at=at,
+        actor_id=PATIENT,
+        actor_role=PATIENT,
+        action=action,
+        consent_id=state.consent_id,
+        new=new,
+        session_id=state.session_id,
+    )
+
+
+def reconsent_audit(uow: UnitOfWork, state: DraftState, at: dt.datetime) -> None:
+    """Why this returning patient goes through the full consent (the queue shows the code)."""
+    assert state.reconsent is not None
+    audit_patient(
+        uow,
+        state,
+        at,
+        "consent.reconsent_required",
+        {"reason": state.reconsent.reason, "replaces": state.reconsent.consent_id},
+    )
+
+
 def valid_token(token: str | None) -> bool:
     return bool(token) and bool(_TOKEN.match(token or ""))
 
@@ -108,9 +168,10 @@ def load_draft(ctx: AppContext, token: str | None) -> DraftState | None:
     if data is None:
         return None
     try:
-        return DraftState.from_dict(data)
+        state = DraftState.from_dict(data)
     except ValueError:
         return None  # an unreadable draft (e.g. from an incompatible version) starts afresh
+    return on_current_content(ctx, state)
 
 
 def save_draft(ctx: AppContext, token: str, state: DraftState) -> None:
@@ -128,15 +189,30 @@ def update(
     ctx: AppContext, token: str, change: Callable[[DraftState, Pack, dt.datetime], DraftState]
 ) -> DraftState:
     """Load the draft, apply one change, save it: one step of the flow, one transaction."""
+    return update_in(ctx, token, lambda state, pack, at, _uow: change(state, pack, at))
+
+
+def update_in(
+    ctx: AppContext,
+    token: str,
+    change: Callable[[DraftState, Pack, dt.datetime, UnitOfWork], DraftState],
+    *,
+    durable: bool = False,
+) -> DraftState:
+    """``update`` for a step that also reads records or audits in the same transaction (the
+    course a returning patient has); ``durable`` for a step that audits a change of flow."""
     at = now(ctx)
-    with ctx.database.uow(durable=False) as uow:  # a draft step, never a consent
+    with ctx.database.uow(durable=durable) as uow:  # a draft step, never a consent
         data = uow.drafts.load(token, at) if valid_token(token) else None
         if data is None:
             raise expired("en")
-        state = DraftState.from_dict(data)
-        pack = pack_of(ctx, state)
+        loaded = DraftState.from_dict(data)
+        state = on_current_content(ctx, loaded, uow)
+        if state.kind != loaded.kind and state.reconsent is not None:
+            reconsent_audit(uow, state, at)  # a visit whose pack line was replaced
+        pack = pack_of(ctx, state, uow)
         try:
-            new = change(state, pack, at)  # freshly parsed: nobody else holds it
+            new = change(state, pack, at, uow)  # freshly parsed: nobody else holds it
         except FlowError as exc:
             raise DomainError(t(lang_of(state), exc.key, count=len(exc.missing))) from exc
         new.last_activity = at

@@ -2,7 +2,8 @@
 
 ``submit`` is one transaction: check the ink and the name, build the record (``to_consent``,
 pure), store it with its sealed PDF, close the draft. The pad's strokes and PNG are parsed by
-``services.ink``, never trusted.
+``services.ink``, never trusted. A signed full consent carries its course's terms (and the
+course it replaces); a visit names its course and acknowledges only the re-confirmed items.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from checklist import flow, identity
 from checklist.flow import DraftState
 from checklist.models import Pack
 from errors import DomainError
+from forms.course import CourseTerms, ReconsentReason, Replacement, VisitOf
 from forms.meanings import INTERPRETER_KEY
 from forms.record_care import InterpreterAnswer, TreatmentPlan
 from forms.record_parts import (
@@ -29,9 +31,17 @@ from forms.record_parts import (
 )
 from forms.records import Consent, Status
 from language.i18n import t
-from services import ink
+from services import course_draft, courses, ink
 from services.context import AppContext
-from services.drafts import PATIENT, expired, lang_of, pack_of, valid_token
+from services.drafts import (
+    PATIENT,
+    expired,
+    lang_of,
+    on_current_content,
+    pack_of,
+    update_in,
+    valid_token,
+)
 from services.drafts import now as _now
 from services.ink import decode_png, parse_strokes
 
@@ -48,10 +58,19 @@ def to_consent(
     decision: Decision,
     signature: Signature,
     interpreter_signature: Signature | None = None,
+    course: CourseTerms | None = None,
+    visit_of: VisitOf | None = None,
 ) -> Consent:
-    """The consent record from a finished draft (pure: tested without a database)."""
+    """The consent record from a finished draft (pure: tested without a database).
+
+    ``course``: the terms a signed full consent covers; ``visit_of``: the course a visit
+    continues (its acknowledgements are the re-confirmed items only)."""
     if state.date_of_birth is None:
         raise DomainError(t(lang_of(state), "patient.details.dob_missing"))
+    visit = state.kind == "visit"
+    if visit and visit_of is None:
+        raise DomainError(t(lang_of(state), "patient.course.closed"))
+    shown = {i.id for _, i in flow.reconfirm_items(pack)} if visit else set(pack.item_ids())
     consent = Consent(
         id=uuid.UUID(state.consent_id),
         patient=Patient(
@@ -65,7 +84,7 @@ def to_consent(
         acknowledgements=[
             Acknowledgement(item_id=iid, acknowledged_at=at)
             for iid, at in sorted(state.acknowledged.items(), key=lambda kv: (kv[1], kv[0]))
-            if iid in set(pack.item_ids())
+            if iid in shown
         ],
         # A question belongs where the patient asked it (the tablet asks per section); the
         # section's items are not marked, since the patient did not flag them.
@@ -89,6 +108,10 @@ def to_consent(
         decision=decision,
         patient_signature=signature,
         treatment=_plan(state),
+        kind=state.kind,
+        visit_of=visit_of if visit else None,
+        course=course if not visit and decision == "consent" else None,
+        replaces=_replaces(state) if not visit and decision == "consent" else None,
     )
     if state.interpreter_used is not None:  # recorded either way, with when it was answered
         consent.interpreter_answer = InterpreterAnswer(
@@ -102,6 +125,25 @@ def to_consent(
             signature=interpreter_signature,
         )
     return consent
+
+
+def _replaces(state: DraftState) -> Replacement | None:
+    if state.reconsent is None:
+        return None
+    return Replacement(
+        consent_id=uuid.UUID(state.reconsent.consent_id),
+        reason=ReconsentReason(state.reconsent.reason),
+    )
+
+
+def course_terms(ctx: AppContext, pack: Pack, at: dt.datetime | None = None) -> CourseTerms:
+    """The course a full consent signed at ``at`` (now) on ``pack`` covers; the sign screen
+    says it before the patient signs."""
+    return courses.terms_for(ctx, ctx.library.content_line(pack), at or _now(ctx))
+
+
+class _CourseClosed(Exception):
+    """A visit's course closed (or a new stop answer came) before the tap: nothing is stored."""
 
 
 def _plan(state: DraftState) -> TreatmentPlan | None:
@@ -155,9 +197,16 @@ def submit(
                 if existing is not None:
                     return existing
                 raise expired("en")
-            state = DraftState.from_dict(data)
+            state = on_current_content(ctx, DraftState.from_dict(data), uow)
             lang = lang_of(state)
-            pack = pack_of(ctx, state)
+            pack = pack_of(ctx, state, uow)
+            visit_of = None
+            if state.kind == "visit" and decision == "consent":
+                visit_of = course_draft.visit_at_signing(ctx, uow, state, pack)
+                if visit_of is None:
+                    raise _CourseClosed
+            elif state.kind == "visit":
+                visit_of = course_draft.refused_visit(uow, state)
             consent = _build(
                 ctx,
                 state,
@@ -170,17 +219,25 @@ def submit(
                 decision,
                 interpreter_strokes,
                 interpreter_png,
+                visit_of,
             )
             consent.demo = demo
             consent.move_to(Status.SUBMITTED if decision == "consent" else Status.DECLINED, now)
             uow.consents.add(consent, draft_token=token)
+            new = {"status": consent.status.value, "language": lang, "sha256": consent.sha256()}
+            if consent.visit_of is not None:  # ids and numbers only
+                new |= {
+                    "kind": "visit",
+                    "course": str(consent.visit_of.consent_id),
+                    "session": consent.visit_of.session,
+                }
             uow.audit.append(
                 at=now,
                 actor_id=PATIENT,
                 actor_role=PATIENT,
                 action="consent.submitted" if decision == "consent" else "consent.declined",
                 consent_id=str(consent.id),
-                new={"status": consent.status.value, "language": lang, "sha256": consent.sha256()},
+                new=new,
                 session_id=state.session_id,
             )
             issue_document(
@@ -192,6 +249,12 @@ def submit(
     except DuplicateSubmission as dup:  # two taps raced: the first one's consent stands
         with ctx.database.uow() as uow:
             return uow.consents.get(dup.existing_id)
+    except _CourseClosed:
+        # The draft follows the course as it stands now; the patient is told, nothing signed.
+        moved = update_in(
+            ctx, token, lambda s, p, at, u: course_draft.reroute(ctx, u, s, p, at), durable=True
+        )
+        raise DomainError(t(lang_of(moved), "patient.course.closed")) from None
 
 
 def _build(
@@ -206,6 +269,7 @@ def _build(
     decision: Decision,
     interpreter_strokes: Any,
     interpreter_png: str | None,
+    visit_of: VisitOf | None = None,
 ) -> Consent:
     lang = lang_of(state)
     if decision not in ("consent", "decline"):
@@ -214,10 +278,7 @@ def _build(
         missing = flow.missing_before_signing(state, pack)
         if missing:
             raise DomainError(t(lang, "patient.review.incomplete", count=len(missing)))
-    elif (
-        flow.step_index(pack, state.furthest) < flow.step_index(pack, "review")
-        or not state.details_confirmed
-    ):
+    elif not flow.reached_review(state, pack) or not state.details_confirmed:
         raise DomainError(t(lang, "patient.decline.too_early"))
     # The pad's value is checked before anything is built or stored (ink.component_problem).
     if ink.component_problem(strokes, pad_size) or ink.component_problem(
@@ -275,4 +336,6 @@ def _build(
         decision=decision,
         signature=signature,
         interpreter_signature=interpreter_sig,
+        course=course_terms(ctx, pack, now) if state.kind == "consent" else None,
+        visit_of=visit_of,
     )

@@ -96,7 +96,7 @@ def forget_patient() -> None:
 def header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step) -> None:
     lang = state.language or "en"
     langs = drafts.languages(ctx)
-    n, total = flow.progress(pack, step.id)
+    n, total = flow.progress(pack, step.id, state.kind)
     if state.large_text:  # at 1.5x the three do not fit one row: the step gets a line of its own
         mid, right = st.columns([1.25, 1], vertical_alignment="center")
         left = st.container()

@@ -85,10 +85,13 @@ def _answer_word(lang: str, value: bool | None, yes: str, no: str) -> str:
     return t(lang, yes if value else no)
 
 
-def _item_lines(ctx: AppContext, lang: str, section: Section, state: DraftState) -> str:
-    """Each item of a section as the patient read it, marked read or not yet."""
+def _item_lines(
+    ctx: AppContext, lang: str, section: Section, state: DraftState, only: set[str] | None = None
+) -> str:
+    """Each item of a section (``only`` those a visit asks again) as the patient read it,
+    marked read or not yet."""
     lines = []
-    for item in section.items:
+    for item in (i for i in section.items if only is None or i.id in only):
         text = " ".join(fill(item.text, ctx.settings.placeholder_values).split())
         if item.id in state.acknowledged:
             lines.append(f"- \u2713 {text}")
@@ -116,6 +119,7 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         *,
         listed: bool = False,
         sections: Sequence[Section] = (),
+        only: set[str] | None = None,
     ) -> None:
         """One part of the form, once, with what was answered under it and its Change button;
         a section part lists its items, each section folded, so the patient can check them."""
@@ -128,7 +132,7 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
             c1.markdown("\n".join(f"- {line}" for line in lines) if listed else "  \n".join(lines))
             for section in sections:
                 with c1.expander(t(lang, "patient.review.items_of", title=section.title)):
-                    st.markdown(_item_lines(ctx, lang, section, state))
+                    st.markdown(_item_lines(ctx, lang, section, state, only))
             c2.button(
                 t(lang, "patient.review.change"),
                 key=f"change:{step_id}",
@@ -147,7 +151,17 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         ],
         "details",
     )
-    steps = flow.steps_for(pack)
+    steps = flow.steps_for(pack, state.kind)
+    if state.kind == "visit":
+        part(
+            t(lang, "patient.changes.title"),
+            [
+                _answer_word(
+                    lang, state.changed_since_last, "patient.changes.yes", "patient.changes.no"
+                )
+            ],
+            "changes",
+        )
     # The health questions are asked over several screens but are one part of the form: one
     # heading, every answer under it, Change goes back to the first of them.
     screening = [s for s in steps if s.kind is StepKind.SCREENING]
@@ -162,22 +176,34 @@ def review_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         lines.append(f"{pack.question(q).text} — {word}")
     if screening:
         part(pack.screening.title, lines, screening[0].id, listed=True)
-    for step in (s for s in steps if s.kind is StepKind.SECTION):
-        items = [i for sid in step.section_ids for i in pack.section(sid).items]
+    for step in (s for s in steps if s.kind in (StepKind.SECTION, StepKind.RECONFIRM)):
+        items = [i for _, i in flow.items_on(pack, step)]
         done = sum(1 for i in items if i.id in state.acknowledged)
-        titles = " / ".join(pack.section(sid).title for sid in step.section_ids)
+        visit = step.kind is StepKind.RECONFIRM
+        titles = (
+            t(lang, "patient.reconfirm.title")
+            if visit
+            else " / ".join(pack.section(sid).title for sid in step.section_ids)
+        )
         lines = [t(lang, "patient.review.understood", done=done, total=len(items))]
         lines += [
             t(lang, "patient.review.asked") + (f": {shown_as_typed(q.note)}" if q.note else "")
             for sid, q in state.questions.items()
             if sid in step.section_ids
         ]
-        part(titles, lines, step.id, sections=[pack.section(sid) for sid in step.section_ids])
-    part(
-        pack.photo_consent.title,
-        [_answer_word(lang, state.photo_consent, "patient.photos.yes", "patient.photos.no")],
-        "photos",
-    )
+        part(
+            titles,
+            lines,
+            step.id,
+            sections=[pack.section(sid) for sid in step.section_ids],
+            only={i.id for i in items} if visit else None,
+        )
+    if any(s.kind is StepKind.PHOTOS for s in steps):
+        part(
+            pack.photo_consent.title,
+            [_answer_word(lang, state.photo_consent, "patient.photos.yes", "patient.photos.no")],
+            "photos",
+        )
     if state.interpreter_used is False:
         interp = [t(lang, "patient.interpreter.no")]
     elif state.interpreter:

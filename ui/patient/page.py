@@ -25,6 +25,7 @@ from ui.patient.finish import interpreter_screen, review_screen
 from ui.patient.questions import photos_screen, screening_screen, section_screen
 from ui.patient.sign import sign_screen, thank_you
 from ui.patient.start import details_screen, language_screen
+from ui.patient.visit import changes_screen, notice, reconfirm_screen
 
 
 def run(ctx: AppContext) -> None:
@@ -48,14 +49,10 @@ def run(ctx: AppContext) -> None:
     lang = state.language
     st.session_state[LANG] = lang
     idle_watch(ctx, token, state)
-    ids = {s.id for s in flow.steps_for(pack)}
-    step = (
-        flow.step_by_id(pack, state.step)
-        if state.step in ids
-        else flow.first_incomplete(state, pack)
-    )
+    step = flow.current_step(state, pack)
     chrome(lang, state.large_text, step.id + (":decline" if ss("decision") else ""))
     header(ctx, token, state, pack, step)
+    notice(state)
     if step.kind is StepKind.LANGUAGE:
         language_screen(ctx, token)
     elif step.kind is StepKind.DETAILS:
@@ -64,6 +61,10 @@ def run(ctx: AppContext) -> None:
         screening_screen(ctx, token, state, pack, step)
     elif step.kind is StepKind.SECTION:
         section_screen(ctx, token, state, pack, step)
+    elif step.kind is StepKind.CHANGES:
+        changes_screen(ctx, token, state)
+    elif step.kind is StepKind.RECONFIRM:
+        reconfirm_screen(ctx, token, state, pack, step)
     elif step.kind is StepKind.PHOTOS:
         photos_screen(ctx, token, state, pack)
     elif step.kind is StepKind.INTERPRETER:

@@ -55,7 +55,7 @@ def screening_screen(
     nav(ctx, token, lang, submit, in_form=False)
 
 
-def _item_text(ctx: AppContext, lang: str, item: Any) -> str:
+def item_text(ctx: AppContext, lang: str, item: Any) -> str:
     text = fill(item.text, ctx.settings.placeholder_values)
     extra = []
     if item.frequency:
@@ -98,7 +98,7 @@ def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, s
             st.write(fill(section.intro, values))
         for item in section.items:
             with st.container(border=True):
-                st.markdown(_item_text(ctx, lang, item))
+                st.markdown(item_text(ctx, lang, item))
                 st.checkbox(
                     t(lang, "patient.section.understand"),
                     value=item.id in state.acknowledged,

@@ -60,6 +60,7 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
     if declining:
         st.write(fill(pack.refusal_statement, ctx.settings.placeholder_values))
     else:
+        _what_is_signed(ctx, state, pack)
         st.write(t(lang, "patient.sign.intro"))
     _sign_clock(ctx, lang)
     with_interpreter = bool(state.interpreter_used and state.interpreter)
@@ -146,6 +147,17 @@ def sign_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) -> N
             key="sign:decline",
             on_click=lambda: st.session_state.update(decision="decline"),
         )
+
+
+def _what_is_signed(ctx: AppContext, state: DraftState, pack: Pack) -> None:
+    """A visit signs for its session; a full consent covers a course, whose terms are said."""
+    lang = state.language or "en"
+    if state.kind == "visit":
+        st.markdown(f"**{t(lang, 'patient.sign.visit', session=state.session or '')}**")
+        return
+    terms = submission.course_terms(ctx, pack)
+    until = dates.format_date(lang, terms.valid_until)
+    st.markdown(f"**{t(lang, 'patient.sign.course', sessions=terms.sessions, date=until)}**")
 
 
 def _confirm_back(lang: str, go_back: Callable[[], None]) -> None:
