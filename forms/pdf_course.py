@@ -16,6 +16,8 @@ from forms.record_parts import DoctorQuestion
 from language.dates import format_date_with_iso, format_datetime
 from language.placeholders import fill
 
+SIGNATURE_H = 40.0  # the patient's signature block: its title, the ink box and a gap
+
 
 class CourseParts(PatientParts):
     # --- a course's consent ------------------------------------------------------------------
@@ -32,17 +34,17 @@ class CourseParts(PatientParts):
             lines.append(
                 (self.t("pdf.course.replaces", id=c.replaces.consent_id, reason=reason), False)
             )
-        if lines:
-            self._box(self.t("pdf.course.heading"), lines)
+        if lines:  # kept on the page of the signature it stands beside
+            self._box(self.t("pdf.course.heading"), lines, keep=SIGNATURE_H)
 
-    def _box(self, title: str, lines: list[tuple[str, bool]]) -> None:
-        """A titled box in the accent colour, kept on one page."""
+    def _box(self, title: str, lines: list[tuple[str, bool]], keep: float = 0.0) -> None:
+        """A titled box in the accent colour, kept on one page with ``keep`` mm after it."""
         pdf = self.pdf
         inner = pdf.width - 6
         height = 4.2 + sum(
             pdf.lines_height(text, 9, inner, bold=bold) + 0.8 for text, bold in lines
         )
-        pdf.need(height + 4)
+        pdf.need(height + 4 + keep)
         top = pdf.y + 0.8
         pdf.y = top + 1.6
         pdf.paragraph(title, size=8, bold=True, color=ACCENT, indent=3, width=inner, after=0.4)
