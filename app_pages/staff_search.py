@@ -7,10 +7,10 @@ import datetime as dt
 import streamlit as st
 
 from errors import DomainError
-from services import staff_views
+from services import queue_rows, staff_views
 from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
-from ui.staff_session import ALL, format_datetime, tr
+from ui.staff_session import ALL, STAFF_LANG, format_datetime, tr
 
 RESULTS = "search_results"
 
@@ -45,18 +45,23 @@ if rows is not None:
     if not rows:
         st.info(tr("staff.search.nothing"), icon=":material/search_off:")
         st.stop()
-    st.dataframe(
+    # A table, not a data grid: its cells wrap, so the course's words are never cut off.
+    st.table(
         [
             {
                 tr("staff.search.col.patient"): r.patient_name,
                 tr("staff.search.col.dob"): r.date_of_birth.isoformat(),
                 tr("staff.search.col.status"): r.status_label,
                 tr("staff.search.col.signed"): format_datetime(ctx, r.submitted_at),
+                tr("staff.search.col.course"): " · ".join(
+                    queue_rows.course_lines(r.course, STAFF_LANG)
+                )
+                or "—",
             }
             for r in rows
         ],
         hide_index=True,
-        width="stretch",
+        border="horizontal",
     )
     row = staff_picker.pick_consent(rows, key="search_pick", label=tr("staff.search.pick"))
     if row is not None:

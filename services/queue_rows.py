@@ -1,6 +1,8 @@
 """One row of a staff list (the queues, search, filing): what a consent shows before it is
 opened. A record that cannot be read still gets a row, named by its id, so one broken record
-never breaks a list (issue #12, point 10).
+never breaks a list (issue #12, point 10). Rows of the queue and search also say where the
+patient's treatment course stands (``forms.course.standing``; codes kept, words rendered by
+``course_lines`` in the reader's language; issue #14).
 """
 
 from __future__ import annotations
@@ -10,8 +12,14 @@ import uuid
 from dataclasses import dataclass
 
 from checklist.models import FlagLevel
+from forms.course import CourseStanding, CourseTerms, ReconsentReason, is_course, standing
 from forms.records import STATUS_LABELS, Consent, Status
+from language.dates import format_date
+from language.i18n import t
+from services import courses
+from services.context import AppContext
 from store.consents import Unreadable
+from store.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class QueueRow:
     unreadable: str | None = None  # why the stored record cannot be read (see unreadable_row)
     awaits_countersign: bool = False  # a signed refusal no clinician has countersigned
     awaits_sign_out: bool = False  # after the time-out, the procedure's sign-out not signed
+    course: CourseNote | None = None  # the treatment course this record opens or continues
 
     @property
     def status_label(self) -> str:
@@ -86,7 +95,151 @@ def _submitted_at(consent: Consent) -> dt.datetime | None:
     return consent.certified_at
 
 
-def queue_row(consent: Consent, now: dt.datetime) -> QueueRow:
+@dataclass(frozen=True)
+class CourseNote:
+    """Where a listed record stands in its patient's course: codes and numbers (words are
+    ``course_lines``). ``standing`` is the course's (the record's own or its visit's course's),
+    None when that course cannot be read; ``session`` a visit's session number."""
+
+    course_id: uuid.UUID
+    standing: CourseStanding | None = None
+    session: int | None = None
+    replaces: uuid.UUID | None = None  # a re-consent: the course consent it replaces
+    replaces_reason: ReconsentReason | None = None
+    replaced_terms: CourseTerms | None = None  # that course's terms, for the reason's words
+    replaced_by: tuple[uuid.UUID, ReconsentReason] | None = None  # a course a re-consent replaced
+
+    @property
+    def is_visit(self) -> bool:
+        return self.session is not None
+
+
+def short_id(consent_id: uuid.UUID) -> str:
+    return str(consent_id)[:8]  # as document file names shorten it (services.document_names)
+
+
+def _reason_words(
+    lang: str, reason: ReconsentReason, terms: CourseTerms | None, line: str | None = None
+) -> str:
+    return t(
+        lang,
+        f"staff.course.reason.{reason.value}",
+        date=format_date(lang, terms.valid_until) if terms else "—",
+        sessions=terms.sessions if terms else "—",
+        line=line or (terms.content_line if terms else "—"),
+    )
+
+
+def course_lines(note: CourseNote | None, lang: str) -> list[str]:
+    """The course in words, one line each: the course or the visit's session, why the next
+    session needs a full consent, what a re-consent replaces (never a duplicate)."""
+    if note is None:
+        return []
+    lines = []
+    s = note.standing
+    if note.replaces is not None and note.replaces_reason is not None:
+        reason = _reason_words(lang, note.replaces_reason, note.replaced_terms)
+        lines.append(
+            t(lang, "staff.course.reconsent", consent=short_id(note.replaces), reason=reason)
+        )
+    if note.is_visit:
+        key = "staff.course.visit" if s else "staff.course.visit_unknown"
+        lines.append(
+            t(
+                lang,
+                key,
+                session=note.session,
+                sessions=s.sessions if s else "—",
+                course=short_id(note.course_id),
+            )
+        )
+    elif s is not None:
+        lines.append(
+            t(
+                lang,
+                "staff.course.line",
+                used=s.used,
+                sessions=s.sessions,
+                remaining=s.remaining,
+                date=format_date(lang, s.valid_until),
+            )
+        )
+    if note.replaced_by is not None:
+        by, why = note.replaced_by
+        reason = _reason_words(lang, why, _terms(s))
+        lines.append(t(lang, "staff.course.replaced_by", consent=short_id(by), reason=reason))
+    elif s is not None and s.reason is not None:
+        reason = _reason_words(lang, s.reason, _terms(s))
+        lines.append(t(lang, "staff.course.full_needed", reason=reason))
+    return lines
+
+
+def _terms(s: CourseStanding | None) -> CourseTerms | None:
+    if s is None:
+        return None
+    return CourseTerms(sessions=s.sessions, valid_until=s.valid_until, content_line=s.content_line)
+
+
+def course_notes(
+    ctx: AppContext, uow: UnitOfWork, listed: list[Consent]
+) -> dict[uuid.UUID, CourseNote]:
+    """Each listed record's course, from one query for the courses concerned and their visits
+    and re-consents (``ConsentRepository.course_records``), never every record."""
+    wanted = set()
+    for c in listed:
+        wanted.add(c.visit_of.consent_id if c.visit_of else c.id)
+        if c.replaces is not None:
+            wanted.add(c.replaces.consent_id)
+    if not any(c.visit_of or c.replaces or c.course for c in listed):
+        return {}
+    related = {r.id: r for r in uow.consents.course_records(wanted)}
+    related.update({c.id: c for c in listed})
+    records = list(related.values())
+    lines: dict[str, str | None] = {}
+    today = courses.today(ctx)
+
+    def standing_of(course_id: uuid.UUID) -> CourseStanding | None:
+        course = related.get(course_id)
+        if course is None or not is_course(course) or course.patient_signature is None:
+            return None
+        lang = course.pack.language
+        if lang not in lines:
+            lines[lang] = courses.active_line(ctx, lang)
+        return standing(course, records, today=today, active_line=lines[lang])
+
+    replaced_by = {
+        r.replaces.consent_id: (r.id, r.replaces.reason)
+        for r in sorted(records, key=lambda r: (r.created_at, str(r.id)))
+        if r.replaces is not None and r.status is not Status.ENTERED_IN_ERROR
+    }
+    notes = {}
+    for c in listed:
+        course_id = c.visit_of.consent_id if c.visit_of else c.id
+        s = standing_of(course_id)
+        if s is None and c.visit_of is None and c.replaces is None:
+            continue  # not part of a course (a refusal, a consent signed before courses)
+        replaced = related.get(c.replaces.consent_id) if c.replaces else None
+        notes[c.id] = CourseNote(
+            course_id=course_id,
+            standing=s,
+            session=c.visit_of.session if c.visit_of else None,
+            replaces=c.replaces.consent_id if c.replaces else None,
+            replaces_reason=c.replaces.reason if c.replaces else None,
+            replaced_terms=replaced.course if replaced else None,
+            replaced_by=replaced_by.get(course_id),
+        )
+    return notes
+
+
+def queue_rows(
+    ctx: AppContext, uow: UnitOfWork, listed: list[Consent], now: dt.datetime
+) -> list[QueueRow]:
+    """The rows of a queue or search, each with its course (see ``course_notes``)."""
+    notes = course_notes(ctx, uow, listed)
+    return [queue_row(c, now, notes.get(c.id)) for c in listed]
+
+
+def queue_row(consent: Consent, now: dt.datetime, course: CourseNote | None = None) -> QueueRow:
     submitted = _submitted_at(consent)
     return QueueRow(
         consent_id=consent.id,
@@ -103,4 +256,5 @@ def queue_row(consent: Consent, now: dt.datetime) -> QueueRow:
         timeout_done=consent.timeout is not None,
         awaits_countersign=consent.awaits_countersign,
         awaits_sign_out=consent.awaits_sign_out,
+        course=course,
     )

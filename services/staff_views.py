@@ -19,7 +19,7 @@ from forms.record_parts import FlagReview, as_consent_id
 from forms.records import Consent, Status
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
-from services.queue_rows import QueueRow, queue_row, unreadable_rows
+from services.queue_rows import QueueRow, queue_row, queue_rows, unreadable_rows
 
 ANY_STAFF = (Role.NURSE, Role.CLINICIAN, Role.FRONT_DESK, Role.ADMIN)
 CARE_TEAM = (Role.NURSE, Role.CLINICIAN)
@@ -118,8 +118,8 @@ def nurse_queue(
         load_actor(uow, staff, *CARE_TEAM, Role.ADMIN)
         wanted = list(statuses) if statuses else None
         consents = uow.consents.list_for_day(day or today(ctx), ctx.settings.tz, wanted)
-        broken = unreadable_rows(uow)
-    rows = [queue_row(c, now) for c in consents]
+        broken = unreadable_rows(uow)  # before the courses are read: the day's rows only
+        rows = queue_rows(ctx, uow, consents, now)
     rows.sort(key=lambda r: (-r.stop_flags, r.submitted_at or now))
     return broken + rows
 
@@ -186,8 +186,9 @@ def search(
             date_to=date_to,
             tz=ctx.settings.tz,
         )
-        broken = unreadable_rows(uow)
-    return broken + [queue_row(c, now) for c in found]
+        broken = unreadable_rows(uow)  # before the courses are read: the matches only
+        rows = queue_rows(ctx, uow, found, now)
+    return broken + rows
 
 
 OPENED = "consent.opened"  # a read: staff saw the record on a screen
