@@ -11,6 +11,7 @@ import pytest
 import yaml
 from course_helpers import DOB, NAME, attested, course, sign, signed, team, walk
 
+from accounts.staff import Role
 from checklist import flow
 from checklist.loader import SHIPPED_DIR, load_library
 from errors import DomainError
@@ -304,3 +305,20 @@ def test_a_visit_whose_pack_line_changed_becomes_the_full_consent(
     assert state.kind == "consent" and state.reconsent is not None
     assert state.reconsent.reason == "new_major_version"
     assert state.reconsent.consent_id == str(first.id)
+
+
+def test_a_staff_hand_over_for_a_returning_patient_ends_in_the_visit(ctx: AppContext) -> None:
+    from services import handoff
+
+    people = team(ctx)
+    first = course(ctx, people)
+    with ctx.database.uow() as uow:
+        nurse = uow.users.get(people[Role.NURSE].id)
+    token = handoff.prefill_draft(
+        ctx, staff=nurse, legal_name=NAME, date_of_birth=DOB, site="left_leg", language="en"
+    )
+    state = drafts.load_draft(ctx, token)
+    assert state is not None and state.kind == "consent" and state.step == "details"
+    state = walk(ctx, token, "changes")  # the patient confirms the prefilled details
+    assert state.kind == "visit" and state.course_consent_id == str(first.id)
+    assert state.prefilled_by == nurse.id
