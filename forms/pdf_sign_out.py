@@ -103,7 +103,7 @@ class SignOutParts(DocumentBase):
         if e.no_adverse_events:
             adverse = st("pdf.staff.sign_out.adverse_none")
         elif e.adverse_events:
-            adverse = "\n".join(
+            events = [
                 st(
                     "pdf.staff.sign_out.adverse_event",
                     what=a.what,
@@ -111,7 +111,9 @@ class SignOutParts(DocumentBase):
                     action=a.action,
                 )
                 for a in e.adverse_events
-            )
+            ]
+            many = len(events) > 1  # numbered, so each one's end is plain
+            adverse = "\n".join(f"{n}. {x}" if many else x for n, x in enumerate(events, 1))
         else:
             adverse = unset
         aftercare = (
