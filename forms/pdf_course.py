@@ -8,6 +8,7 @@ A record without a course, a visit or a replacement renders exactly as before.
 
 from __future__ import annotations
 
+from checklist.flow import reconfirm_items
 from checklist.models import Item, Section
 from forms.pdf_document import CHECK
 from forms.pdf_layout import ACCENT, INK, MUTED, STOP_RED
@@ -101,15 +102,16 @@ class CourseParts(PatientParts):
         pdf.paragraph(self.when(v.changed_answered_at), size=7.5, color=MUTED, after=1.0)
 
     def _reconfirmed(self) -> None:
-        """Only the points re-confirmed at this visit (the pack's key risks, and any the record
-        acknowledges), each with its time and the patient's question beside it."""
+        """Only the points asked again at this visit (``checklist.flow.reconfirm_items``, and any
+        the record acknowledges), each with its time and the patient's question beside it."""
         pdf = self.pdf
         acked = {a.item_id: a for a in self.c.acknowledgements}
         pdf.heading(self.t("pdf.visit.reconfirmed.heading"))
         pdf.paragraph(self.t("pdf.visit.reconfirmed.intro"), size=8.5, color=MUTED, after=1.5)
+        asked = self._asked_again()
         groups: dict[str, tuple[Section, list[Item]]] = {}
         for section, item in self.pack.items():
-            if item.reconfirm or item.id in acked:
+            if item.id in asked or item.id in acked:
                 groups.setdefault(section.id, (section, []))[1].append(item)
         if not groups:
             pdf.paragraph(self.t("pdf.visit.reconfirmed.none"), size=9, color=MUTED)
@@ -121,10 +123,13 @@ class CourseParts(PatientParts):
                     if q.item_id == item.id:
                         self._question(q)
 
+    def _asked_again(self) -> set[str]:
+        """The items the tablet asks a visit to re-confirm (checklist.flow, the one rule)."""
+        return {item.id for _section, item in reconfirm_items(self.pack)}
+
     def _visit_questions(self) -> None:
         """The patient's questions not already shown beside a re-confirmed point."""
-        acked = {a.item_id for a in self.c.acknowledgements}
-        shown = {i.id for _s, i in self.pack.items() if i.reconfirm or i.id in acked}
+        shown = self._asked_again() | {a.item_id for a in self.c.acknowledgements}
         rest: list[DoctorQuestion] = [q for q in self.c.questions if q.item_id not in shown]
         if not rest:
             return

@@ -14,7 +14,8 @@ import uuid
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from checklist.models import Answer, FlagLevel, Frequency, Item, Pack, SectionKind
+from checklist.flow import reconfirm_items
+from checklist.models import Answer, FlagLevel, Pack
 from forms.course import DEFAULT_MONTHS, DEFAULT_SESSIONS, CourseTerms, VisitOf
 from forms.record_parts import Acknowledgement, AuditEntry, DoctorQuestion, PackRef, ScreeningAnswer
 from forms.records import Consent, Status
@@ -64,20 +65,6 @@ def with_course(
         content_line=content_line or consent.pack.version,
     )
     return consent
-
-
-def reconfirm_items(pack: Pack) -> list[Item]:
-    """The items a visit re-confirms: those the pack marks; a pack made before the markers has
-    its rare and very rare risks stand in for them."""
-    marked = [item for _section, item in pack.reconfirm_items()]
-    if marked:
-        return marked
-    serious = (Frequency.RARE, Frequency.VERY_RARE)
-    return [
-        item
-        for section, item in pack.items()
-        if section.kind is SectionKind.RISKS and item.frequency in serious
-    ]
 
 
 def changed_answers(pack: Pack) -> dict[str, Answer]:
@@ -157,7 +144,7 @@ def synthetic_visit(
         consent.screening.append(
             ScreeningAnswer(question_id=question_id, answer=answer, flag=flag, answered_at=tick())
         )
-    items = reconfirm_items(pack)
+    items = [item for _section, item in reconfirm_items(pack)]  # what the tablet asks again
     for item in items:
         consent.acknowledgements.append(Acknowledgement(item_id=item.id, acknowledged_at=tick(12)))
     if items:  # a question about one re-confirmed risk, asked beside it
