@@ -84,20 +84,21 @@ class CourseParts(PatientParts):
         pdf.paragraph(self.t("pdf.visit.course.note"), size=8.5, color=MUTED, after=0.6)
 
     def _changed(self) -> None:
-        """The patient's answer to "has anything changed since your last visit?", with its time."""
+        """The patient's answer to "has anything changed since your last visit?", with its time,
+        in the tablet's own words (``patient.changes.*``)."""
         v, pdf = self.c.visit_of, self.pdf
         if v is None:
             return
-        question = self.t("pdf.visit.changed.question")
+        question = self.t("patient.changes.question")
         pdf.heading(
-            self.t("pdf.visit.changed.heading"),
+            self.t("patient.changes.title"),
             keep=pdf.lines_height(question, 9.5, pdf.width) + 10,
         )
         pdf.paragraph(question, size=9.5, after=0.4)
         if v.changed_since_last is None:
             pdf.paragraph(self.t("pdf.not_answered"), size=9.5, bold=True, color=STOP_RED)
             return
-        key = "pdf.visit.changed.yes" if v.changed_since_last else "pdf.visit.changed.no"
+        key = "patient.changes.yes" if v.changed_since_last else "patient.changes.no"
         pdf.paragraph(self.t(key), size=9.5, bold=True, color=INK, after=0.3)
         pdf.paragraph(self.when(v.changed_answered_at), size=7.5, color=MUTED, after=1.0)
 

@@ -39,6 +39,7 @@ from forms.synthetic_visit import (
     with_course,
 )
 from language.dates import format_datetime
+from language.i18n import t
 
 RECONFIRMED = ("risk_clot", "risk_allergy", "risk_stroke")
 VISIT_AT = T0 + dt.timedelta(days=35)
@@ -143,6 +144,7 @@ def test_a_visit_names_its_course_consent_and_shows_what_was_reconfirmed(
     assert f"Content version {first.pack.version}" in text
     # "Anything changed since your last visit?" and the re-answered question it flagged.
     assert "Since your last visit" in text and "Yes, something has changed" in text
+    assert t("en", "patient.changes.question") in text  # the words the tablet asked in
     assert "Have you ever had a blood clot? Yes" in text
     assert "REVIEW Prior VTE - nurse review" in text
     # Only the re-confirmed items, each with its acknowledgement time.
