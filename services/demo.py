@@ -120,8 +120,13 @@ def patient_completes(
         if guard > 100:
             raise DomainError("The demo patient did not reach the signature step.")
         pack = drafts.pack_of(ctx, state)
-        step = flow.step_by_id(pack, state.step)
-        if step.kind is StepKind.DETAILS:
+        step = flow.step_by_id(pack, state.step, state.kind)
+        if step.kind is StepKind.CHANGES:  # a course's visit: nothing changed since last time
+            state = consent.answer_changes(ctx, token, False)
+        elif step.kind is StepKind.RECONFIRM:
+            ticked = {i.id: True for _s, i in flow.items_on(pack, step)}
+            state = consent.acknowledge_section(ctx, token, ticked=ticked, questions={})
+        elif step.kind is StepKind.DETAILS:
             state = consent.confirm_details(
                 ctx,
                 token,
@@ -280,10 +285,17 @@ def fill(
             progress(f"{n + 1}/{count}: {scenario}")
     for session in sessions.values():
         auth.sign_out(demo_ctx, session)
+    if count >= len(SCENARIOS):  # a full demo shows treatment courses too
+        from services.demo_courses import fill_courses
+
+        made.update(fill_courses(ctx, passwords, rng, progress=progress))
     return DemoResult(passwords, made)
 
 
-def _advance(ctx, c: Consent, scenario: str, sessions, passwords) -> Consent:
+def _advance(
+    ctx, c: Consent, scenario: str, sessions, passwords, *, entry=None, justifications=None
+) -> Consent:
+    """Staff steps up to ``scenario``; ``entry``/``justifications``: the sign-out to sign."""
     nurse, clinician, desk = (
         sessions[Role.NURSE],
         sessions[Role.CLINICIAN],
@@ -335,15 +347,19 @@ def _advance(ctx, c: Consent, scenario: str, sessions, passwords) -> Consent:
     )
     if scenario == "timeout":
         return c
-    c = staff_care.set_treatment(
-        ctx,
-        clinician,
-        c.id,
-        clinician_id=clinician.id,
-        sclerosant=ctx.settings.sclerosants[0],
-        form="foam",
-        appointment_on=c.created_at.astimezone(ctx.settings.tz).date(),
-        expected_version=c.version,
+    c = (
+        c
+        if c.is_visit
+        else staff_care.set_treatment(  # a visit's treatment is its sign-out
+            ctx,
+            clinician,
+            c.id,
+            clinician_id=clinician.id,
+            sclerosant=ctx.settings.sclerosants[0],
+            form="foam",
+            appointment_on=c.created_at.astimezone(ctx.settings.tz).date(),
+            expected_version=c.version,
+        )
     )
     for q in c.open_questions():
         c = staff_care.answer_question(
@@ -356,19 +372,20 @@ def _advance(ctx, c: Consent, scenario: str, sessions, passwords) -> Consent:
             expected_version=c.version,
         )
     c = staff.attest(ctx, clinician, c.id, password=pw[Role.CLINICIAN], expected_version=c.version)
-    if scenario == "attested":
-        return c
-    # Filing waits for the procedure's sign-out: the nurse enters it, the clinician co-signs.
-    entry = sign_out_entry(c.site, courses.today(ctx))
+    # Filing waits for the procedure's sign-out: the nurse enters it, the clinician co-signs
+    # (so an attested demo consent is one the front desk may file).
+    entry = entry or sign_out_entry(c.site, courses.today(ctx))
     c = sign_out.enter_sign_out(ctx, nurse, c.id, entry=entry, expected_version=c.version)
     c = sign_out.sign_sign_out(
         ctx,
         clinician,
         c.id,
-        justifications={},
+        justifications=justifications or {},
         password=pw[Role.CLINICIAN],
         expected_version=c.version,
     )
+    if scenario == "attested":
+        return c
     return staff.file_consent(
         ctx, desk, c.id, chart_reference=f"DEMO-{c.id.hex[:8].upper()}", expected_version=c.version
     )
