@@ -204,7 +204,7 @@ def course_notes(
             return None
         lang = course.pack.language
         if lang not in lines:
-            lines[lang] = courses.active_line(ctx, lang)
+            lines[lang] = courses.active_line(ctx, lang, uow=uow)  # SQLite: one writer
         return standing(course, records, today=today, active_line=lines[lang])
 
     replaced_by = {
