@@ -39,7 +39,7 @@ def since(row: pack_versions.VersionRow) -> str:
         return tr(
             "staff.versions.since",
             at=format_datetime(ctx, row.activated_at),
-            name=row.activated_by or "",
+            name=shown_as_typed(row.activated_by or ""),
         )
     if row.active and row.source is not None:
         return tr(f"staff.versions.source.{row.source}")
@@ -52,35 +52,34 @@ for language in dict.fromkeys(r.language for r in rows):
     st.subheader(
         tr("staff.versions.language", language=language_name(language), version=active.version)
     )
-    # A table, not a data grid: its cells wrap, so no sentence is cut off.
-    st.table(
-        [
-            {
-                tr("staff.versions.col.version"): r.version,
-                tr("staff.versions.col.change"): tr(f"staff.versions.change.{r.change}"),
-                tr("staff.versions.col.line"): r.line,
-                tr("staff.versions.col.changes"): r.changes or tr("staff.versions.none"),
-                tr("staff.versions.col.approved"): " ".join(r.approved_by.split()),
-                tr("staff.versions.col.effective"): r.effective_date.isoformat(),
-                tr("staff.versions.col.active"): (
-                    tr("staff.versions.active", source=tr(f"staff.versions.source.{r.source}"))
-                    if r.active and r.source
-                    else ""
-                ),
-                tr("staff.versions.col.since"): since(r),
-                tr("staff.versions.col.consents"): r.consents,
-                tr("staff.versions.col.visits"): r.visits,
-            }
-            for r in mine
-        ],
-        hide_index=True,
-        border="horizontal",
-    )
+    # One card per version, not a table: the sentences wrap, nothing is cut off at 1280 px.
     for r in mine:
-        with st.expander(tr("staff.versions.read", version=r.version, language=language)):
-            for section in r.sections:
-                st.markdown(f"**{shown_as_typed(section.title)}**")
-                st.markdown("\n".join(f"- {shown_as_typed(text)}" for text in section.items))
+        with st.container(border=True):
+            state = (
+                tr("staff.versions.active", source=tr(f"staff.versions.source.{r.source}"))
+                if r.active and r.source
+                else ""
+            )
+            head = [f"**{r.version}**", tr(f"staff.versions.change.{r.change}")]
+            st.markdown(" · ".join([*head, f":green-badge[{state}]"] if state else head))
+            changes = shown_as_typed(r.changes) if r.changes else tr("staff.versions.none")
+            st.markdown(tr("staff.versions.changes", changes=changes))
+            st.markdown(
+                tr(
+                    "staff.versions.facts",
+                    line=r.line,
+                    effective=r.effective_date.isoformat(),
+                    since=since(r),
+                    consents=r.consents,
+                    visits=r.visits,
+                )
+            )
+            approved = shown_as_typed(" ".join(r.approved_by.split()))
+            st.caption(tr("staff.versions.approved", approved=approved))
+            with st.expander(tr("staff.versions.read", version=r.version, language=language)):
+                for section in r.sections:
+                    st.markdown(f"**{shown_as_typed(section.title)}**")
+                    st.markdown("\n".join(f"- {shown_as_typed(text)}" for text in section.items))
     if active.pinned:
         st.info(
             tr("staff.versions.pinned", language=language_name(language), version=active.version),

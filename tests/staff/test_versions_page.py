@@ -4,6 +4,8 @@ version readable; another version made active with the password; other roles nev
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from page_helpers import assert_no_exception, click, patient, signed_in, texts
 from staff_helpers import PASSWORD
@@ -20,8 +22,12 @@ def open_versions(ctx):
     return at
 
 
-def table_of(at, n: int):
-    return at.table[n].value
+def card(at, version: str, nth: int = 0) -> str:
+    """One version's card as an admin reads it: its heading, what changed and its facts
+    (``nth``: 0 for the English card, 1 for the Spanish one, in the page's order)."""
+    values = [re.sub(r"\\(.)", r"\1", str(m.value)) for m in at.markdown]
+    starts = [i for i, v in enumerate(values) if v.startswith(f"**{version}**")]
+    return "\n".join(values[starts[nth] : starts[nth] + 3])
 
 
 def activate_form(at, version: str, password: str):
@@ -42,17 +48,17 @@ def test_each_version_with_its_change_approval_and_counts(app_ctx) -> None:
         "English (en): new consents start on 1.2.0",
         "Español (es): new consents start on 1.2.0",
     ]
-    english = table_of(at, 0)
-    assert list(english["Version"]) == ["1.2.0", "1.1.0", "1.0.0"]
-    assert list(english["Change"]) == ["major", "major", "major"]
-    first = english.iloc[0]
-    assert "course of sessions" in first["What changed"]
-    assert first["Approved by"].startswith("Demo default content, not yet approved")
-    assert first["Effective"] == "2026-12-01"
-    assert first["Active"] == "active (newest on disk)"
-    assert first["Became active"] == "newest on disk"
-    assert int(first["Consents signed"]) == 1 and int(first["Visits signed"]) == 0
-    assert int(english.iloc[1]["Consents signed"]) == 0
+    newest = card(at, "1.2.0")
+    assert newest.startswith("**1.2.0** · major · :green-badge[active (newest on disk)]")
+    assert "What changed: One consent now covers a course of sessions" in newest
+    assert "Course line 1.2.0 · effective 2026-12-01 · became active: newest on disk" in newest
+    assert "consents signed: 1 · visits signed: 0" in newest
+    older = card(at, "1.1.0")
+    assert older.startswith("**1.1.0** · major\n") and "What changed: —" in older
+    assert "became active: — · consents signed: 0 · visits signed: 0" in older
+    approvals = [str(c.value) for c in at.caption if str(c.value).startswith("Approved by:")]
+    assert len(approvals) == 6  # three versions in two languages
+    assert approvals[0].startswith("Approved by: Demo default content, not yet approved")
     # every version is readable, the older ones included
     labels = [e.label for e in at.expander]
     for version in ("1.2.0", "1.1.0", "1.0.0"):
@@ -71,10 +77,11 @@ def test_an_admin_makes_another_version_active_with_the_password(app_ctx) -> Non
     at = activate_form(at, "1.1.0", PASSWORD)
     assert_no_exception(at)
     assert "1.1.0 (English (en)) is now the active version." in texts(at)
-    english = table_of(at, 0)
-    older = english[english["Version"] == "1.1.0"].iloc[0]
-    assert older["Active"] == "active (made active by an admin)"
-    assert "by Ada Admin" in older["Became active"]
+    chosen = card(at, "1.1.0")
+    assert chosen.startswith("**1.1.0** · major · :green-badge[active (made active by an admin)]")
+    assert " by Ada Admin · consents signed: 0" in chosen
+    assert card(at, "1.2.0").startswith("**1.2.0** · major\n")  # no longer active in English
+    assert "active (newest on disk)" in card(at, "1.2.0", nth=1)  # Spanish unchanged
     assert str(at.subheader[0].value) == "English (en): new consents start on 1.1.0"
     assert app_ctx.active_pack("en").version == "1.1.0"
     assert app_ctx.active_pack("es").version == "1.2.0"
@@ -91,9 +98,8 @@ def test_a_pinned_language_offers_no_button(app_ctx, monkeypatch) -> None:
         assert "The setting CONSENT_ACTIVE_VERSIONS pins the Español (es) version to 1.0.0" in (
             texts(at)
         )
-        spanish = table_of(at, 1)
-        pinned = spanish[spanish["Version"] == "1.0.0"].iloc[0]
-        assert pinned["Active"] == "active (pinned by CONSENT_ACTIVE_VERSIONS)"
+        pinned = card(at, "1.0.0", nth=1)
+        assert ":green-badge[active (pinned by CONSENT_ACTIVE_VERSIONS)]" in pinned
         # one activation form: English only
         assert [b.label for b in at.button if b.label == "Make active"] == ["Make active"]
     finally:
