@@ -161,10 +161,8 @@ def answer_screening(
             old = state.screening.get(qid)
             if old is None or old.answer is not answer:
                 state.screening[qid] = flow.DraftAnswer(answer=answer, at=now)
-        if not advance:
-            return state
-        if flow.missing_on(state, pack, step):
-            return flow.go_next(state, pack, now)  # says what is missing
+        if not advance or flow.missing_on(state, pack, step):
+            return flow.go_next(state, pack, now) if advance else state  # says what is missing
         moved = course_draft.check_new_stops(ctx, uow, state, pack, now)
         switched = moved.kind != state.kind
         state = flow.go_next(moved, pack, now)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from course_helpers import NAME, course, team, walk
+from page_helpers import no_english, open_at, shown_now, submit
 from streamlit.testing.v1 import AppTest
-from test_patient_pages import no_english, open_at, shown_now, submit
 
 from checklist import flow
 from language import dates
