@@ -11,6 +11,8 @@ from services import queue_rows, staff_views
 from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import ALL, STAFF_LANG, format_datetime, tr
+from ui.staff_widgets import status_text
+from ui.text import shown_as_typed
 
 RESULTS = "search_results"
 
@@ -45,24 +47,17 @@ if rows is not None:
     if not rows:
         st.info(tr("staff.search.nothing"), icon=":material/search_off:")
         st.stop()
-    # A table, not a data grid: its cells wrap, so the course's words are never cut off.
-    st.table(
-        [
-            {
-                tr("staff.search.col.patient"): r.patient_name,
-                tr("staff.search.col.dob"): r.date_of_birth.isoformat(),
-                tr("staff.search.col.status"): r.status_label,
-                tr("staff.search.col.signed"): format_datetime(ctx, r.submitted_at),
-                tr("staff.search.col.course"): " · ".join(
-                    queue_rows.course_lines(r.course, STAFF_LANG)
-                )
-                or "—",
-            }
-            for r in rows
-        ],
-        hide_index=True,
-        border="horizontal",
-    )
+    # One card a result, as on the queue: the course's words wrap, nothing is cut off at 820 px.
+    for r in rows:
+        with st.container(border=True):
+            st.markdown(
+                f"**{shown_as_typed(r.patient_name)}** · {tr('staff.search.col.dob')} "
+                f"{r.date_of_birth:%Y-%m-%d} · {status_text(r.status)} · "
+                f"{tr('staff.search.col.signed')} {format_datetime(ctx, r.submitted_at)}"
+            )
+            course = queue_rows.course_lines(r.course, STAFF_LANG)  # catalog words, ids, dates
+            if course:
+                st.markdown("  \n".join(f":material/event_repeat: {line}" for line in course))
     row = staff_picker.pick_consent(rows, key="search_pick", label=tr("staff.search.pick"))
     if row is not None:
         view = staff_views.open_consent(ctx, staff, row.consent_id)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from course_rows_helpers import add_visit, as_course, before_courses, replacing
-from page_helpers import patient, signed_in, texts
+from page_helpers import click, patient, signed_in, texts
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -123,8 +123,8 @@ def test_queue_says_why_a_full_consent_is_needed(ctx, team, make_consent):
     assert line != "0.9.0"
     assert rows[older.id] == [
         f"Course: 1 of 6 sessions done, 5 left, valid until {until}",
-        "Full consent needed: a newer major version of the content is active "
-        "(the course is on 0.9.0)",
+        "Full consent needed: a newer major version of the content is active, "
+        "the course being on 0.9.0",
     ]
 
 
@@ -199,3 +199,10 @@ def test_queue_page_shows_the_course_words(app_ctx):  # the app's own context (S
     assert f"Re-consent: replaces {short_id(course.id)} (all 6 sessions are used)" in body, body
     assert f"Replaced by re-consent {short_id(again.id)}" in body
     assert visit.id != again.id
+    at.switch_page("app_pages/staff_search.py").run()
+    next(w for w in at.text_input if w.label.startswith("Patient name")).input("cora")
+    click(at, "Search")
+    found = texts(at)
+    assert found.count("**Cora Course** · Born") == 2  # the course consent and its visit
+    assert f"Course: 2 of 6 sessions done, 4 left, valid until {until}" in found
+    assert f"Visit, session 2 of 6 (course {short_id(course.id)})" in found
