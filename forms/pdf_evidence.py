@@ -36,6 +36,10 @@ PART_WORDS = {
     "timeout": "the time-out",
     "clinician": "the clinician's attestation and signature (name, time, meaning)",
     "filing": "the filing",
+    "course": "the course the consent covers (sessions, valid until)",
+    "visit_of": "the course consent this visit continues",
+    "replaces": "the consent this one replaces, and why",
+    "sign_out": "the signed procedure sign-out",
 }
 
 
@@ -91,6 +95,11 @@ def record_parts(c: Consent) -> dict[str, str]:
         "timeout": c.timeout,
         "clinician": c.attestation,
         "filing": c.filing,
+        "course": c.course,
+        "visit_of": c.visit_of,
+        "replaces": c.replaces,
+        # An entry still being filled in changes; once the clinician signs it, it never does.
+        "sign_out": c.sign_out if c.sign_out is not None and c.sign_out.signed else None,
     }
     return {
         name: hashlib.sha256((salt + _canonical(value)).encode("utf-8")).hexdigest()[:32]
