@@ -184,7 +184,11 @@ def current_course(
 ) -> CourseStanding | None:
     """One patient's course for ``site`` (``records``: all of that patient's consents and
     visits): the newest usable course consent not replaced by a later one, or None."""
-    replaced = {r.replaces.consent_id for r in records if r.replaces is not None}
+    replaced = {  # a re-consent withdrawn as entered in error (or never signed) replaces nothing
+        r.replaces.consent_id
+        for r in records
+        if r.replaces is not None and r.status not in (Status.DRAFT, Status.ENTERED_IN_ERROR)
+    }
     candidates = [
         c
         for c in records

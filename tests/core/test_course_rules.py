@@ -118,6 +118,9 @@ def test_the_current_course_is_the_newest_usable_one_not_replaced(pack) -> None:
     found = current_course(records, new.site, today=TODAY, active_line="1.1.0")
     assert found is not None and found.consent_id == new.id and found.used == 2
     assert current_course([old], "right_leg", today=TODAY, active_line=None) is None
+    new.status = Status.ENTERED_IN_ERROR  # a re-consent withdrawn replaces nothing
+    found = current_course([old, new], old.site, today=TODAY, active_line=None)
+    assert found is not None and found.consent_id == old.id
     unattested = course_consent(pack)
     unattested.status = Status.VERIFIED
     assert current_course([unattested], old.site, today=TODAY, active_line=None) is None
