@@ -101,6 +101,20 @@ def _records(server):  # type: ignore[no-untyped-def]
         db.dispose()
 
 
+def _readable(patient: Patient) -> list[str]:
+    """What would stop a patient reading this screen whole, at normal and at large text: no
+    sideways scrolling, no text cut, clipped or broken mid-word (patient_steps.TEXTS_JS)."""
+    found = []
+    for large in (False, True):
+        patient.large_text(large)
+        texts = patient.texts()
+        if texts["pageWidth"] > 820 or texts["mainOverflow"] > 0:
+            found.append(f"large={large}: sideways scrolling ({texts['pageWidth']} px)")
+        found += [f"large={large}: {i['key']!r} {p}" for i in texts["items"] for p in i["problems"]]
+    patient.large_text(False)
+    return found
+
+
 def _no_doc_shots(monkeypatch: pytest.MonkeyPatch) -> bool:
     """The shared steps save the full flow's pictures to docs/; a visit must not replace them."""
     wanted = patient_steps.SAVE_TO_DOCS
@@ -126,6 +140,7 @@ def test_a_returning_patient_within_the_course_re_confirms_and_signs_for_the_ses
         tablet.get_by_text(patient.tr("patient.progress", n=3, total=visit_steps))
     ).to_be_visible()
     patient.shot("patient-visit-changes-en")
+    assert _readable(patient) == []
     patient.tap_text(patient.tr("patient.changes.no"))
     patient.next()
     assert patient.screening() >= 1
@@ -146,10 +161,12 @@ def test_a_returning_patient_within_the_course_re_confirms_and_signs_for_the_ses
             DOCS_SHOTS / "patient-visit-reconfirm-en.png",
         )
     assert tablet.viewport_size == {"width": 820, "height": 1180}
+    assert _readable(patient) == []
     patient.next()
     patient.interpreter()
     patient.review(pack.certification)
     expect(tablet.get_by_text(patient.tr("patient.sign.visit", session=2))).to_be_visible()
+    assert _readable(patient) == []
     assert patient.draw() > 500
     patient.sign(NAME.upper(), shot=False)
     expect(tablet.get_by_role("heading", name=patient.tr("patient.thanks.title"))).to_be_visible()
