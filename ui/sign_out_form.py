@@ -176,12 +176,11 @@ def entry_form(ctx: AppContext, consent: Consent, sclerosants: list[str]) -> Sig
             )
             events.append((typed_what, chosen, typed_action))
 
-        st.subheader(_w("next_visit"))
+        st.subheader(_w("closing"))
         aftercare = st.checkbox(
             _w("aftercare"), value=bool(saved.aftercare_explained), key=f"{k}-aftercare"
         )
-        left, right = st.columns(2, vertical_alignment="bottom")
-        next_visit = left.date_input(
+        next_visit = st.date_input(
             _w("next_visit"),
             value=saved.next_visit_on,
             min_value=dt.date(2000, 1, 1),
@@ -189,7 +188,7 @@ def entry_form(ctx: AppContext, consent: Consent, sclerosants: list[str]) -> Sig
             format="YYYY-MM-DD",
             key=f"{k}-next",
         )
-        no_next = right.checkbox(_w("no_next_visit"), value=saved.no_next_visit, key=f"{k}-nonext")
+        no_next = st.checkbox(_w("no_next_visit"), value=saved.no_next_visit, key=f"{k}-nonext")
         pressed = st.form_submit_button(_w("save"), type="primary", icon=":material/save:")
     if not pressed:
         return None
@@ -289,7 +288,7 @@ def summary(ctx: AppContext, consent: Consent) -> None:
         return _w(f"{prefix}.{code}") if code else "—"
 
     volumes = [
-        f"{_w(f'volume.{leg}')}: {getattr(e, f'volume_{leg}_ml'):g}"
+        f"{_w(f'leg.{leg}')} {getattr(e, f'volume_{leg}_ml'):g} mL"
         for leg in ("left", "right")
         if getattr(e, f"volume_{leg}_ml") is not None
     ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -119,3 +120,52 @@ class Staff:
     def button(self, key: str) -> None:
         self.page.get_by_role("button", name=tr(key)).click()
         self.settle()
+
+    # --- the procedure sign-out (app_pages/staff_procedure_sign_out.py) ----------------------
+    def pick(self, group: str, option: str) -> None:
+        """Tap ``option`` in the radio group labelled ``group``."""
+        radios = self.page.get_by_role("radiogroup", name=group, exact=True)
+        radios.get_by_text(option, exact=True).click()
+        expect(radios.get_by_role("radio", name=option, exact=True)).to_be_checked()
+
+    def fill_sign_out(self, volumes: dict[str, float], *, today: dt.date) -> None:
+        """Every field of the sign-out, foam: ``volumes`` in mL per leg ("left", "right"); the
+        agent is the one the treatment plan offers."""
+        page, p = self.page, "staff.procedure_sign_out."
+        expect(page.get_by_role("heading", name=tr(p + "injection"))).to_be_visible()
+        self.pick(tr(p + "form"), tr("staff.plan.form.foam"))
+        self.choose(tr(p + "gas"), tr(p + "gas.room_air"))
+        page.get_by_label(tr(p + "ratio"), exact=True).fill("1:4")
+        for leg, ml in volumes.items():
+            page.get_by_label(tr(f"{p}volume.{leg}"), exact=True).fill(f"{ml:g}")
+        page.get_by_label(tr(p + "lot_number"), exact=True).fill("PD-24117")
+        self.date(tr(p + "lot_expiry"), today + dt.timedelta(days=300))
+        page.get_by_label(tr(p + "areas"), exact=True).fill("Great saphenous vein tributaries")
+        self.choose(tr(p + "compression"), tr(p + "compression.class_2"))
+        page.get_by_label(tr(p + "compression_days"), exact=True).fill("7")
+        page.get_by_label(tr(p + "observation_minutes"), exact=True).fill("15")
+        for area in ("vision", "chest", "neurological", "skin"):
+            self.pick(tr(f"{p}area.{area}"), tr(p + "finding.none"))
+        self.pick(tr(p + "adverse"), tr(p + "adverse.none"))
+        page.get_by_text(tr(p + "aftercare"), exact=True).click()
+        self.date(tr(p + "next_visit"), today + dt.timedelta(days=28))
+        self.button(p + "save")
+        expect(page.get_by_text(tr(p + "saved"))).to_be_visible()
+
+    def date(self, label: str, day: dt.date) -> None:
+        """Type ``day`` into the date field labelled ``label`` (year, month, day segments)."""
+        self.page.get_by_role("spinbutton", name=f"year, {label}").click()
+        self.page.keyboard.type(f"{day:%Y%m%d}")
+        self.page.keyboard.press("Escape")
+        group = self.page.get_by_role("group", name=label, exact=True)
+        expect(group).to_contain_text(f"{day:%Y}")
+
+    def sign_sign_out(self, reasons: dict[str, str] | None = None, *, press: bool = True) -> None:
+        """The clinician's reasons (problem words -> reason), password, and Sign (unless not
+        ``press``: the form filled in, e.g. for a screenshot)."""
+        p = "staff.procedure_sign_out."
+        for problem, reason in (reasons or {}).items():
+            self.page.get_by_label(tr(p + "reason", problem=problem), exact=True).fill(reason)
+        self.page.get_by_label(tr("staff.verify.password"), exact=True).fill(PASSWORD)
+        if press:
+            self.button(p + "sign")

@@ -4,6 +4,7 @@ VALID) and files it. And a staff address opened on the patient tablet shows only
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -95,6 +96,12 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     staff.shot("staff-04-attest")
     staff.button("staff.attest.button")
     expect(page.get_by_text(tr("staff.attest.done"))).to_be_visible()
+    # After the procedure: the sign-out, which filing waits for.
+    staff.menu("staff.page.procedure_sign_out", "staff.procedure_sign_out.title")
+    staff.fill_sign_out({"left": 4.0}, today=dt.date.today())
+    expect(page.get_by_text(tr("staff.procedure_sign_out.clean"))).to_be_visible()
+    staff.sign_sign_out()
+    expect(page.get_by_text(tr("staff.procedure_sign_out.signed"), exact=False)).to_be_visible()
     staff.sign_out()
 
     # The front desk: download the sealed PDF, check it with the command line, file it.
@@ -135,12 +142,15 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
         "Dr. Ada Lovelace",
     ]
     assert consent.timeout.side == "left_leg"
+    assert consent.sign_out.signed and consent.sign_out.entry.volume_left_ml == 4.0
     assert consent.interpreter_answer is not None
     for action in (
         "consent.submitted",
         "consent.verified",
         "consent.timeout",
         "consent.attested",
+        "consent.sign_out_entered",
+        "consent.signed_out",
         "document.downloaded",
         "consent.filed",
     ):
