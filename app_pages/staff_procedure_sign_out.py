@@ -10,7 +10,7 @@ import streamlit as st
 from accounts.staff import Role
 from errors import DomainError
 from services import sign_out, staff_care
-from ui import sign_out_form, staff_picker, staff_session
+from ui import sign_out_form, sign_out_view, staff_picker, staff_session
 from ui.resources import app_context
 from ui.staff_session import tr
 
@@ -47,7 +47,7 @@ def succeeded(message_key: str) -> None:
 
 where = sign_out.standing(ctx, consent)
 if where.signed:
-    sign_out_form.summary(ctx, consent)
+    sign_out_view.summary(ctx, consent)
     st.stop()
 
 st.caption(tr("staff.procedure_sign_out.explain"))
@@ -61,12 +61,12 @@ if typed is not None:
         succeeded("staff.procedure_sign_out.saved")
 
 if consent.sign_out is not None:
-    sign_out_form.standing(ctx, consent, where.check)
+    sign_out_view.standing(ctx, consent, where.check)
     if not staff.has(Role.CLINICIAN):
         st.info(tr("staff.procedure_sign_out.waits_cosign"), icon=":material/hourglass_top:")
     elif not where.may_sign:
         st.info(tr("staff.procedure_sign_out.attest_first"), icon=":material/info:")
-    elif signing := sign_out_form.sign_form(consent, where.check, staff.display_name):
+    elif signing := sign_out_view.sign_form(consent, where.check, staff.display_name):
         reasons, password = signing
         try:
             sign_out.sign_sign_out(
