@@ -104,10 +104,12 @@ def fill_courses(
         dob = dt.date(rng.randint(1950, 1995), rng.randint(1, 12), rng.randint(1, 28))
         return Patient(synthetic_name(rng), dob, site)
 
-    history = _version_history(ctx, on, signed_in, passwords, language)
+    history = _can_show_history(ctx, language)
     older = person("right_leg")
-    if history:  # a course signed while 1.1.0 was active
+    if history:  # a course signed while 1.1.0 was active, before 1.2.0 replaced it
+        _activate(ctx, on(130), passwords, "1.1.0")
         session(older, 100, "filed", "course on 1.1.0")
+        _activate(ctx, on(75), passwords, "1.2.0")
     three, two = person("both_legs"), person("left_leg")
     session(three, 70, "filed", "course consent")
     session(three, 49, "filed", "visit")
@@ -132,27 +134,25 @@ def fill_courses(
     return made
 
 
-def _version_history(ctx, on, signed_in, passwords, language: str) -> bool:
-    """1.1.0 made active 130 days ago and 1.2.0 75 days ago, by the demo admin, in every
-    language: the versions page's history, and a course a major version makes old. Only on a
-    database with no activations yet and no version pinned by the settings."""
-    from services.demo import DEMO_ACCOUNTS
-
+def _can_show_history(ctx: AppContext, language: str) -> bool:
+    """The versions' history (1.1.0 made active 130 days ago, 1.2.0 75 days ago) is written
+    only on a database with no activations yet and no version pinned by the settings."""
     with ctx.database.uow() as uow:
         if uow.pack_activations.history(PACK) or ctx.settings.active_versions:
             return False
     versions = ctx.library.versions(PACK, language)
-    if "1.1.0" not in versions or "1.2.0" not in versions:
-        return False
+    return "1.1.0" in versions and "1.2.0" in versions
+
+
+def _activate(ctx: AppContext, at: AppContext, passwords: dict[str, str], version: str) -> None:
+    """The demo admin makes ``version`` active in every language that has it, at ``at``."""
+    from services.demo import DEMO_ACCOUNTS
+
     admin = next(u for u, _n, role in DEMO_ACCOUNTS if role is Role.ADMIN)
-    for days_ago, version in ((130, "1.1.0"), (75, "1.2.0")):
-        at = on(days_ago)
-        staff = signed_in(at)[Role.ADMIN]
-        for lang in ctx.library.languages(PACK):
-            if version in ctx.library.versions(PACK, lang):
-                pack_versions.activate(
-                    at, staff, pack_id=PACK, language=lang, version=version,
-                    password=passwords[admin],
-                )  # fmt: skip
-        auth.sign_out(at, staff)
-    return True
+    staff = auth.sign_in(at, admin, passwords[admin])
+    for lang in ctx.library.languages(PACK):
+        if version in ctx.library.versions(PACK, lang):
+            pack_versions.activate(
+                at, staff, pack_id=PACK, language=lang, version=version, password=passwords[admin]
+            )
+    auth.sign_out(at, staff)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -18,6 +17,9 @@ from language.i18n import t
 from services import auth
 from services.auth import StaffSession
 from services.context import AppContext
+from ui.staff_pages import ALL as ALL  # the page list, re-exported for its callers
+from ui.staff_pages import PAGES
+from ui.staff_pages import StaffPage as StaffPage
 from ui.text import shown_as_typed
 
 KEY = "staff_session"
@@ -30,131 +32,6 @@ def tr(key: str, **values: object) -> str:
     return t(STAFF_LANG, key, **values)
 
 
-@dataclass(frozen=True)
-class StaffPage:
-    path: str
-    url_path: str
-    title_key: str
-    icon: str
-    roles: tuple[Role, ...]
-    section_key: str
-
-
-ALL = (Role.NURSE, Role.CLINICIAN, Role.FRONT_DESK, Role.ADMIN)
-PAGES: tuple[StaffPage, ...] = (
-    StaffPage(
-        "app_pages/staff_queue.py",
-        "queue",
-        "staff.page.queue",
-        ":material/list_alt:",
-        (Role.NURSE, Role.CLINICIAN),
-        "staff.section.care",
-    ),
-    StaffPage(
-        "app_pages/staff_verify.py",
-        "verify",
-        "staff.page.verify",
-        ":material/fact_check:",
-        (Role.NURSE,),
-        "staff.section.care",
-    ),
-    StaffPage(
-        "app_pages/staff_clinician.py",
-        "review",
-        "staff.page.review",
-        ":material/stethoscope:",
-        (Role.CLINICIAN,),
-        "staff.section.care",
-    ),
-    StaffPage(
-        "app_pages/staff_procedure_sign_out.py",
-        "procedure-sign-out",
-        "staff.page.procedure_sign_out",
-        ":material/assignment_turned_in:",
-        (Role.NURSE, Role.CLINICIAN),
-        "staff.section.care",
-    ),
-    StaffPage(
-        "app_pages/staff_filing.py",
-        "filing",
-        "staff.page.filing",
-        ":material/folder_open:",
-        (Role.FRONT_DESK,),
-        "staff.section.records",
-    ),
-    StaffPage(
-        "app_pages/staff_search.py",
-        "search",
-        "staff.page.search",
-        ":material/search:",
-        ALL,
-        "staff.section.records",
-    ),
-    StaffPage(
-        "app_pages/staff_export.py",
-        "export",
-        "staff.page.export",
-        ":material/archive:",
-        (Role.FRONT_DESK, Role.ADMIN),
-        "staff.section.records",
-    ),
-    StaffPage(
-        "app_pages/staff_admin_users.py",
-        "users",
-        "staff.page.users",
-        ":material/group:",
-        (Role.ADMIN,),
-        "staff.section.admin",
-    ),
-    StaffPage(
-        "app_pages/staff_admin_packs.py",
-        "packs",
-        "staff.page.packs",
-        ":material/library_books:",
-        (Role.ADMIN,),
-        "staff.section.admin",
-    ),
-    StaffPage(
-        "app_pages/staff_admin_versions.py",
-        "versions",
-        "staff.page.versions",
-        ":material/history_edu:",
-        (Role.ADMIN,),
-        "staff.section.admin",
-    ),
-    StaffPage(
-        "app_pages/staff_admin_audit.py",
-        "audit",
-        "staff.page.audit",
-        ":material/history:",
-        (Role.ADMIN,),
-        "staff.section.admin",
-    ),
-    StaffPage(
-        "app_pages/staff_admin_settings.py",
-        "settings",
-        "staff.page.settings",
-        ":material/settings:",
-        (Role.ADMIN,),
-        "staff.section.admin",
-    ),
-    StaffPage(
-        "app_pages/staff_handoff.py",
-        "handoff",
-        "staff.page.handoff",
-        ":material/tablet:",
-        ALL,
-        "staff.section.session",
-    ),
-    StaffPage(
-        "app_pages/staff_sign_out.py",
-        "sign-out",
-        "staff.page.sign_out",
-        ":material/logout:",
-        ALL,
-        "staff.section.session",
-    ),
-)
 SIGN_IN_PATH = "app_pages/sign_in.py"
 SIGN_IN_URL = "staff"
 PATIENT_PATH = "app_pages/patient.py"

@@ -220,10 +220,14 @@ def test_day_export_refuses_a_future_day(ctx, team):
 # --- demo data -------------------------------------------------------------------------------
 def test_demo_data_makes_every_state_and_one_account_per_role(ctx):
     result = demo.fill(ctx, len(demo.SCENARIOS), seed=3)
-    assert set(result.consents) == set(demo.SCENARIOS)
+    assert set(demo.SCENARIOS) <= set(result.consents)
     with ctx.database.uow() as uow:
         consents = uow.consents.search(
             date_from=staff_views.today(ctx), date_to=staff_views.today(ctx)
+        )
+        every = uow.consents.search(
+            date_from=staff_views.today(ctx) - dt.timedelta(days=200),
+            date_to=staff_views.today(ctx),
         )
         users = {u.username: u for u in uow.users.list()}
         assert uow.consents.count_non_demo() == 0
@@ -242,6 +246,17 @@ def test_demo_data_makes_every_state_and_one_account_per_role(ctx):
         assert users[username].roles == {role} and users[username].demo
         assert auth.sign_in(ctx, username, result.passwords[username]).has(role)
     assert all(c.created_at <= ctx.clock.now() for c in consents)
+    # The treatment courses (issue #14): two and three visits, a re-consent the newer major
+    # version forced, a justified foam volume over 10 mL and an adverse event.
+    visits: dict = {}
+    for v in every:
+        if v.visit_of is not None:
+            visits.setdefault(v.visit_of.consent_id, []).append(v.visit_of.session)
+    assert sorted(sorted(s) for s in visits.values()) == [[2, 3], [2, 3, 4]]
+    assert [c.replaces.reason.value for c in every if c.replaces] == ["new_major_version"]
+    signed = [c.sign_out for c in every if c.sign_out and c.sign_out.signed]
+    assert any("foam_over_max" in s.justifications for s in signed)
+    assert any(s.entry.adverse_events for s in signed)
 
 
 def test_demo_data_refuses_a_database_with_real_consents(ctx, make_consent):
