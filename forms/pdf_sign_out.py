@@ -66,7 +66,7 @@ class SignOutParts(DocumentBase):
             else unset
         )
         if e.form == "foam":
-            gas = st(f"pdf.staff.sign_out.gas.{e.gas}") if e.gas else unset
+            gas = st(f"care.gas.{e.gas}") if e.gas else unset
             form = st("pdf.staff.sign_out.foam_with", gas=gas, ratio=e.ratio or unset)
         else:
             form = st(f"pdf.plan.{e.form}") if e.form else unset
@@ -81,7 +81,7 @@ class SignOutParts(DocumentBase):
             lot = st("pdf.staff.sign_out.lot_value", lot=lot, expiry=e.lot_expiry.isoformat())
         compression = unset
         if e.compression is not None:
-            compression = st(f"pdf.staff.sign_out.compression.{e.compression}")
+            compression = st(f"care.compression.{e.compression}")
             if e.compression != "none" and e.compression_days is not None:
                 compression = st(
                     "pdf.staff.sign_out.compression_for", what=compression, days=e.compression_days
@@ -91,7 +91,7 @@ class SignOutParts(DocumentBase):
             st("pdf.staff.sign_out.minutes", minutes=minutes) if minutes is not None else unset
         )
         observed = [
-            st(f"pdf.staff.sign_out.area.{o.area}")
+            st(f"care.area.{o.area}")
             + ": "
             + (
                 st("pdf.staff.sign_out.finding.none")
@@ -107,7 +107,7 @@ class SignOutParts(DocumentBase):
                 st(
                     "pdf.staff.sign_out.adverse_event",
                     what=a.what,
-                    severity=st(f"pdf.staff.sign_out.severity.{a.severity}"),
+                    severity=st(f"care.severity.{a.severity}"),
                     action=a.action,
                 )
                 for a in e.adverse_events
@@ -148,7 +148,7 @@ class SignOutParts(DocumentBase):
         pdf = self.pdf
         pdf.subheading(self.st("pdf.staff.sign_out.justified"))
         for code in s.problems_at_signing:
-            problem = problem_words(code)
+            problem = problem_words(code, self.staff_lang)
             reason = s.justifications.get(code) or self.st("pdf.staff.no_reason")
             why = self.st("pdf.staff.sign_out.reason", reason=reason)
             pdf.need(

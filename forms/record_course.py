@@ -16,6 +16,7 @@ from forms.record_care import CareSteps, short_enough
 from forms.record_parts import Signature, SignerRole
 from forms.sign_out import Check, SignOut, SignOutEntry
 from forms.status import Status, status_words
+from language.i18n import REFERENCE, catalog, t
 
 if TYPE_CHECKING:
     from forms.record_parts import TimeOut
@@ -170,41 +171,11 @@ class CourseSteps(CareSteps):
         return "visit" if self.is_visit else "consent"
 
 
-# The clinic's words for each problem and error code (the staff screens show them; the PDF
-# prints the justified ones beside their reasons).
-PROBLEM_WORDS = {
-    "foam_over_max": "foam over 10 mL in this session",
-    "lot_expired": "the lot is past its expiry date",
-    "missing.sclerosant": "the agent and its strength are missing",
-    "missing.form": "liquid or foam is missing",
-    "missing.gas": "the foam's gas is missing",
-    "missing.ratio": "the foam's liquid-to-gas ratio is missing",
-    "missing.volume": "a volume for each leg treated is missing",
-    "missing.lot_number": "the lot number is missing",
-    "missing.lot_expiry": "the lot's expiry date is missing",
-    "missing.areas": "the veins or areas treated are missing",
-    "missing.compression": "the compression applied is missing",
-    "missing.compression_days": "how long to wear the compression is missing",
-    "missing.observation_minutes": "the observation time is missing",
-    "missing.observations": "what was observed (vision, chest, neurological, skin) is missing",
-    "missing.adverse_events": "adverse events (none, or each one) are missing",
-    "missing.aftercare_explained": "aftercare has not been marked as explained",
-    "missing.next_visit": "the next visit is missing (a date, or no further visit)",
-    "volume_other_leg.left": "a volume is given for the left leg, which this consent does not name",
-    "volume_other_leg.right": (
-        "a volume is given for the right leg, which this consent does not name"
-    ),
-    "gas_for_liquid": "a gas or ratio is given for a liquid injection",
-    "observation_note": "say what was observed for each area marked observed",
-    "observation_twice": "an observed area is listed twice",
-    "adverse_both": "adverse events are listed but 'none' is ticked",
-    "next_visit_past": "the next visit's date is in the past",
-    "next_visit_both": "a next visit is given but 'no further visit' is ticked",
-}
-
-
-def problem_words(code: str) -> str:
-    return PROBLEM_WORDS.get(code, code)
+def problem_words(code: str, lang: str = REFERENCE) -> str:
+    """A problem or error code in the clinic's words (``care.problem.<code>`` in the catalog):
+    the staff screens, the refusals here and the PDF's sign-out block all say it this way."""
+    key = f"care.problem.{code}"
+    return t(lang, key) if key in catalog(REFERENCE) else code
 
 
 def _words(codes: list[str]) -> str:

@@ -7,7 +7,7 @@ foam over the session maximum, an expired lot, a missing field. Each blocks unti
 justified by the clinician with a reason (the record keeps both). ``errors`` are what no reason
 can justify (a volume on a leg the consent does not name, an observation marked with no note).
 Pure: no Streamlit, no SQL. Codes are stored; words are the message catalog's
-(``language/messages/<lang>/staff.yaml`` ``sign_out.*``), rendered at the edge.
+(``language/messages/<lang>/care.yaml``), rendered at the edge.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def entry_form(ctx: AppContext, consent: Consent, sclerosants: list[str]) -> Sig
             _w("gas"),
             GASES,
             index=_index(GASES, saved.gas),
-            format_func=lambda g: _w(f"gas.{g}"),
+            format_func=lambda g: tr(f"care.gas.{g}"),
             key=f"{k}-gas",
         )
         ratio = right.text_input(
@@ -101,7 +101,7 @@ def entry_form(ctx: AppContext, consent: Consent, sclerosants: list[str]) -> Sig
             _w("compression"),
             COMPRESSION_CLASSES,
             index=_index(COMPRESSION_CLASSES, saved.compression),
-            format_func=lambda c: _w(f"compression.{c}"),
+            format_func=lambda c: tr(f"care.compression.{c}"),
             key=f"{k}-compression",
         )
         days = right.number_input(
@@ -126,7 +126,7 @@ def entry_form(ctx: AppContext, consent: Consent, sclerosants: list[str]) -> Sig
             finding, note = saved.observations.get(area, (None, ""))
             a, b = st.columns([2, 3], vertical_alignment="bottom")
             chosen = a.radio(
-                _w(f"area.{area}"),
+                tr(f"care.area.{area}"),
                 ("none", "observed"),
                 index=_index(("none", "observed"), finding),
                 horizontal=True,
@@ -163,7 +163,7 @@ def entry_form(ctx: AppContext, consent: Consent, sclerosants: list[str]) -> Sig
                 _w("adverse.severity", n=n),
                 SEVERITIES,
                 index=_index(SEVERITIES, severity),
-                format_func=lambda s: _w(f"severity.{s}"),
+                format_func=lambda s: tr(f"care.severity.{s}"),
                 key=f"{k}-ae-sev-{n}",
             )
             typed_action = st.text_input(

@@ -97,7 +97,7 @@ def summary(ctx: AppContext, consent: Consent) -> None:
     yes_no = {True: _w("yes"), False: _w("no"), None: "—"}
 
     def words(prefix: str, code: str | None) -> str:
-        return _w(f"{prefix}.{code}") if code else "—"
+        return tr(f"care.{prefix}.{code}") if code else "—"
 
     volumes = [
         f"{_w(f'leg.{leg}')} {getattr(e, f'volume_{leg}_ml'):g} mL"
@@ -130,14 +130,14 @@ def summary(ctx: AppContext, consent: Consent) -> None:
     ]
     for o in e.observations:
         note = f" — {shown_as_typed(o.note)}" if o.note else ""
-        rows.append((_w(f"area.{o.area}"), _w(f"finding.{o.finding}") + note))
+        rows.append((tr(f"care.area.{o.area}"), _w(f"finding.{o.finding}") + note))
     if e.no_adverse_events:
         rows.append((_w("adverse"), _w("adverse.none")))
     for n, ev in enumerate(e.adverse_events, start=1):
         rows.append(
             (
                 _w("adverse.what", n=n),
-                f"{shown_as_typed(ev.what)} ({_w(f'severity.{ev.severity}')}): "
+                f"{shown_as_typed(ev.what)} ({tr(f'care.severity.{ev.severity}')}): "
                 f"{shown_as_typed(ev.action)}",
             )
         )

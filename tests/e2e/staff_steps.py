@@ -134,18 +134,18 @@ class Staff:
         page, p = self.page, "staff.procedure_sign_out."
         expect(page.get_by_role("heading", name=tr(p + "injection"))).to_be_visible()
         self.pick(tr(p + "form"), tr("staff.plan.form.foam"))
-        self.choose(tr(p + "gas"), tr(p + "gas.room_air"))
+        self.choose(tr(p + "gas"), tr("care.gas.room_air"))
         page.get_by_label(tr(p + "ratio"), exact=True).fill("1:4")
         for leg, ml in volumes.items():
             page.get_by_label(tr(f"{p}volume.{leg}"), exact=True).fill(f"{ml:g}")
         page.get_by_label(tr(p + "lot_number"), exact=True).fill("PD-24117")
         self.date(tr(p + "lot_expiry"), today + dt.timedelta(days=300))
         page.get_by_label(tr(p + "areas"), exact=True).fill("Great saphenous vein tributaries")
-        self.choose(tr(p + "compression"), tr(p + "compression.class_2"))
+        self.choose(tr(p + "compression"), tr("care.compression.class_2"))
         page.get_by_label(tr(p + "compression_days"), exact=True).fill("7")
         page.get_by_label(tr(p + "observation_minutes"), exact=True).fill("15")
         for area in ("vision", "chest", "neurological", "skin"):
-            self.pick(tr(f"{p}area.{area}"), tr(p + "finding.none"))
+            self.pick(tr(f"care.area.{area}"), tr(p + "finding.none"))
         self.pick(tr(p + "adverse"), tr(p + "adverse.none"))
         page.get_by_text(tr(p + "aftercare"), exact=True).click()
         self.date(tr(p + "next_visit"), today + dt.timedelta(days=28))
