@@ -55,7 +55,8 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 class Observation(Record):
     area: Literal["vision", "chest", "neurological", "skin"]
     finding: Literal["none", "observed"]
-    note: str = ""  # what was observed (required when observed)
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE)] = ""
+    # what was observed (required when observed)
 
 
 class AdverseEvent(Record):
