@@ -127,8 +127,13 @@ class CourseStanding:
 
 
 def is_course(consent: Consent) -> bool:
-    """A signed consent (not a visit, not a refusal) that covers a course."""
-    return consent.kind == "consent" and consent.course is not None and not consent.declined
+    """A signed consent (not a visit, not a refusal, not withdrawn) that covers a course."""
+    return (
+        consent.kind == "consent"
+        and consent.course is not None
+        and not consent.declined
+        and consent.status is not Status.ENTERED_IN_ERROR
+    )
 
 
 def covers(course_site: str, site: str) -> bool:
