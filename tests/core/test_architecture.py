@@ -107,3 +107,14 @@ def test_no_test_module_imports_another() -> None:
         if (found := {root for root in imported_roots(path) if root in names or root == "tests"})
     }
     assert offenders == {}
+
+
+def test_no_two_test_modules_share_a_file_name() -> None:
+    """Tests are imported by file name (each folder is put on the path): two helpers or two test
+    files of the same name in different folders shadow each other, and one of them fails to
+    collect, or imports the other's helpers, depending on the order the workers take them."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if path.name not in ("conftest.py", "__init__.py"):
+            seen.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}

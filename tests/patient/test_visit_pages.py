@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from course_helpers import NAME, course, team, walk
-from page_helpers import no_english, open_at, shown_now, submit
+from patient_page_helpers import no_english, open_at, shown_now, submit
 from streamlit.testing.v1 import AppTest
 
 from checklist import flow

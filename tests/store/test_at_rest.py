@@ -62,7 +62,7 @@ def keyed(
     monkeypatch.setenv("CONSENT_DATABASE_URL", db_url)
     monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", OLD)
     ctx = build_context(get_settings(), clock=FixedClock(T0))
-    demo.fill(ctx, len(demo.SCENARIOS), seed=3)
+    made = sum(demo.fill(ctx, len(demo.SCENARIOS), seed=3).consents.values())  # with courses
     section = ctx.active_pack("en").sections[0].id
     asked = demo.patient_completes(
         ctx,
@@ -79,7 +79,7 @@ def keyed(
     consent.choose_language(ctx, token, "en")
     with ctx.database.uow() as uow:
         every = uow.consents.search(date_from=dt.date(2000, 1, 1), limit=1000)
-    assert asked.id in {c.id for c in every} and len(every) == len(demo.SCENARIOS) + 2
+    assert asked.id in {c.id for c in every} and len(every) == made + 2
     yield ctx, every
     ctx.database.dispose()
 
