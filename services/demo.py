@@ -222,7 +222,10 @@ def fill(
     *,
     seed: int | None = None,
     progress: Callable[[str], None] | None = None,
+    courses: bool = True,
 ) -> DemoResult:
+    """``count`` consents cycling through ``SCENARIOS``; with ``courses`` (and every scenario
+    shown) the treatment courses of services.demo_courses as well."""
     if count < 1 or count > 500:
         raise DomainError("Give a count between 1 and 500.")
     with ctx.database.uow() as uow:
@@ -285,7 +288,7 @@ def fill(
             progress(f"{n + 1}/{count}: {scenario}")
     for session in sessions.values():
         auth.sign_out(demo_ctx, session)
-    if count >= len(SCENARIOS):  # a full demo shows treatment courses too
+    if courses and count >= len(SCENARIOS):  # a full demo shows treatment courses too
         from services.demo_courses import fill_courses
 
         made.update(fill_courses(ctx, passwords, rng, progress=progress))

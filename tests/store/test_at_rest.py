@@ -62,7 +62,7 @@ def keyed(
     monkeypatch.setenv("CONSENT_DATABASE_URL", db_url)
     monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", OLD)
     ctx = build_context(get_settings(), clock=FixedClock(T0))
-    made = sum(demo.fill(ctx, len(demo.SCENARIOS), seed=3).consents.values())  # with courses
+    made = sum(demo.fill(ctx, len(demo.SCENARIOS), seed=3, courses=False).consents.values())
     section = ctx.active_pack("en").sections[0].id
     asked = demo.patient_completes(
         ctx,

@@ -46,7 +46,7 @@ def _fill_demo(mp: pytest.MonkeyPatch, data: Path, database_url: str | None = No
         mp.setenv("CONSENT_DATABASE_URL", database_url)
     ctx = build_context(get_settings(), warm_pdf_fonts=False)
     try:
-        demo.fill(ctx, DEMO_COUNT, seed=7)
+        demo.fill(ctx, DEMO_COUNT, seed=7, courses=False)
     finally:
         ctx.database.dispose()
 
