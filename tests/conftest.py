@@ -15,13 +15,6 @@ from services.clock import FixedClock
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser tests take up to two minutes each: handed out first (``--dist load`` sends
-    tests to whichever worker is free, in this order), the two workers share them and the run
-    ends on short tests, not on one worker finishing a long one while the other waits."""
-    items.sort(key=lambda item: not item.nodeid.startswith("tests/e2e/"))
-
-
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(T0)
