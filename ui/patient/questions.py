@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from checklist import flow
+from checklist import text as text_rules
 from checklist.flow import DraftState, Step
-from checklist.models import Answer, Pack
+from checklist.models import Answer, Pack, Section
 from language.i18n import t
 from language.placeholders import fill
 from services import consent as svc
@@ -70,15 +73,32 @@ def item_text(ctx: AppContext, lang: str, item: Any) -> str:
 def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step) -> None:
     """No form here: each "I understand" and the question are saved as they are tapped (with
     the tap's time), so a reload half-way down a long section keeps every tick."""
-    lang = state.language or "en"
     values = ctx.settings.placeholder_values
 
+    def heading(section: Section) -> None:
+        st.header(section.title, anchor=False)
+        if section.intro:
+            st.write(fill(section.intro, values))
+
+    acknowledge_items(ctx, token, state, pack, step, heading)
+
+
+def acknowledge_items(
+    ctx: AppContext,
+    token: str,
+    state: DraftState,
+    pack: Pack,
+    step: Step,
+    heading: Callable[[Section], None],
+) -> None:
+    """The step's items (``checklist.flow.items_on``), each with "I understand", and per section
+    the question for the doctor; every tap is saved as it is made. A section screen and a
+    visit's key risks both show them this way."""
+    lang = state.language or "en"
+    items = flow.items_on(pack, step)
+
     def answers() -> dict[str, Any]:
-        ticked = {
-            i.id: bool(ss(f"ack:{i.id}"))
-            for sid in step.section_ids
-            for i in pack.section(sid).items
-        }
+        ticked = {i.id: bool(ss(f"ack:{i.id}")) for _, i in items}
         questions = {}
         for sid in step.section_ids:
             note = ss(f"note:{sid}") or ""
@@ -92,11 +112,8 @@ def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, s
         act(svc.acknowledge_section, ctx, token, **answers())
 
     for sid in step.section_ids:
-        section = pack.section(sid)
-        st.header(section.title, anchor=False)
-        if section.intro:
-            st.write(fill(section.intro, values))
-        for item in section.items:
+        heading(pack.section(sid))
+        for _, item in (pair for pair in items if pair[0].id == sid):
             with st.container(border=True):
                 st.markdown(item_text(ctx, lang, item))
                 st.checkbox(
@@ -116,7 +133,7 @@ def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, s
             t(lang, "patient.section.question_note"),
             value=old.note if old else "",
             key=f"note:{sid}",
-            max_chars=2000,
+            max_chars=text_rules.MAX_NOTE,
             on_change=save,
         )
     nav(ctx, token, lang, submit, in_form=False)

@@ -3,18 +3,15 @@ and the notice a move within the course leaves for the next screen."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from checklist import flow
 from checklist.flow import DraftState, Step
-from checklist.models import Pack
+from checklist.models import Pack, Section
 from language.i18n import t
 from services import consent as svc
 from services.context import AppContext
 from ui.patient.common import act, nav, ss
-from ui.patient.questions import item_text
+from ui.patient.questions import acknowledge_items
 
 YES_NO = ["yes", "no"]
 
@@ -57,49 +54,11 @@ def reconfirm_screen(
     """The key risks on one screen, each with "I understand", and the question for the doctor;
     each tap is saved as it is made (as on a section screen)."""
     lang = state.language or "en"
-    items = flow.items_on(pack, step)
-
-    def answers() -> dict[str, Any]:
-        ticked = {i.id: bool(ss(f"ack:{i.id}")) for _, i in items}
-        questions = {}
-        for sid in step.section_ids:
-            note = ss(f"note:{sid}") or ""
-            questions[sid] = (bool(ss(f"ask:{sid}")) or bool(note.strip()), note)
-        return {"ticked": ticked, "questions": questions}
-
-    def save() -> None:
-        act(svc.acknowledge_section, ctx, token, **answers(), advance=False)
-
-    def submit() -> None:
-        act(svc.acknowledge_section, ctx, token, **answers())
-
     st.header(t(lang, "patient.reconfirm.title"), anchor=False)
     st.write(t(lang, "patient.reconfirm.intro"))
-    for sid in step.section_ids:
-        section = pack.section(sid)
+
+    def heading(section: Section) -> None:
         if len(step.section_ids) > 1:
             st.subheader(section.title, anchor=False)
-        for _, item in (pair for pair in items if pair[0].id == sid):
-            with st.container(border=True):
-                st.markdown(item_text(ctx, lang, item))
-                st.checkbox(
-                    t(lang, "patient.section.understand"),
-                    value=item.id in state.acknowledged,
-                    key=f"ack:{item.id}",
-                    on_change=save,
-                )
-        old = state.questions.get(sid)
-        st.checkbox(
-            t(lang, "patient.section.question"),
-            value=old is not None,
-            key=f"ask:{sid}",
-            on_change=save,
-        )
-        st.text_input(
-            t(lang, "patient.section.question_note"),
-            value=old.note if old else "",
-            key=f"note:{sid}",
-            max_chars=2000,
-            on_change=save,
-        )
-    nav(ctx, token, lang, submit, in_form=False)
+
+    acknowledge_items(ctx, token, state, pack, step, heading)
