@@ -1,5 +1,5 @@
 """What an AppTest of a patient screen reads and taps (imported by name; pytest puts this
-folder on sys.path). The same reading as tests/patient/test_patient_pages.py's."""
+folder on sys.path): the one reading every patient page test uses."""
 
 from __future__ import annotations
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from flow_helpers import PNG, scribble, walk_to
+from patient_page_helpers import no_english, open_at, shown_now, submit, texts
 from streamlit.testing.v1 import AppTest
 
-from language.i18n import catalog, t
+from language.i18n import t
 from services import consent as svc
 from services import drafts
 from services.clock import FixedClock
@@ -26,75 +27,11 @@ def app(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     yield AppTest.from_file(PAGE, default_timeout=60)
 
 
-def texts(at: AppTest) -> list[str]:
-    """Every text a patient can read on the screen (headings, paragraphs, labels, options)."""
-    out: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "info",
-        "warning",
-        "error",
-        "success",
-    ):
-        out += [str(e.value) for e in getattr(at, kind)]
-    for kind in (
-        "button",
-        "checkbox",
-        "toggle",
-        "text_input",
-        "selectbox",
-        "radio",
-        "form_submit_button",
-    ):
-        for e in getattr(at, kind) if kind != "form_submit_button" else []:
-            out.append(e.label)
-            out += [str(o) for o in getattr(e, "options", [])]
-    return out
-
-
-ENGLISH_ONLY = {
-    v for k, v in catalog("en").items() if k.startswith("patient.") and v != catalog("es").get(k)
-}
-
-
-def no_english(at: AppTest) -> None:
-    leaked = [s for s in texts(at) if s in ENGLISH_ONLY]
-    assert leaked == [], f"English on a Spanish screen: {leaked}"
-
-
-def open_at(app: AppTest, token: str) -> AppTest:
-    app.query_params["resume"] = token
-    app.run()
-    assert not app.exception, app.exception
-    return app
-
-
 def open_step(app: AppTest, ctx: AppContext, lang: str, step: str) -> tuple[str, AppTest]:
     """A new patient's draft in ``lang``, walked to ``step`` by the services, open on screen."""
     token = svc.start_consent(ctx, language=lang)
     walk_to(ctx, token, step)
     return token, open_at(app, token)
-
-
-def submit(at: AppTest) -> AppTest:
-    """Tap the screen's big button (Next / Sign), in its form or, on a section, on its own."""
-    buttons = [
-        b
-        for b in at.button
-        if b.proto.type == "primary" and (b.proto.is_form_submitter or b.key == "nav:next")
-    ]
-    buttons[-1].click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def shown_now(at: AppTest) -> str:
-    return "\n".join(texts(at))
 
 
 def step_of(ctx: AppContext, token: str) -> str:
