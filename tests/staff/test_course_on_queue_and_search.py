@@ -6,62 +6,28 @@ replaces, never as a duplicate), from the stored codes. And the queue page shows
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import uuid
 from pathlib import Path
 
 import pytest
 from course_rows_helpers import add_visit, as_course, before_courses, replacing
 from page_helpers import click, patient, signed_in, texts
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from staff_db_helpers import BOTH, clinic_on
 
 from accounts.staff import Role
 from forms.course import ReconsentReason
 from language.dates import format_date
 from services import staff_views
-from services.context import build_context
 from services.queue_rows import course_lines, short_id
-from settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _postgres_url_or_skip() -> str:
-    spec = importlib.util.spec_from_file_location(
-        "tests_top_conftest_course_rows", ROOT / "tests" / "conftest.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.postgres_url_or_skip()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH)
 def ctx(request, clock, prepared_data_dir):  # type: ignore[no-untyped-def]
     """This module's context (the staff conftest's ``team`` and ``make_consent`` use it): the
     test's SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        context = build_context(get_settings(), clock=clock)
+    with clinic_on(request.param, clock) as context:
         yield context
-        context.database.dispose()
-        return
-    base = _postgres_url_or_skip()
-    schema = "t_" + uuid.uuid4().hex[:16]
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    context = build_context(
-        get_settings(database_url=url.render_as_string(hide_password=False)), clock=clock
-    )
-    try:
-        yield context
-    finally:
-        context.database.dispose()
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def lines_by_id(rows) -> dict:  # type: ignore[no-untyped-def]

@@ -6,13 +6,11 @@ consents and visits signed on each version, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
+from staff_db_helpers import BOTH, clinic_on
 from staff_helpers import PASSWORD
 
 import services.context as context_module
@@ -148,39 +146,10 @@ def test_another_server_sees_an_activation_within_a_minute(ctx, team, clock, mon
 
 
 # --- counts on both databases ------------------------------------------------------------------
-def _postgres_url_or_skip() -> str:
-    spec = importlib.util.spec_from_file_location(
-        "tests_top_conftest_versions", ROOT / "tests" / "conftest.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.postgres_url_or_skip()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH)
 def any_ctx(request, clock, prepared_data_dir):
-    if request.param == "sqlite":
-        context = build_context(get_settings(), clock=clock)
+    with clinic_on(request.param, clock) as context:
         yield context
-        context.database.dispose()
-        return
-    base = _postgres_url_or_skip()
-    schema = "t_" + uuid.uuid4().hex[:16]
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    context = build_context(
-        get_settings(database_url=url.render_as_string(hide_password=False)), clock=clock
-    )
-    try:
-        yield context
-    finally:
-        context.database.dispose()
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def test_counts_of_consents_and_visits_signed_on_each_version(any_ctx, clock) -> None:

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import io
-import uuid
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from staff_db_helpers import BOTH, clinic_on
 from staff_helpers import PASSWORD, TEAM, all_yes, time_out, timeout_ids, with_plan
 
 from accounts.staff import Role
@@ -24,48 +21,17 @@ from forms.meanings import SIGN_OUT_COSIGNED, SIGN_OUT_SIGNED
 from forms.records import Status
 from forms.synthetic_sign_out import sign_out_entry
 from services import admin, auth, courses, demo, documents, sign_out, staff
-from services.context import build_context
 from services.sign_out_input import SignOutForm, form_of
-from settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 FOAM_REASON = "Two long tributaries; 12 mL agreed with the patient, leg elevated after"
 
 
-def _pg_url() -> str:
-    spec = importlib.util.spec_from_file_location(
-        "tests_top_conftest_so", ROOT / "tests/conftest.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.postgres_url_or_skip()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH)
 def db(request, clock, prepared_data_dir):
     """A fresh clinic on SQLite, or on PostgreSQL in a schema of its own."""
-    if request.param == "sqlite":
-        ctx = build_context(get_settings(), clock=clock)
+    with clinic_on(request.param, clock) as ctx:
         yield ctx
-        ctx.database.dispose()
-        return
-    base = _pg_url()
-    schema = "t_" + uuid.uuid4().hex[:16]
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    ctx = build_context(
-        get_settings(database_url=url.render_as_string(hide_password=False)), clock=clock
-    )
-    try:
-        yield ctx
-    finally:
-        ctx.database.dispose()
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 @pytest.fixture

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from staff_db_helpers import clinic_on
 from staff_helpers import PASSWORD, all_yes, signed_out, time_out, timeout_ids, with_plan
 
 from accounts.staff import Role
@@ -16,41 +13,15 @@ from errors import ConflictError
 from forms.records import Status
 from services import admin, auth, demo, documents, export, staff_views
 from services import staff as staff_svc
-from services.context import build_context
-from settings import get_settings
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _postgres_url_or_skip() -> str:
-    spec = importlib.util.spec_from_file_location(
-        "tests_top_conftest_staff", ROOT / "tests" / "conftest.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.postgres_url_or_skip()
-
-
 @pytest.fixture
 def pg_ctx(clock):
-    base = _postgres_url_or_skip()
-    schema = "t_" + uuid.uuid4().hex[:16]
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    ctx = build_context(
-        get_settings(database_url=url.render_as_string(hide_password=False)), clock=clock
-    )
-    try:
+    with clinic_on("postgresql", clock) as ctx:
         yield ctx
-    finally:
-        ctx.database.dispose()
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def test_staff_path_on_postgresql(pg_ctx, clock):
