@@ -18,6 +18,7 @@ def _start_over_content(state: DraftState) -> None:
     """What the patient read and certified belongs to one flow and one text: said again."""
     state.acknowledged = {}
     state.questions = {}
+    state.teach_back = {}
     state.certified_at = None
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from checklist import teach_back as tb
 from checklist.models import Answer, Pack
 
 # The steps themselves live in checklist.steps; pages and services reach them through here.
@@ -44,6 +45,13 @@ class DraftQuestion(Draft):
 
     at: dt.datetime
     note: str = ""
+
+
+class DraftAttempt(Draft):
+    """One answer to a check of understanding (``checklist.teach_back``): the choice and when."""
+
+    choice: str
+    at: dt.datetime
 
 
 class DraftInterpreter(Draft):
@@ -82,6 +90,8 @@ class DraftState(Draft):
     acknowledged: dict[str, dt.datetime] = Field(default_factory=dict)  # item id -> when
     questions: dict[str, DraftQuestion] = Field(default_factory=dict)  # section id -> question
     screening: dict[str, DraftAnswer] = Field(default_factory=dict)  # question id -> answer
+    # question id -> the answers given, oldest first (checks of understanding, issue #15)
+    teach_back: dict[str, list[DraftAttempt]] = Field(default_factory=dict)
     photo_consent: bool | None = None
     photo_answered_at: dt.datetime | None = None
     interpreter_used: bool | None = None
@@ -155,6 +165,12 @@ def missing_on(state: DraftState, pack: Pack, step: Step) -> list[Missing]:
                 Missing("patient.missing.acknowledge", item.id)
                 for _, item in items_on(pack, step)
                 if item.id not in state.acknowledged
+            ]
+        case StepKind.TEACH_BACK:
+            return [
+                Missing("patient.missing.teach_back", q)
+                for q in step.question_ids
+                if not tb.done(pack.teach_back_question(q), state.teach_back.get(q, []))
             ]
         case StepKind.CHANGES:
             return (

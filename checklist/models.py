@@ -13,7 +13,7 @@ import json
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]{0,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -60,6 +60,15 @@ class FlagLevel(StrEnum):
     REVIEW = "review"  # the nurse goes over it
 
 
+class Rate(Frozen):
+    """A risk's number as a picture can show it: ``affected`` people in ``of`` (issue #15: an
+    icon array of ``of`` figures with ``affected`` filled). The pack's own number, the same one
+    its ``figure`` words say; validation checks it against the item's frequency band."""
+
+    affected: Annotated[int, Field(ge=1, le=1000)]
+    of: Literal[10, 100, 1000]
+
+
 class Item(Frozen):
     """One point the patient reads and acknowledges on its own."""
 
@@ -70,6 +79,7 @@ class Item(Frozen):
     figure: Text | None = None  # a plain figure, e.g. "about 4 in 10 people"
     urgency: Urgency | None = None  # warning signs only
     reconfirm: bool = False  # asked again at each later visit of a course (a key risk)
+    rate: Rate | None = None  # risks with a number: drawn as an icon array (issue #15)
 
 
 class Section(Frozen):
@@ -113,6 +123,35 @@ class PhotoConsent(Frozen):
     text: Text
 
 
+class Choice(Frozen):
+    id: Id
+    text: Text
+
+
+class TeachBack(Frozen):
+    """A check of understanding (teach-back, issue #15): one multiple-choice question on what
+    matters most for safety, tied to the pack items it checks. A wrong answer shows ``explain``
+    (the linked items in other words) and asks again; wrong twice raises a re-explain flag that
+    names ``topic`` and that staff must clear before the clinician attests."""
+
+    id: Id
+    topic: Text  # a few words naming what it checks, e.g. "Chest pain or trouble breathing"
+    checks: tuple[Id, ...]  # the pack item ids it checks (at least one; validation)
+    question: Text
+    choices: tuple[Choice, ...]  # 2 to 4 (validation), in the order shown
+    answer: Id  # the one right choice's id
+    explain: Text  # the linked items again, in other words, after a wrong answer
+
+    def choice(self, choice_id: str) -> Choice:
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        raise KeyError(choice_id)
+
+    def is_right(self, choice_id: str) -> bool:
+        return choice_id == self.answer
+
+
 class CheckItem(Frozen):
     """A nurse checklist or time-out item (staff-facing)."""
 
@@ -130,8 +169,8 @@ DEMO_APPROVALS = (
 ChangeKind = Literal["major", "minor"]
 # Fields added after packs were first signed on: left out of the fingerprint while they hold
 # their default, so every record signed before them still names its pack's exact fingerprint.
-_LATER_PACK_FIELDS = {"change": "major", "changes": None}
-_LATER_ITEM_FIELDS = {"reconfirm": False}
+_LATER_PACK_FIELDS: dict[str, object] = {"change": "major", "changes": None, "teach_back": []}
+_LATER_ITEM_FIELDS: dict[str, object] = {"reconfirm": False, "rate": None}
 
 
 class Pack(Frozen):
@@ -157,6 +196,8 @@ class Pack(Frozen):
     refusal_meaning: Text = "Patient informed refusal"
     nurse_checklist: tuple[CheckItem, ...]
     timeout: tuple[CheckItem, ...]
+    # Checks of understanding after the sections, one a screen (issue #15); none in older packs.
+    teach_back: tuple[TeachBack, ...] = ()
 
     # --- lookups -----------------------------------------------------------------------
     def items(self) -> list[tuple[Section, Item]]:
@@ -173,6 +214,12 @@ class Pack(Frozen):
 
     def question(self, question_id: str) -> Question:
         for q in self.screening.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def teach_back_question(self, question_id: str) -> TeachBack:
+        for q in self.teach_back:
             if q.id == question_id:
                 return q
         raise KeyError(question_id)

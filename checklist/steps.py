@@ -21,6 +21,7 @@ class StepKind(StrEnum):
     SECTION = "section"
     CHANGES = "changes"  # a visit: "has anything changed since your last visit?"
     RECONFIRM = "reconfirm"  # a visit: the key risks acknowledged again, on one screen
+    TEACH_BACK = "teach_back"  # a check of understanding, one question a screen (issue #15)
     PHOTOS = "photos"
     INTERPRETER = "interpreter"
     REVIEW = "review"
@@ -32,7 +33,7 @@ class Step:
     id: str
     kind: StepKind
     section_ids: tuple[str, ...] = ()  # SECTION / RECONFIRM: the sections shown together
-    question_ids: tuple[str, ...] = ()  # SCREENING: this screen's questions
+    question_ids: tuple[str, ...] = ()  # SCREENING: this screen's questions; TEACH_BACK: its one
     item_ids: tuple[str, ...] = ()  # RECONFIRM: the items asked again (all of a SECTION's)
 
 
@@ -47,8 +48,8 @@ def reconfirm_items(pack: Pack) -> list[tuple[Section, Item]]:
 
 
 def steps_for(pack: Pack, kind: Kind = "consent") -> list[Step]:
-    """The patient's screens in order: one per section screen id, screening in short groups.
-    A visit asks what changed, the screening again and the key risks on one screen; no photos."""
+    """The patient's screens in order: one per section screen id, screening in short groups,
+    then one per check of understanding (the pack's ``teach_back``). A visit asks what changed, the screening again and the key risks on one screen; no photos."""
     steps = [Step("language", StepKind.LANGUAGE), Step("details", StepKind.DETAILS)]
     if kind == "visit":
         steps.append(Step("changes", StepKind.CHANGES))
@@ -73,6 +74,10 @@ def steps_for(pack: Pack, kind: Kind = "consent") -> list[Step]:
         for screen_id, section_ids in screens.items():
             steps.append(
                 Step(f"section-{screen_id}", StepKind.SECTION, section_ids=tuple(section_ids))
+            )
+        for question in pack.teach_back:  # after every section, before the review
+            steps.append(
+                Step(f"teach-back-{question.id}", StepKind.TEACH_BACK, question_ids=(question.id,))
             )
         steps.append(Step("photos", StepKind.PHOTOS))
     steps += [

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
@@ -43,11 +43,18 @@ class Record(BaseModel):
         extra="forbid", validate_assignment=True, ser_json_bytes="base64", val_json_bytes="base64"
     )
 
+    # Fields added after records were first signed: left out of the canonical form while they
+    # hold their default, so an older record's SHA-256 stays the one its sealed documents name.
+    later_fields: ClassVar[tuple[str, ...]] = ()
+
     def canonical_json(self) -> str:
         """Stable JSON of the whole record (PNG as base64); a consent's hash goes in its PDF."""
-        return json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        data = self.model_dump(mode="json")
+        for name in self.later_fields:
+            default = type(self).model_fields[name].get_default(call_default_factory=True)
+            if getattr(self, name) == default:
+                del data[name]
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()

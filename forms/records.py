@@ -42,6 +42,7 @@ from forms.record_parts import (
     Signature,
     TimeOut,
 )
+from forms.record_understanding import UnderstandingSteps
 from forms.status import (
     _WHY_NOT,
     FLAGS_REVIEWABLE,
@@ -78,7 +79,7 @@ def _reason(reason: str | None, what: str) -> str:
     return _short_enough(reason)
 
 
-class Consent(CourseSteps):
+class Consent(CourseSteps, UnderstandingSteps):
     id: uuid.UUID = Field(default_factory=uuid.uuid4)
     patient: Patient
     pack: PackRef
@@ -104,6 +105,8 @@ class Consent(CourseSteps):
     on_hold: str | None = None  # a clinician's reason, while held
     error_reason: str | None = None
     demo: bool = False  # made by `cli.py demo-data`
+
+    later_fields = ("teach_back", "re_explained")  # issue #15 (see Record.later_fields)
 
     # --- status -------------------------------------------------------------------------
     def move_to(self, new: Status, now: dt.datetime) -> None:
@@ -257,6 +260,12 @@ class Consent(CourseSteps):
         self._not_held()
         if self.open_stop_flags():
             raise DomainError("Clear or resolve every stop flag before attesting.")
+        if self.open_re_explain():
+            raise DomainError(
+                "The patient answered a check of understanding wrong twice. Go over it again "
+                "with them and clear each re-explain flag, with a note, before attesting "
+                f"({len(self.open_re_explain())} still open)."
+            )
         if not self.is_visit and (missing := self.plan_missing()):  # a visit's is its sign-out
             raise DomainError(
                 "Record the treatment plan before attesting. Missing: " + "; ".join(missing) + "."

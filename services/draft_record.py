@@ -26,6 +26,7 @@ from forms.record_parts import (
     ScreeningAnswer,
     Signature,
 )
+from forms.record_understanding import results_from
 from forms.records import Consent
 from language.i18n import t
 from services.drafts import lang_of
@@ -73,6 +74,12 @@ def to_consent(
         ],
         # A question belongs where the patient asked it (the tablet asks per section); the
         # section's items are not marked, since the patient did not flag them.
+        # Each check of understanding, every attempt with its time (none at a visit).
+        teach_back=results_from(
+            pack, {q: [(a.choice, a.at) for a in tries] for q, tries in state.teach_back.items()}
+        )
+        if not visit
+        else [],
         questions=[
             DoctorQuestion(section_id=sid, asked_at=q.at, note=q.note)
             for sid, q in state.questions.items()
