@@ -143,6 +143,10 @@ def patient_completes(
             ticked = {i.id: True for sid in step.section_ids for i in pack.section(sid).items}
             asked = {sid: (True, questions[sid]) for sid in step.section_ids if sid in questions}
             state = consent.acknowledge_section(ctx, token, ticked=ticked, questions=asked)
+        elif step.kind is StepKind.TEACH_BACK:  # the demo patient understands every point
+            question = pack.teach_back_question(step.question_ids[0])
+            consent.answer_teach_back(ctx, token, question.answer)
+            state = consent.answer_teach_back(ctx, token, None, advance=True)
         elif step.kind is StepKind.PHOTOS:
             state = consent.answer_photos(ctx, token, rng.random() < 0.5)
         elif step.kind is StepKind.INTERPRETER:
