@@ -43,18 +43,30 @@ class Record(BaseModel):
         extra="forbid", validate_assignment=True, ser_json_bytes="base64", val_json_bytes="base64"
     )
 
-    # Fields added after records were first signed: left out of the canonical form while they
-    # hold their default, so an older record's SHA-256 stays the one its sealed documents name.
-    later_fields: ClassVar[tuple[str, ...]] = ()
+    # Fields added after records were first signed, one tuple per release that added some
+    # (oldest first). The newest release's fields are left out of the canonical form while they
+    # hold their default, so a record signed before them keeps the SHA-256 its sealed documents
+    # name; ``known_sha256s`` also gives the hash each earlier release computed.
+    later_fields: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
-    def canonical_json(self) -> str:
-        """Stable JSON of the whole record (PNG as base64); a consent's hash goes in its PDF."""
+    def _canonical(self, drop: tuple[tuple[str, ...], ...]) -> str:
         data = self.model_dump(mode="json")
-        for name in self.later_fields:
+        for name in (n for generation in drop for n in generation):
             default = type(self).model_fields[name].get_default(call_default_factory=True)
             if getattr(self, name) == default:
                 del data[name]
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
+    def canonical_json(self) -> str:
+        """Stable JSON of the whole record (PNG as base64); a consent's hash goes in its PDF."""
+        return self._canonical(self.later_fields[-1:])
+
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    def known_sha256s(self) -> set[str]:
+        """This record's SHA-256 as each release since its first computed it (today's first):
+        a document sealed by an earlier release names one of these for an unchanged record."""
+        gens = self.later_fields
+        forms = [self.canonical_json()] + [self._canonical(gens[i:]) for i in range(len(gens))]
+        return {hashlib.sha256(f.encode("utf-8")).hexdigest() for f in forms}

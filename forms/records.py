@@ -106,7 +106,10 @@ class Consent(CourseSteps, UnderstandingSteps):
     error_reason: str | None = None
     demo: bool = False  # made by `cli.py demo-data`
 
-    later_fields = ("teach_back", "re_explained")  # issue #15 (see Record.later_fields)
+    later_fields = (  # see Record.later_fields
+        ("kind", "course", "visit_of", "replaces", "sign_out"),  # issue #14: the course
+        ("teach_back", "re_explained"),  # issue #15: the check of understanding
+    )
 
     # --- status -------------------------------------------------------------------------
     def move_to(self, new: Status, now: dt.datetime) -> None:
