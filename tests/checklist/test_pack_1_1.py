@@ -1,6 +1,6 @@
 """Content pack 1.1.0 (issue #12 point 12): what the content review asked for is there, in
 English and Spanish, easy to read; 1.0.0 stays on disk unchanged; new consents get the newest
-version (1.2.0 since issue #14, tests/checklist/test_pack_1_2.py), 1.1.0 when pinned."""
+version (1.3.0 since issue #15, tests/checklist/test_pack_1_3.py), 1.1.0 when pinned."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from checklist.readability import (
 from checklist.validation import FREQUENCY_BANDS, figure_ratio, pack_texts
 
 NEW, OLD = "1.1.0", "1.0.0"
-NEWEST = "1.2.0"  # issue #14: the course wording and the re-confirmed risks
+COURSE = "1.2.0"  # issue #14: the course wording and the re-confirmed risks
+NEWEST = "1.3.0"  # issue #15: the checks of understanding and the risk pictures
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def text(pack: Pack, item_id: str) -> str:
 
 def test_every_version_loads_and_the_newest_is_the_default(library) -> None:
     for lang in ("en", "es"):
-        assert library.versions("sclerotherapy", lang) == [OLD, NEW, NEWEST]
+        assert library.versions("sclerotherapy", lang) == [OLD, NEW, COURSE, NEWEST]
         assert library.active("sclerotherapy", lang).version == NEWEST
         assert library.active("sclerotherapy", lang, {lang: NEW}).version == NEW
         assert library.active("sclerotherapy", lang, {lang: OLD}).version == OLD

@@ -18,7 +18,7 @@ def test_new_clinic_version_leaves_the_old_one_loadable(tmp_path, good_raw) -> N
     assert old.section("preparation").items[5].text == "Eat and drink as normal."
     assert new.section("preparation").items[5].text == "Eat a light meal before you come."
     assert old.fingerprint != new.fingerprint
-    assert library.versions("sclerotherapy", "en") == ["1.0.0", "1.1.0", "1.2.0", "2.0.0"]
+    assert library.versions("sclerotherapy", "en") == ["1.0.0", "1.1.0", "1.2.0", "1.3.0", "2.0.0"]
     assert library.active("sclerotherapy", "en").version == "2.0.0"  # newest by default
     assert library.active("sclerotherapy", "en", {"en": "1.0.0"}).version == "1.0.0"
 
