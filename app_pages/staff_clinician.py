@@ -13,7 +13,7 @@ from forms.record_care import FORMS
 from forms.records import FLAGS_REVIEWABLE, Status
 from services import staff as staff_svc
 from services import staff_care, staff_views
-from ui import staff_picker, staff_session, staff_widgets
+from ui import re_explain_form, staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import format_datetime, tr
 from ui.text import shown_as_typed
@@ -82,6 +82,8 @@ for flag in view.flags if may_review else ():
                 decision=decision or "",
                 note=note,
             )
+
+re_explain_form.show(ctx, staff, view, page="review", done_key="review_done")
 
 may_answer = may_review or (consent.declined and consent.attestation is None)
 titles = dict(
@@ -191,6 +193,7 @@ elif consent.status is Status.VERIFIED:
     st.subheader(tr("staff.attest.title"))
     with st.form(f"attest-{consent.id}"):
         st.info(ATTESTATION_STATEMENT, icon=":material/record_voice_over:")
+        re_explain_form.before_attesting(consent)
         st.markdown(tr("staff.attest.sign_explain", name=shown_as_typed(staff.display_name)))
         password = st.text_input(
             tr("staff.verify.password"), type="password", autocomplete="current-password"

@@ -10,6 +10,7 @@ from accounts.staff import Role
 from errors import DomainError
 from forms.records import Status
 from services import auth, queue_rows, staff_views
+from services.re_explain_rows import re_explain_lines
 from ui import staff_session
 from ui.resources import app_context
 from ui.staff_picker import remember
@@ -75,6 +76,9 @@ def queue(choice: str | None) -> None:
                 facts.append(
                     f":orange-badge[:material/warning: {tr('staff.queue.review', count=row.review_flags)}]"
                 )
+            for waiting, words in re_explain_lines(row.re_explain, STAFF_LANG):  # issue #15
+                colour = "orange" if waiting else "green"
+                facts.append(f":{colour}-badge[:material/replay: {shown_as_typed(words)}]")
             if row.questions:
                 facts.append(
                     f":blue-badge[:material/help: {tr('staff.queue.questions', count=row.questions)}]"

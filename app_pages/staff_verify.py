@@ -14,7 +14,7 @@ from errors import DomainError
 from forms.records import TIMEOUT_WINDOW, Status
 from services import staff as staff_svc
 from services import staff_care, staff_views
-from ui import staff_picker, staff_session, staff_widgets
+from ui import re_explain_form, staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import STAFF_LANG, format_datetime, tr
 from ui.text import shown_as_typed
@@ -39,6 +39,7 @@ consent = view.consent
 
 st.subheader(tr("staff.verify.flags"))
 staff_widgets.flags(view)
+re_explain_form.show(ctx, staff, view, page="verify", done_key="verify_done")
 staff_widgets.questions(view)
 staff_widgets.checklist_exceptions(view)
 staff_widgets.all_answers(ctx, view)

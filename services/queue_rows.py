@@ -2,7 +2,8 @@
 opened. A record that cannot be read still gets a row, named by its id, so one broken record
 never breaks a list (issue #12, point 10). Rows of the queue and search also say where the
 patient's treatment course stands (``forms.course.standing``; codes kept, words rendered by
-``course_lines`` in the reader's language; issue #14).
+``course_lines`` in the reader's language; issue #14) and its re-explain flags
+(``services.re_explain_rows``; issue #15).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from language.dates import format_date
 from language.i18n import t
 from services import courses
 from services.context import AppContext
+from services.re_explain_rows import ReExplainNote, notes_of
 from store.consents import Unreadable
 from store.uow import UnitOfWork
 
@@ -41,10 +43,16 @@ class QueueRow:
     awaits_countersign: bool = False  # a signed refusal no clinician has countersigned
     awaits_sign_out: bool = False  # after the time-out, the procedure's sign-out not signed
     course: CourseNote | None = None  # the treatment course this record opens or continues
+    re_explain: tuple[ReExplainNote, ...] = ()  # teach-back flags, open or cleared (issue #15)
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def open_re_explain(self) -> int:
+        """Re-explain flags nobody has cleared: they wait on a nurse or clinician."""
+        return sum(1 for n in self.re_explain if not n.cleared)
 
 
 class _UnknownDate(dt.date):
@@ -236,10 +244,15 @@ def queue_rows(
 ) -> list[QueueRow]:
     """The rows of a queue or search, each with its course (see ``course_notes``)."""
     notes = course_notes(ctx, uow, listed)
-    return [queue_row(c, now, notes.get(c.id)) for c in listed]
+    return [queue_row(c, now, notes.get(c.id), notes_of(ctx, c)) for c in listed]
 
 
-def queue_row(consent: Consent, now: dt.datetime, course: CourseNote | None = None) -> QueueRow:
+def queue_row(
+    consent: Consent,
+    now: dt.datetime,
+    course: CourseNote | None = None,
+    re_explain: tuple[ReExplainNote, ...] = (),
+) -> QueueRow:
     submitted = _submitted_at(consent)
     return QueueRow(
         consent_id=consent.id,
@@ -257,4 +270,5 @@ def queue_row(consent: Consent, now: dt.datetime, course: CourseNote | None = No
         awaits_countersign=consent.awaits_countersign,
         awaits_sign_out=consent.awaits_sign_out,
         course=course,
+        re_explain=re_explain,
     )

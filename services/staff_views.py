@@ -125,8 +125,8 @@ def nurse_queue(
 
 
 def clinician_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRow]:
-    """Today's consents a clinician must act on: stop flags, attestation, holds, and signed
-    refusals to countersign."""
+    """Today's consents a clinician must act on: stop flags, attestation, holds, signed
+    refusals to countersign, and re-explain flags to clear."""
     rows = nurse_queue(ctx, staff, statuses=[Status.SUBMITTED, Status.VERIFIED, Status.DECLINED])
     return [
         r
@@ -136,6 +136,7 @@ def clinician_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRo
         or r.status is Status.VERIFIED
         or r.on_hold
         or r.awaits_countersign
+        or r.open_re_explain  # a nurse or clinician goes over a topic again (issue #15)
     ]
 
 
