@@ -9,13 +9,16 @@ from pydantic import BaseModel, ValidationError
 
 from checklist.models import (
     CheckItem,
+    Choice,
     Item,
     Pack,
     PhotoConsent,
     Question,
+    Rate,
     Rule,
     Screening,
     Section,
+    TeachBack,
 )
 
 # Which model a list or mapping under a given key holds (for naming allowed keys).
@@ -28,6 +31,9 @@ _MODEL_AT: dict[str, type[BaseModel]] = {
     "photo_consent": PhotoConsent,
     "nurse_checklist": CheckItem,
     "timeout": CheckItem,
+    "teach_back": TeachBack,
+    "choices": Choice,
+    "rate": Rate,
 }
 
 _FIELD_HINTS: dict[str, str] = {
@@ -44,6 +50,10 @@ _FIELD_HINTS: dict[str, str] = {
     "frequency": "Use one of these words.",
     "urgency": "Use emergency (call emergency services now) or clinic (call the clinic today).",
     "kind": "Use one of these kinds.",
+    "checks": "List the ids of the items the question checks, e.g. [warn.chest].",
+    "answer": "Use the id of the right choice, e.g. b.",
+    "of": "Use 10, 100 or 1000 (the number of figures in the picture).",
+    "affected": "Use a whole number of people, at least 1 and no more than of.",
 }
 
 
@@ -104,6 +114,13 @@ def _sentence(err: dict[str, Any], field: str | None, model: type[BaseModel]) ->
             f"{subject!r} is not a known key here. Remove it or fix its spelling "
             f"(allowed keys: {allowed})."
         )
+    if kind == "literal_error":  # e.g. a rate with of: 50 (pictures hold 10, 100 or 1000)
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{subject} {_short(value)} is not allowed; it must be {expected}. {hint}".rstrip()
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{subject} must be a whole number, not {_short(value)}. {hint}".rstrip()
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"{subject} {_short(value)} is out of range. {hint}".rstrip()
     if kind == "enum":
         expected = err.get("ctx", {}).get("expected", "")
         if field == "flag":

@@ -9,7 +9,8 @@ pyphen only (no network).
 
 The text measured is what the patient reads: the section title, its intro, and every item with
 placeholders filled, followed by the labels the screen adds (the frequency band from the message
-catalog, the figure, the urgency).
+catalog, the figure, the urgency). Each check of understanding (issue #15) is measured on its
+own, question + choices + explanation, against the stricter 6th-grade band.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pyphen
 import textstat
 from textstat.textstat import textstatistics
 
-from checklist.models import Frequency, Item, Pack, Section, SectionKind
+from checklist.models import Frequency, Item, Pack, Section, SectionKind, TeachBack
 from language.i18n import REFERENCE, catalog, languages, t
 from language.placeholders import fill
 
@@ -229,31 +230,75 @@ def _patient_sections(pack: Pack) -> list[Section]:
     return [*pack.sections, *extra]
 
 
+def _score(section_id: str, title: str, text: str, lang: str) -> SectionScore:
+    words = textstat.lexicon_count(text)
+    if lang == "en":
+        return SectionScore(section_id, title, words, grade=flesch_kincaid_grade(text))
+    if lang == "es":
+        ts = _spanish()
+        return SectionScore(
+            section_id,
+            title,
+            words,
+            fernandez_huerta=ts.fernandez_huerta(text),
+            szigriszt_pazos=ts.szigriszt_pazos(text),
+        )
+    return SectionScore(section_id, title, words)
+
+
 def score_pack(pack: Pack, values: Mapping[str, str]) -> list[SectionScore]:
     """One score per patient-facing section (plus screening, photos and signing)."""
     lang = pack.language.split("-")[0]
-    scores = []
-    for section in _patient_sections(pack):
-        text = section_text(section, values, lang)
-        words = textstat.lexicon_count(text)
-        if lang == "en":
-            scores.append(
-                SectionScore(section.id, section.title, words, grade=flesch_kincaid_grade(text))
+    return [
+        _score(section.id, section.title, section_text(section, values, lang), lang)
+        for section in _patient_sections(pack)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Checks of understanding (issue #15): each question on its own, at the "6th grade" band
+# --------------------------------------------------------------------------------------------
+MAX_TEACH_BACK_GRADE = 6.0  # Flesch-Kincaid, English
+MIN_TEACH_BACK_SPANISH = 80.0  # Fernández-Huerta "fácil" (the 6th-grade band), Spanish
+
+
+def teach_back_text(question: TeachBack, values: Mapping[str, str]) -> str:
+    """What the patient may read for one check: the question, each choice, and the
+    explanation a wrong answer shows; placeholders filled, one sentence per line."""
+    parts = [question.question, *(c.text for c in question.choices), question.explain]
+    return fill("\n".join(_sentence(p) for p in parts), dict(values))
+
+
+def score_teach_back(pack: Pack, values: Mapping[str, str]) -> list[SectionScore]:
+    """One score per check of understanding, named by its id (``section_id``) and topic."""
+    lang = pack.language.split("-")[0]
+    return [_score(q.id, q.topic, teach_back_text(q, values), lang) for q in pack.teach_back]
+
+
+def teach_back_too_hard(score: SectionScore) -> bool:
+    if score.grade is not None:
+        return score.grade > MAX_TEACH_BACK_GRADE
+    if score.fernandez_huerta is not None:
+        return score.fernandez_huerta < MIN_TEACH_BACK_SPANISH
+    return False
+
+
+def teach_back_problems(scores: list[SectionScore]) -> list[str]:
+    """Checks of understanding above the 6th-grade band, as sentences with the fix."""
+    problems = []
+    for s in scores:
+        if teach_back_too_hard(s):
+            limit = (
+                f"grade {MAX_TEACH_BACK_GRADE:g} or below"
+                if s.grade is not None
+                else f"Fernández-Huerta {MIN_TEACH_BACK_SPANISH:g} or above"
             )
-        elif lang == "es":
-            ts = _spanish()
-            scores.append(
-                SectionScore(
-                    section.id,
-                    section.title,
-                    words,
-                    fernandez_huerta=ts.fernandez_huerta(text),
-                    szigriszt_pazos=ts.szigriszt_pazos(text),
-                )
+            problems.append(
+                f"teach_back > question {s.section_id} is too hard to read ({s.describe()}; "
+                f"limit {limit}). Use shorter sentences and shorter words in its question, "
+                "choices and explain."
             )
-        else:
-            scores.append(SectionScore(section.id, section.title, words))
-    return scores
+    return problems
 
 
 def reading_problems(pack: Pack, scores: list[SectionScore]) -> list[str]:

@@ -1,15 +1,14 @@
 """A translation must match its source pack exactly apart from the words (issue 7): the same
-ids in the same order, the same kinds, tags, frequencies, rules and placeholders."""
+ids in the same order, the same kinds, tags, frequencies, rates, rules, placeholders and
+checks of understanding (questions, the items they check, choices and answers; issue #15)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
-from checklist.models import (
-    Pack,
-)
-from checklist.validation import item_where, pack_texts
+from checklist.models import Pack, Rate
+from checklist.validation import item_where, pack_texts, teach_back_where
 from language.placeholders import placeholders_in
 
 
@@ -52,6 +51,35 @@ def _same(where: str, name: str, source: Any, other: Any, lang: str) -> list[str
         f"{where}: {name} is {show(other)} but the {lang} pack has {show(source)}. "
         f"Use {show(source)}: only the words may differ."
     ]
+
+
+def _rate(rate: Rate | None) -> str:
+    return "none" if rate is None else f"{rate.affected} in {rate.of}"
+
+
+def _compare_teach_back(source: Pack, translation: Pack) -> list[str]:
+    """The checks of understanding (issue #15): the same questions in the same order, each
+    checking the same items with the same choices in the same order and the same answer."""
+    lang = source.language
+    problems = _compare_ids(
+        "teach_back",
+        "question",
+        [q.id for q in source.teach_back],
+        [q.id for q in translation.teach_back],
+        lang,
+    )
+    theirs = {q.id: q for q in translation.teach_back}
+    for q in source.teach_back:
+        t = theirs.get(q.id)
+        if t is None:
+            continue
+        where = teach_back_where(q.id)
+        problems += _same(where, "checks", q.checks, t.checks, lang)
+        problems += _compare_ids(
+            where, "choice", [c.id for c in q.choices], [c.id for c in t.choices], lang
+        )
+        problems += _same(where, "answer", q.answer, t.answer, lang)
+    return problems
 
 
 def validate_translation(source: Pack, translation: Pack) -> list[str]:
@@ -104,6 +132,12 @@ def validate_translation(source: Pack, translation: Pack) -> list[str]:
             problems += _same(iw, "urgency", i.urgency, ti.urgency, lang)
             # A visit re-confirms the same risks whichever language the patient reads.
             problems += _same(iw, "reconfirm", i.reconfirm, ti.reconfirm, lang)
+            # The picture shows the pack's own number, the same in every language.
+            if i.rate != ti.rate:
+                problems.append(
+                    f"{iw}: rate is {_rate(ti.rate)} but the {lang} pack has {_rate(i.rate)}. "
+                    f"Use {_rate(i.rate)}: only the words may differ."
+                )
             if (i.figure is None) != (ti.figure is None):
                 problems.append(
                     f"{iw}: the {lang} pack {'has' if i.figure else 'has no'} figure; the "
@@ -142,6 +176,8 @@ def validate_translation(source: Pack, translation: Pack) -> list[str]:
             [c.id for c in getattr(translation, name)],
             lang,
         )
+
+    problems += _compare_teach_back(source, translation)
 
     # Placeholders: the same names in each text that exists in both.
     src_texts = dict(pack_texts(source))

@@ -18,8 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="validate every content pack and print each section's reading level",
         description=(
             "Validate the shipped content packs plus a clinic's own (DIR, or the "
-            "CONSENT_CONTENT_DIR setting). Prints each pack's fingerprint and each section's "
-            "reading level; exits 1 on any problem or any section that is too hard to read."
+            "CONSENT_CONTENT_DIR setting). Prints each pack's fingerprint and the reading level "
+            "of each section and each check of understanding (teach-back); exits 1 on any "
+            "problem or anything that is too hard to read."
         ),
     )
     parser.add_argument(
@@ -35,7 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def check_content(args: argparse.Namespace) -> int:
     # Here, not at the top: textstat loads its dictionaries in ~0.6 s, which every other
     # command would pay for nothing.
-    from checklist.readability import reading_problems, score_pack
+    from checklist.readability import (
+        reading_problems,
+        score_pack,
+        score_teach_back,
+        teach_back_problems,
+        teach_back_too_hard,
+    )
 
     try:
         settings = get_settings()
@@ -65,6 +72,13 @@ def check_content(args: argparse.Namespace) -> int:
         if grades:
             print(f"    {'median':<15} grade {statistics.median(grades):4.1f}")
         problems += [f"{loaded.path}: {p}" for p in reading_problems(pack, scores)]
+        checks = score_teach_back(pack, values)
+        if checks:
+            print("    checks of understanding (teach-back):")
+        for score in checks:
+            marker = "  TOO HARD" if teach_back_too_hard(score) else ""
+            print(f"    {score.section_id:<15} {score.describe()}{marker}")
+        problems += [f"{loaded.path}: {p}" for p in teach_back_problems(checks)]
 
     if not library.packs and not problems:
         problems.append("no content packs found. Add checklist/packs/<id>/<version>/<lang>.yaml.")
