@@ -29,6 +29,7 @@ from forms.pdf_evidence import ChainAnchor, EvidenceParts, evidence_xmp
 from forms.pdf_fonts import full_codepoints
 from forms.pdf_info import WithDocInfo
 from forms.pdf_layout import ACCENT, INK, MUTED, PT, RULE, STOP_RED, Layout
+from forms.pdf_risks import risks_in_numbers
 from forms.pdf_sign_out import SignOutParts
 from forms.record_parts import AuditEntry
 from forms.records import Consent
@@ -252,6 +253,7 @@ def render_patient_copy(pack: Pack, clinic: ClinicInfo, values: dict[str, str]) 
     pdf.paragraph(
         t(lang, "pdf.copy_call", clinic_name=clinic.name, phone=clinic.phone), size=10.5, bold=True
     )
+    risks_in_numbers(pdf, pack, values)  # the risks with a number, as pictures
     total = pdf.pages_count
     for page in range(1, total + 1):
         with pdf.on_page(page):

@@ -539,8 +539,15 @@ def test_patient_copy_is_one_page_with_the_clinic_phone(ctx, team, make_consent)
     c = make_consent()
     pdf = documents.patient_copy(ctx, team[Role.FRONT_DESK], c.id)
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 1
+    # Aftercare, warning signs and the phone fill the front page; a pack whose risks have numbers
+    # (issue #15) adds "Your risks in numbers" as the back page, and nothing else.
+    pack = ctx.library.get(c.pack.pack_id, c.pack.version, c.pack.language)
+    rated = any(i.rate for _, i in pack.items())
+    assert len(reader.pages) == (2 if rated else 1)
     assert ctx.settings.clinic_phone in reader.pages[0].extract_text()
+    if rated:
+        assert "Your risks in numbers" in reader.pages[1].extract_text()
+        assert "Your risks in numbers" not in reader.pages[0].extract_text()
 
 
 # --- lists ---------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from html import escape
 from typing import Any
 
 import streamlit as st
@@ -10,7 +12,8 @@ import streamlit as st
 from checklist import flow
 from checklist import text as text_rules
 from checklist.flow import DraftState, Step
-from checklist.models import Answer, Pack, Section
+from checklist.models import Answer, Item, Pack, Rate, Section
+from forms import risk_picture
 from language.i18n import t
 from language.placeholders import fill
 from services import consent as svc
@@ -70,6 +73,29 @@ def item_text(ctx: AppContext, lang: str, item: Any) -> str:
     return text + (f"  \n*{' · '.join(extra)}*" if extra else "")
 
 
+def show_item(ctx: AppContext, lang: str, item: Item) -> None:
+    """The item's words and, for a risk with a number, its picture: one element either way."""
+    if item.rate is None:
+        st.markdown(item_text(ctx, lang, item))
+        return
+    # HTML is on for the picture: the pack's words keep their Markdown but not their tags.
+    words = escape(item_text(ctx, lang, item), quote=False)
+    st.markdown(f"{words}\n\n{risk_figure(item.rate, lang)}", unsafe_allow_html=True)
+
+
+@cache
+def risk_figure(rate: Rate, lang: str) -> str:
+    """The risk's icon array beside its caption, in the item's own Markdown element (no element
+    more per item). Screen readers read the picture's label; the caption, the same words, is
+    hidden from them so it is not read twice."""
+    words = escape(risk_picture.alt_text(rate, lang))
+    return (
+        '<div class="risk-picture" style="display:flex;flex-wrap:wrap;align-items:center;'
+        f'gap:0.5rem 1rem;margin:0.25rem 0">{risk_picture.svg(rate, lang)}'
+        f'<span aria-hidden="true" style="flex:1 1 10rem">{words}</span></div>'
+    )
+
+
 def section_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Step) -> None:
     """No form here: each "I understand" and the question are saved as they are tapped (with
     the tap's time), so a reload half-way down a long section keeps every tick."""
@@ -115,7 +141,7 @@ def acknowledge_items(
         heading(pack.section(sid))
         for _, item in (pair for pair in items if pair[0].id == sid):
             with st.container(border=True):
-                st.markdown(item_text(ctx, lang, item))
+                show_item(ctx, lang, item)
                 st.checkbox(
                     t(lang, "patient.section.understand"),
                     value=item.id in state.acknowledged,
