@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from flow_helpers import PNG, scribble
+from flow_helpers import PNG, answer_check, scribble
 
 from accounts.staff import Role
 from checklist import flow
@@ -70,6 +70,8 @@ def walk(
             case StepKind.SECTION | StepKind.RECONFIRM:
                 ticks = {i.id: True for _, i in flow.items_on(pack, step)}
                 state = svc.acknowledge_section(ctx, token, ticked=ticks, questions={})
+            case StepKind.TEACH_BACK:
+                state = answer_check(ctx, token, pack, step)
             case StepKind.PHOTOS:
                 state = svc.answer_photos(ctx, token, False)
             case StepKind.INTERPRETER:

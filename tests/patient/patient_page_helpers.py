@@ -3,8 +3,12 @@ folder on sys.path): the one reading every patient page test uses."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from flow_helpers import attempts_for
 from streamlit.testing.v1 import AppTest
 
+from checklist.models import Pack
 from language.i18n import catalog
 
 
@@ -70,3 +74,29 @@ def submit(at: AppTest) -> AppTest:
 
 def shown_now(at: AppTest) -> str:
     return "\n".join(texts(at))
+
+
+def check_radio(at: AppTest):  # type: ignore[no-untyped-def]
+    """The choices of the check of understanding on screen (its key: ``tb:<question>:<tries>``),
+    or None when the question is finished (no answer is taken)."""
+    found = [r for r in at.radio if str(r.key).startswith("tb:")]
+    return found[0] if found else None
+
+
+def check_answer(at: AppTest, choice: str) -> AppTest:
+    """Choose ``choice`` on a check of understanding and tap "Check my answer"."""
+    radio = check_radio(at)
+    assert radio is not None, "no question to answer on this screen"
+    radio.set_value(choice)
+    return submit(at)
+
+
+def teach_back(at: AppTest, pack: Pack, wrong: Mapping[str, int] | None = None) -> AppTest:
+    """Every check of understanding from the one on screen, as a patient taps them: right, or
+    wrong ``wrong[question id]`` times first; then Next, until the screen is not a check."""
+    while (radio := check_radio(at)) is not None:
+        qid = str(radio.key).split(":")[1]
+        for choice in attempts_for(pack, qid, (wrong or {}).get(qid, 0)):
+            check_answer(at, choice)
+        submit(at)  # Next, once the question is done
+    return at

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from flow_helpers import PNG, scribble
+from flow_helpers import PNG, answer_check, scribble
 from hypothesis import HealthCheck, event, given, seed, settings
 from hypothesis import strategies as st
 
@@ -139,6 +139,8 @@ def _walk(ctx, token, name, dob, mrn, note, interpreter) -> str:
                 questions = {} if asked else {step.section_ids[0]: (True, note)}
                 state = svc.acknowledge_section(ctx, token, ticked=ticks, questions=questions)
                 asked = True
+            case flow.StepKind.TEACH_BACK:
+                state = answer_check(ctx, token, pack, step)
             case flow.StepKind.PHOTOS:
                 state = svc.answer_photos(ctx, token, False)
             case flow.StepKind.INTERPRETER:

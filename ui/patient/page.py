@@ -25,6 +25,7 @@ from ui.patient.finish import interpreter_screen, review_screen
 from ui.patient.questions import photos_screen, screening_screen, section_screen
 from ui.patient.sign import sign_screen, thank_you
 from ui.patient.start import details_screen, language_screen
+from ui.patient.teach_back import teach_back_screen
 from ui.patient.visit import changes_screen, notice, reconfirm_screen
 
 
@@ -65,6 +66,8 @@ def run(ctx: AppContext) -> None:
         changes_screen(ctx, token, state)
     elif step.kind is StepKind.RECONFIRM:
         reconfirm_screen(ctx, token, state, pack, step)
+    elif step.kind is StepKind.TEACH_BACK:
+        teach_back_screen(ctx, token, state, pack, step)
     elif step.kind is StepKind.PHOTOS:
         photos_screen(ctx, token, state, pack)
     elif step.kind is StepKind.INTERPRETER:
