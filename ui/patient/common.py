@@ -24,6 +24,7 @@ from services import consent as svc
 from services import drafts, idle
 from services.context import AppContext
 from ui.patient_style import css, words_script
+from ui.read_aloud import listen_button
 
 RESUME = "resume"
 LANG = "screen_lang"  # the language on screen, for messages raised in callbacks
@@ -128,6 +129,7 @@ def header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Ste
         t(lang, "patient.large_text"), value=state.large_text, key="large_text", on_change=large
     )
     st.progress(n / total)
+    listen_button(lang, step.id + (":decline" if ss("decision") else ""))  # reads what follows
 
 
 # The prompt floats over the middle of the screen on a dimmed page: a patient who scrolled to
