@@ -45,6 +45,7 @@ from services import (
     submission,
 )
 from services.context import AppContext
+from services.demo_reading import Reader, StepClock, clear_flags, reader_for
 
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role], ...] = (
     ("demo.nurse", "Demo Nurse Nora", Role.NURSE),
@@ -66,19 +67,8 @@ SCENARIOS = (
     "entered_in_error",
 )
 WITH_INTERPRETER = ("attested", "filed")  # so every demo set shows an interpreter's signature
-
-
-class StepClock:
-    """A clock that moves forward a little every time it is read (demo timelines)."""
-
-    def __init__(self, start: dt.datetime, step_seconds: float, limit: dt.datetime) -> None:
-        self.current = start
-        self.step = dt.timedelta(seconds=step_seconds)
-        self.limit = limit  # never later than the real now
-
-    def now(self) -> dt.datetime:
-        self.current = min(self.current + self.step, self.limit)
-        return self.current
+# A check answered wrong twice whatever the odds: open on the queue, and cleared by the nurse.
+RE_EXPLAINED = ("submitted", "attested")
 
 
 # --- the patient's part, through services.consent ------------------------------------------
@@ -96,12 +86,14 @@ def patient_completes(
     token: str | None = None,
     demo: bool = False,
     interpreter: bool = False,
+    reader: Reader | None = None,
 ) -> Consent:
     """Take one synthetic patient through every screen and sign (or refuse) at the end.
 
     ``answers`` maps screening question ids to yes / no / not_sure (default: no).
     ``questions`` maps section ids to a note for "I have a question for the doctor".
     ``interpreter``: a (synthetic) interpreter helped, by video, and signs beside the patient.
+    ``reader``: their pace and teach-back answers (services.demo_reading); none: right at once.
     """
     rng = rng or random.Random(0)
     answers = dict(answers or {})
@@ -142,10 +134,13 @@ def patient_completes(
         elif step.kind is StepKind.SECTION:
             ticked = {i.id: True for sid in step.section_ids for i in pack.section(sid).items}
             asked = {sid: (True, questions[sid]) for sid in step.section_ids if sid in questions}
+            if reader:
+                reader.read(pack, step)
             state = consent.acknowledge_section(ctx, token, ticked=ticked, questions=asked)
-        elif step.kind is StepKind.TEACH_BACK:  # the demo patient understands every point
+        elif step.kind is StepKind.TEACH_BACK:
             question = pack.teach_back_question(step.question_ids[0])
-            consent.answer_teach_back(ctx, token, question.answer)
+            for choice in reader.choices(pack, question) if reader else [question.answer]:
+                consent.answer_teach_back(ctx, token, choice)
             state = consent.answer_teach_back(ctx, token, None, advance=True)
         elif step.kind is StepKind.PHOTOS:
             state = consent.answer_photos(ctx, token, rng.random() < 0.5)
@@ -244,12 +239,13 @@ def fill(
     rng = random.Random(seed if seed is not None else secrets.randbits(32))
     now = ctx.clock.now()
     # Spread the consents over today (clinic time) before now, up to 8 minutes apart, so they
-    # all show on today's queue.
+    # all show on today's queue: each read of the clock a few seconds, reading the sections
+    # about 40% of the time between two patients (services.demo_reading).
     local = now.astimezone(ctx.settings.tz)
     since_midnight = (local - local.replace(hour=0, minute=0, second=0, microsecond=0)).seconds
     spacing = min(8.0, max(since_midnight / 60 - 1, 0.5) / count)
     clock = StepClock(
-        now - dt.timedelta(minutes=spacing * count), step_seconds=spacing * 60 / 60, limit=now
+        now - dt.timedelta(minutes=spacing * count), step_seconds=spacing / 4, limit=now
     )
     demo_ctx = dataclasses.replace(ctx, clock=clock)
     sessions = {
@@ -285,6 +281,7 @@ def fill(
             rng=rng,
             demo=True,
             interpreter=scenario in WITH_INTERPRETER,
+            reader=reader_for(rng, clock, spacing * 24, miss=scenario in RE_EXPLAINED),
         )
         c = _advance(demo_ctx, c, scenario, sessions, passwords)
         made[scenario] = made.get(scenario, 0) + 1
@@ -338,6 +335,8 @@ def _advance(
             note="Demo: discussed, fine to go ahead",
             expected_version=c.version,
         )
+    if scenario in ("attested", "filed"):  # attestation waits for every re-explain flag
+        c = clear_flags(ctx, nurse, c)
     c = staff.verify(
         ctx, nurse, c.id, answers=all_yes(view), password=pw[Role.NURSE], expected_version=c.version
     )
