@@ -242,6 +242,12 @@ class ConsentRepository:
         first: what a staff list needs to say where each listed record's course stands."""
         return self._load(_oldest_first(select(consents).where(where.course_records(ids))))
 
+    def on_version(self, pack_id: str, version: str, language: str) -> list[Consent]:
+        """Every record made on one content version (any status or kind), oldest first."""
+        c = consents.c
+        on = and_(c.pack_id == pack_id, c.pack_version == version, c.pack_language == language)
+        return self._load(_oldest_first(select(consents).where(on)))
+
     def count_non_demo(self) -> int:
         stmt = select(func.count()).select_from(consents).where(consents.c.demo.is_(False))
         return int(self._conn.execute(stmt).scalar_one())

@@ -102,6 +102,14 @@ PAGES: tuple[StaffPage, ...] = (
         "staff.section.admin",
     ),
     StaffPage(
+        "app_pages/staff_admin_quality.py",
+        "quality",
+        "staff.page.quality",
+        ":material/insights:",
+        (Role.ADMIN,),
+        "staff.section.admin",
+    ),
+    StaffPage(
         "app_pages/staff_admin_audit.py",
         "audit",
         "staff.page.audit",
