@@ -6,7 +6,9 @@ photographs, the nurse's verification, the pack as policy, and the interpreter a
 plan as extensions in the PDF's words, forms/fhir_facts.py); a QuestionnaireResponse (every item
 acknowledged with its time, screening answers with their flags and reviews, questions for the
 doctor with the clinician's answers, the photograph and interpreter answers, nurse checklist and
-time-out with who was present and the side, built in forms/fhir_answers.py); and one Provenance
+time-out with who was present and the side, built in forms/fhir_answers.py); the check of
+understanding as a second QuestionnaireResponse (each question, every attempt, whether it was
+right, who cleared a re-explain flag, as extensions: forms/fhir_understanding.py); and one Provenance
 per signature (who, when, meaning, the ASTM E1762 type that matches the words, the drawn image
 when there is one). Pure: no I/O, same input gives the same JSON.
 """
@@ -28,6 +30,7 @@ from forms.fhir_answers import (
     when,
 )
 from forms.fhir_facts import record_facts
+from forms.fhir_understanding import RESOURCE_N, understanding_response
 from forms.meanings import NURSE_VERIFIED_AND_WITNESSED
 from forms.record_parts import AuditEntry, Signature, SignerRole
 from forms.records import Consent, Status
@@ -92,6 +95,9 @@ def consent_bundle(
             questionnaire_response(consent, pack, patient_ref, consent_ref),
         ),
     ]
+    understanding = understanding_response(consent, pack, patient_ref, consent_ref)
+    if understanding is not None:  # the teach-back answers (issue #15): their own resource
+        resources.append((f"urn:uuid:{resource_uuid(cid, RESOURCE_N)}", understanding))
     signatures = [
         consent.patient_signature,
         consent.interpreter.signature if consent.interpreter else None,

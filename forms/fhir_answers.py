@@ -2,7 +2,8 @@
 
 Every pack item acknowledged with its time, screening answers with their flags and reviews,
 questions for the doctor, the photograph answer, the nurse checklist, the time-out and the
-attestation. Pure: no I/O, same input gives the same JSON.
+attestation (the check of understanding has a QuestionnaireResponse of its own,
+forms/fhir_understanding.py). Pure: no I/O, same input gives the same JSON.
 """
 
 from __future__ import annotations

@@ -87,6 +87,7 @@ class _ConsentDocument(CourseParts, SignOutParts, EvidenceParts):
             self._content_pack()
             for section in self.pack.sections:
                 self._section(section)
+            self._understanding()  # the check of understanding, after what it checks
             self._screening()
             self._photographs()
             self._decision()

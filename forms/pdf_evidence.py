@@ -40,6 +40,7 @@ PART_WORDS = {
     "visit_of": "the course consent this visit continues",
     "replaces": "the consent this one replaces, and why",
     "sign_out": "the signed procedure sign-out",
+    "understanding": "the patient's check of understanding (each answer and its time)",
 }
 
 
@@ -100,6 +101,9 @@ def record_parts(c: Consent) -> dict[str, str]:
         "replaces": c.replaces,
         # An entry still being filled in changes; once the clinician signs it, it never does.
         "sign_out": c.sign_out if c.sign_out is not None and c.sign_out.signed else None,
+        # The patient's teach-back answers; a re-explain clearance is a staff addition after
+        # signing (like a flag review): the record's SHA-256 covers it, no part of its own.
+        "understanding": {"teach_back": c.teach_back} if c.teach_back else None,
     }
     return {
         name: hashlib.sha256((salt + _canonical(value)).encode("utf-8")).hexdigest()[:32]

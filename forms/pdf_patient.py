@@ -9,13 +9,14 @@ from checklist.sites import site_label
 from forms.pdf_document import CHECK, CROSS, language_name
 from forms.pdf_layout import ACCENT, INK, MUTED, OK_GREEN, PT, REVIEW_AMBER, STOP_RED
 from forms.pdf_staff import StaffParts
+from forms.pdf_understanding import UnderstandingParts
 from forms.record_parts import Acknowledgement
 from forms.records import Status
 from language.dates import format_date_with_iso
 from language.placeholders import fill
 
 
-class PatientParts(StaffParts):
+class PatientParts(UnderstandingParts, StaffParts):
     """Patient sections; screening flags and their reviews are drawn by the staff part."""
 
     # --- page 1 ----------------------------------------------------------------------------

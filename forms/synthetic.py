@@ -17,13 +17,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import itertools
 import math
 import random
-import struct
 import uuid
-import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Literal, get_args
 
 from checklist.identity import ink_length
@@ -45,10 +42,10 @@ from forms.record_parts import (
     Stroke,
 )
 from forms.records import Consent, Status
+from forms.synthetic_ink import PAD, strokes_png  # demo data and tests import them from here
 from forms.synthetic_sign_out import sign_out_sample
+from forms.synthetic_understanding import ClearedAt, clear_re_explain, teach_back_results
 from language.i18n import t
-
-PAD = (600.0, 200.0)  # the signature pad's CSS size the strokes are drawn on
 
 # Mixed scripts and accents, so screens and PDFs show they cope.
 FIRST = (
@@ -128,48 +125,6 @@ def pad_strokes(strokes: Iterable[Stroke]) -> list[list[dict[str, float]]]:
     return [[{"x": p.x, "y": p.y, "t": p.t} for p in s.points] for s in strokes]
 
 
-def _png_rgba(width: int, height: int, pixels: bytearray) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    stride = width * 4
-    raw = b"".join(b"\x00" + bytes(pixels[y * stride : (y + 1) * stride]) for y in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 6))
-        + chunk(b"IEND", b"")
-    )
-
-
-def strokes_png(
-    strokes: Iterable[Stroke], width: int = int(PAD[0]), height: int = int(PAD[1])
-) -> bytes:
-    """The strokes in dark ink on a transparent background, as the pad would send them."""
-    pixels = bytearray(width * height * 4)
-    ink = b"\x1a\x23\x7e\xff"
-
-    def dot(cx: float, cy: float) -> None:
-        for dy in range(-1, 2):
-            py = int(cy) + dy
-            if 0 <= py < height:
-                left, right = max(int(cx) - 1, 0), min(int(cx) + 2, width)
-                if left < right:
-                    pixels[(py * width + left) * 4 : (py * width + right) * 4] = ink * (
-                        right - left
-                    )
-
-    for stroke in strokes:
-        for a, b in itertools.pairwise(stroke.points):
-            steps = max(1, int(math.hypot(b.x - a.x, b.y - a.y)))
-            for s in range(steps + 1):
-                f = s / steps
-                dot(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f)
-    return _png_rgba(width, height, pixels)
-
-
 def png_data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
@@ -220,12 +175,17 @@ def synthetic_consent(
     seed: int = 0,
     consent_id: uuid.UUID | None = None,
     demo: bool = False,
+    teach_back_wrong: Collection[str] = (),
+    teach_back_answered: int | None = None,
+    re_explain_cleared_at: ClearedAt = "verified",
 ) -> tuple[Consent, list[AuditEntry]]:
     """A consent made up to ``stage``, with the audit entries its evidence page lists.
 
     ``acknowledged``: how many of the pack's items were ticked (default all); ``screening``: the
     answers by question id (default: every question, flagging some); ``png``: also the image the
     pad sends with each drawn signature (the store keeps it). Time moves on a few seconds per step.
+    Teach-back (forms.synthetic_understanding): right first time but ``teach_back_wrong`` (wrong
+    twice, cleared at ``re_explain_cleared_at``); the first ``teach_back_answered`` (default all).
     """
     clock = [start]
 
@@ -269,6 +229,7 @@ def synthetic_consent(
                 note="Can I fly to see my family ten days after the treatment?",
             )
         )
+    consent.teach_back = teach_back_results(pack, teach_back_wrong, teach_back_answered, tick)
     answers = _default_answers(pack) if screening is None else screening
     for question_id, answer in answers.items():
         flag, _ = pack.flag_for(question_id, answer)
@@ -300,7 +261,8 @@ def synthetic_consent(
         audit.append(AuditEntry(at=at, actor=nurse_name, role="nurse", action="consent.witnessed"))
     if stage in _STAFF_STAGES:
         tick(25 * 60)
-        _staff_steps(consent, pack, _STAFF_STAGES[: _STAFF_STAGES.index(stage) + 1], audit, tick)
+        reached = _STAFF_STAGES[: _STAFF_STAGES.index(stage) + 1]
+        _staff_steps(consent, pack, reached, audit, tick, re_explain_cleared_at)
     return consent, audit
 
 
@@ -330,9 +292,14 @@ def _patient_signs(
         )
 
 
-def _staff_steps(
-    consent: Consent, pack: Pack, steps: tuple[str, ...], audit: list[AuditEntry], tick
-) -> None:  # type: ignore[no-untyped-def]
+def _staff_steps(  # type: ignore[no-untyped-def]
+    consent: Consent,
+    pack: Pack,
+    steps: tuple[str, ...],
+    audit: list[AuditEntry],
+    tick,
+    clear_at: ClearedAt = "verified",
+) -> None:
     """The staff's part through the record's own methods, as services.staff calls them."""
     clin_name, clin_id = SAMPLE_CLINICIAN
     nurse_name, nurse_id = SAMPLE_NURSE
@@ -348,6 +315,8 @@ def _staff_steps(
             answer.question_id, "cleared", note, by_id=clin_id, by_name=clin_name, now=at
         )
         log(at, clin_name, clin_id, "clinician", "flag.reviewed")
+    if clear_at == "verified":  # the nurse goes over a missed check again before verifying
+        clear_re_explain(consent, audit, tick, (nurse_name, nurse_id, "nurse"))
     checks = {
         item.id: ("yes", "Duplex map from 2026-11-02 on file" if i == 3 else "")
         for i, item in enumerate(pack.nurse_checklist)
@@ -373,8 +342,12 @@ def _staff_steps(
         now=at,
     )
     log(at, nurse_name, nurse_id, "nurse", "consent.timeout")
+    if clear_at == "timeout":
+        clear_re_explain(consent, audit, tick, (nurse_name, nurse_id, "nurse"))
     if "attested" not in steps:
         return
+    if clear_at == "attested":  # the clinician, just before attesting (attest waits for it)
+        clear_re_explain(consent, audit, tick, (clin_name, clin_id, "clinician"))
     for q in consent.open_questions():
         at = tick(45)
         answer = "Yes: after two weeks, with stockings on and walking every hour of the trip."

@@ -258,9 +258,10 @@ def sample_record(
     course = {"tz": tz, "months": months, "sessions": sessions, "content_line": content_line}
     start = now - dt.timedelta(hours=3)  # every staff step done before the document is made
     if not visit:
-        consent, audit = synthetic_consent(
-            pack, values, start, stage=stage, patient_name=patient_name
-        )
+        consent, audit = synthetic_consent(  # one check missed twice: its flag and clearance show
+            pack, values, start, stage=stage, patient_name=patient_name,
+            teach_back_wrong=[q.id for q in pack.teach_back[:1]],
+        )  # fmt: skip
         if not consent.declined and consent.patient_signature is not None:
             with_course(consent, **course)  # type: ignore[arg-type]
         return consent, audit

@@ -271,3 +271,71 @@ def pdfa_id(pdf: bytes) -> tuple[str | None, str | None]:
 
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+# --- a pack with a check of understanding (teach-back, issue #15) -------------------------------
+TEACH_BACK: dict[str, list[dict[str, Any]]] = {
+    "en": [
+        {
+            "id": "chest",
+            "topic": "Chest pain or trouble breathing",
+            "question": "What do you do if you get chest pain after the treatment?",
+            "choices": [
+                {"id": "wait", "text": "Wait to see if it goes away"},
+                {"id": "call", "text": "Call 911 right away"},
+                {"id": "rest", "text": "Lie down and rest"},
+            ],
+            "answer": "call",
+            "explain": "Chest pain can mean a clot in the lungs. Call 911 at once, day or night.",
+        },
+        {
+            "id": "stockings",
+            "topic": "Wearing the stockings",
+            "question": "How long do you wear the stockings?",
+            "choices": [
+                {"id": "one_day", "text": "One day"},
+                {"id": "days", "text": "{compression_days} days"},
+                {"id": "nights", "text": "Only at night"},
+            ],
+            "answer": "days",
+            "explain": "Wear them day and night for {compression_days} days.",
+        },
+    ],
+    "es": [
+        {
+            "id": "chest",
+            "topic": "Dolor de pecho o falta de aire",
+            "question": "¿Qué hace si tiene dolor de pecho después del tratamiento?",
+            "choices": [
+                {"id": "wait", "text": "Espero a ver si se pasa"},
+                {"id": "call", "text": "Llamo al 911 enseguida"},
+                {"id": "rest", "text": "Me acuesto a descansar"},
+            ],
+            "answer": "call",
+            "explain": "El dolor de pecho puede ser un coágulo en los pulmones. Llame al 911 enseguida.",
+        },
+        {
+            "id": "stockings",
+            "topic": "Usar las medias",
+            "question": "¿Cuánto tiempo usa las medias?",
+            "choices": [
+                {"id": "one_day", "text": "Un día"},
+                {"id": "days", "text": "{compression_days} días"},
+                {"id": "nights", "text": "Solo de noche"},
+            ],
+            "answer": "days",
+            "explain": "Úselas de día y de noche durante {compression_days} días.",
+        },
+    ],
+}
+
+
+def with_teach_back(pack: Pack) -> Pack:
+    """``pack`` with two checks of understanding in its language, each tied to a pack item."""
+    from checklist.models import TeachBack
+
+    first = next(item.id for _section, item in pack.items())
+    questions = tuple(
+        TeachBack.model_validate({**q, "checks": [first]}) for q in TEACH_BACK[pack.language]
+    )
+    return pack.model_copy(update={"teach_back": questions})

@@ -81,12 +81,16 @@ def test_sample_then_verify_says_valid(sample: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "VALID"
     assert "consent seal" in out  # the signer
-    assert "Pack version:      1.2.0" in out  # the sample is made on the newest content
+    assert "Pack version:      1.3.0" in out  # the sample is made on the newest content
     assert "Covers whole file: yes" in out
     assert "Document id:       5a3f0000-" in out
     assert "Signing time:      20" in out and ("EST" in out or "EDT" in out)
     text = pdf_text(sample.read_bytes())
     assert "Zoë O'Brien-Łukasz" in text and "Nguyễn Thị Hương" in text
+    # The newest content checks understanding: one question missed twice, cleared by the nurse.
+    assert "Check of understanding" in text and text.count("RE-EXPLAIN") == 1
+    assert "Explained again and cleared by nurse Nguyễn Thị Hương" in text
+    assert text.count("Understood: right the first time.") >= 1
 
 
 def test_one_changed_byte_says_altered_and_nothing_of_trust(

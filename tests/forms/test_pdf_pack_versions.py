@@ -23,7 +23,7 @@ def _record_pack(library, consent) -> Pack:
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_a_1_0_0_record_re_renders_byte_identical_from_1_0_0(shipped_library, lang) -> None:
     values = get_settings().placeholder_values
-    assert shipped_library.active("sclerotherapy", lang).version == "1.2.0"  # the newest
+    assert shipped_library.active("sclerotherapy", lang).version == "1.3.0"  # the newest
     old = shipped_library.get("sclerotherapy", "1.0.0", lang)
     consent, audit = synthetic_consent(old, values, T0, stage="signed")
     assert consent.pack.version == "1.0.0"
