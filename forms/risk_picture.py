@@ -32,11 +32,11 @@ SHAPES: dict[int, tuple[int, int, bool]] = {
 # One person in a 10 x 12 cell: a round head, then shoulders and body (a second subpath, drawn
 # relative to the head's start so each figure is one absolute "M" and the rest fixed text).
 PERSON_CELL = (10.0, 12.0)
-PERSON_HEAD = (5.0, 2.4, 2.1)  # centre x, centre y, radius
-PERSON_BODY = (1.8, 5.0, 6.4, 6.0, 2.2)  # left, top, width, height, corner radius
+PERSON_HEAD = (5.0, 2.0, 2.0)  # centre x, centre y, radius
+PERSON_BODY = (2.0, 4.5, 6.0, 6.5, 2.0)  # left, top, width, height, corner radius
 _PERSON_REST = (
-    "a2.1 2.1 0 1 0 4.2 0a2.1 2.1 0 1 0-4.2 0z"  # the head, from its leftmost point
-    "m-1.1 8.6v-3.8a2.2 2.2 0 0 1 2.2-2.2h2a2.2 2.2 0 0 1 2.2 2.2v3.8z"  # the body
+    "a2 2 0 1 0 4 0a2 2 0 1 0-4 0z"  # the head, from its leftmost point
+    "m-1 9v-4.5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v4.5z"  # the body, from its foot
 )
 # A dot in a 5 x 5 cell: a zero-length line with round caps is a filled circle of the stroke's
 # width; ten characters a dot keeps 1,000 of them small enough to send on every tap.
@@ -120,7 +120,7 @@ def _figure_path(picture: Picture, filled: bool) -> str:
             y = row * PERSON_CELL[1] + PERSON_HEAD[1]
             parts.append(f"M{_num(x)} {_num(y)}{_PERSON_REST}")
         else:
-            x, y = (column + 0.5) * DOT_CELL, (row + 0.5) * DOT_CELL
+            x, y = column * DOT_CELL, row * DOT_CELL  # centres: the viewBox starts half a cell out
             parts.append(f"M{_num(x)} {_num(y)}h0")
     return "".join(parts)
 
@@ -139,6 +139,7 @@ def svg(rate: Rate, lang: str) -> str:
     picture = picture_of(rate)
     alt = escape(alt_text(rate, lang))
     w, h = picture.size
+    x0 = 0.0 if picture.people else -DOT_CELL / 2  # whole numbers in every dot's "M"
     paths = "".join(
         f'<path {_paint(picture, color)} d="{d}"/>'
         for color, d in (
@@ -148,7 +149,7 @@ def svg(rate: Rate, lang: str) -> str:
         if d
     )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(w)} {_num(h)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_num(x0)} {_num(x0)} {_num(w)} {_num(h)}" '
         f'role="img" aria-label="{alt}" '
         f'style="width:{_num(WIDTH_REM[picture.of])}rem;max-width:100%;height:auto;flex:none">'
         f"<title>{alt}</title>{paths}</svg>"
