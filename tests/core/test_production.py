@@ -142,7 +142,7 @@ def test_cli_in_production_refuses_the_demo_content_pack(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "still has the demo approval text" in lines[0]
-    assert "sclerotherapy 1.2.0 (en)" in lines[0] and "sclerotherapy 1.2.0 (es)" in lines[0]
+    assert "sclerotherapy 1.3.0 (en)" in lines[0] and "sclerotherapy 1.3.0 (es)" in lines[0]
 
 
 def _approved_copy(content: Path) -> None:

@@ -40,16 +40,16 @@ def step_of(ctx: AppContext, token: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_a_new_consent_starts_on_the_newest_content_1_2_0(ctx: AppContext, lang: str) -> None:
+def test_a_new_consent_starts_on_the_newest_content_1_3_0(ctx: AppContext, lang: str) -> None:
     token = svc.start_consent(ctx, language=lang)
     state = drafts.load_draft(ctx, token)
     assert state is not None
     pack = drafts.pack_of(ctx, state)
-    assert pack.version == "1.2.0" and pack.language == lang
-    assert state.pack_version in (None, "1.2.0")
+    assert pack.version == "1.3.0" and pack.language == lang
+    assert state.pack_version in (None, "1.3.0")
     walk_to(ctx, token, "sign")
     state = drafts.load_draft(ctx, token)
-    assert state is not None and state.pack_version == "1.2.0"
+    assert state is not None and state.pack_version == "1.3.0"
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

@@ -26,7 +26,7 @@ from settings import get_settings
 from store.tables import pack_activations
 
 ROOT = Path(__file__).resolve().parents[2]
-NEWEST, OLDER = "1.2.0", "1.1.0"
+NEWEST, OLDER = "1.3.0", "1.2.0"  # 1.3.0 is a minor change on 1.2.0's line
 
 
 def activate(ctx, staff, version: str, language: str = "en", password: str = PASSWORD) -> None:
@@ -49,10 +49,10 @@ def test_the_newest_version_on_disk_is_active_until_an_admin_chooses(ctx, team) 
         assert ctx.active_choice(lang)[0].version == NEWEST
         assert ctx.active_choice(lang)[1] == "newest"
     rows = rows_of(ctx, team[Role.ADMIN])
-    assert list(rows) == [NEWEST, OLDER, "1.0.0"]  # newest first
+    assert list(rows) == [NEWEST, OLDER, "1.1.0", "1.0.0"]  # newest first
     top = rows[NEWEST]
     assert top.active and top.source == "newest" and top.activated_at is None
-    assert top.change == "major" and top.line == NEWEST and top.changes
+    assert top.change == "minor" and top.line == OLDER and top.changes
     assert rows[OLDER].can_activate and not top.can_activate
 
 
@@ -74,7 +74,7 @@ def test_an_admin_makes_an_older_version_active_with_the_password_audited(ctx, t
     assert listed.activated_by == "Ada Admin" and listed.activated_at == ctx.clock.now()
     # one home: the packs page, the course line and a new draft all follow the activation
     packs = {r.version: r.active for r in clinic_setup.pack_list(ctx, boss) if r.language == "en"}
-    assert packs == {"1.0.0": False, OLDER: True, NEWEST: False}
+    assert packs == {"1.0.0": False, "1.1.0": False, OLDER: True, NEWEST: False}
     assert courses.active_line(ctx, "en") == OLDER
     token = patient_svc.start_consent(ctx, language="en")
     state = drafts.load_draft(ctx, token)  # a later tap: the draft stays on the chosen version
@@ -83,7 +83,7 @@ def test_an_admin_makes_an_older_version_active_with_the_password_audited(ctx, t
         activate(ctx, boss, OLDER)
     activate(ctx, boss, NEWEST)  # and back: the newest row wins
     assert ctx.active_pack("en").version == NEWEST
-    assert courses.active_line(ctx, "en") == NEWEST
+    assert courses.active_line(ctx, "en") == OLDER  # 1.3.0 is a minor change on 1.2.0's line
 
 
 def test_a_wrong_password_or_a_non_admin_activates_nothing(ctx, team) -> None:
@@ -209,9 +209,11 @@ def test_counts_of_consents_and_visits_signed_on_each_version(any_ctx, clock) ->
     assert got == {
         ("en", NEWEST): (0, 1),
         ("en", OLDER): (3, 1),
+        ("en", "1.1.0"): (0, 0),
         ("en", "1.0.0"): (0, 0),
         ("es", NEWEST): (1, 0),
         ("es", OLDER): (0, 0),
+        ("es", "1.1.0"): (0, 0),
         ("es", "1.0.0"): (0, 0),
     }
     activate(ctx, boss, OLDER, language="es")  # the activation table works on this database too

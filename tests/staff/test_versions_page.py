@@ -45,23 +45,26 @@ def test_each_version_with_its_change_approval_and_counts(app_ctx) -> None:
     assert [t.value for t in at.title] == ["Content versions"]
     heads = [str(h.value) for h in at.subheader]
     assert heads == [
-        "English (en): new consents start on 1.2.0",
-        "Español (es): new consents start on 1.2.0",
+        "English (en): new consents start on 1.3.0",
+        "Español (es): new consents start on 1.3.0",
     ]
-    newest = card(at, "1.2.0")
-    assert newest.startswith("**1.2.0** · major · :green-badge[active (newest on disk)]")
-    assert "What changed: One consent now covers a course of sessions" in newest
+    newest = card(at, "1.3.0")
+    assert newest.startswith("**1.3.0** · minor · :green-badge[active (newest on disk)]")
+    assert "What changed: " in newest and "What changed: —" not in newest
     assert "Course line 1.2.0 · effective 2026-12-01 · became active: newest on disk" in newest
     assert "consents signed: 1 · visits signed: 0" in newest
+    line = card(at, "1.2.0")
+    assert line.startswith("**1.2.0** · major\n")
+    assert "What changed: One consent now covers a course of sessions" in line
     older = card(at, "1.1.0")
     assert older.startswith("**1.1.0** · major\n") and "What changed: —" in older
     assert "became active: — · consents signed: 0 · visits signed: 0" in older
     approvals = [str(c.value) for c in at.caption if str(c.value).startswith("Approved by:")]
-    assert len(approvals) == 6  # three versions in two languages
+    assert len(approvals) == 8  # four versions in two languages
     assert approvals[0].startswith("Approved by: Demo default content, not yet approved")
     # every version is readable, the older ones included
     labels = [e.label for e in at.expander]
-    for version in ("1.2.0", "1.1.0", "1.0.0"):
+    for version in ("1.3.0", "1.2.0", "1.1.0", "1.0.0"):
         assert f"Read {version} (en), read-only" in labels
     shown = texts(at)
     assert "This consent is for a course of up to 6 sessions within" in shown
@@ -73,18 +76,18 @@ def test_an_admin_makes_another_version_active_with_the_password(app_ctx) -> Non
     at = activate_form(at, "1.1.0", "wrong password here")
     assert_no_exception(at)
     assert "That password is not right" in texts(at)
-    assert app_ctx.active_pack("en").version == "1.2.0"
+    assert app_ctx.active_pack("en").version == "1.3.0"
     at = activate_form(at, "1.1.0", PASSWORD)
     assert_no_exception(at)
     assert "1.1.0 (English (en)) is now the active version." in texts(at)
     chosen = card(at, "1.1.0")
     assert chosen.startswith("**1.1.0** · major · :green-badge[active (made active by an admin)]")
     assert " by Ada Admin · consents signed: 0" in chosen
-    assert card(at, "1.2.0").startswith("**1.2.0** · major\n")  # no longer active in English
-    assert "active (newest on disk)" in card(at, "1.2.0", nth=1)  # Spanish unchanged
+    assert card(at, "1.3.0").startswith("**1.3.0** · minor\n")  # no longer active in English
+    assert "active (newest on disk)" in card(at, "1.3.0", nth=1)  # Spanish unchanged
     assert str(at.subheader[0].value) == "English (en): new consents start on 1.1.0"
     assert app_ctx.active_pack("en").version == "1.1.0"
-    assert app_ctx.active_pack("es").version == "1.2.0"
+    assert app_ctx.active_pack("es").version == "1.3.0"
 
 
 def test_a_pinned_language_offers_no_button(app_ctx, monkeypatch) -> None:
