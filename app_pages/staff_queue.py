@@ -10,8 +10,7 @@ from accounts.staff import Role
 from errors import DomainError
 from forms.records import Status
 from services import auth, queue_rows, staff_views
-from services.re_explain_rows import re_explain_lines
-from ui import staff_session
+from ui import re_explain_form, staff_session
 from ui.resources import app_context
 from ui.staff_picker import remember
 from ui.staff_session import STAFF_LANG, format_time, tr
@@ -76,9 +75,6 @@ def queue(choice: str | None) -> None:
                 facts.append(
                     f":orange-badge[:material/warning: {tr('staff.queue.review', count=row.review_flags)}]"
                 )
-            for waiting, words in re_explain_lines(row.re_explain, STAFF_LANG):  # issue #15
-                colour = "orange" if waiting else "green"
-                facts.append(f":{colour}-badge[:material/replay: {shown_as_typed(words)}]")
             if row.questions:
                 facts.append(
                     f":blue-badge[:material/help: {tr('staff.queue.questions', count=row.questions)}]"
@@ -92,6 +88,8 @@ def queue(choice: str | None) -> None:
             if row.minutes_waiting is not None and row.status in WAITING:
                 facts.append(tr("staff.queue.minutes", minutes=row.minutes_waiting))
             top.markdown(" ".join(facts))
+            if row.re_explain:  # issue #15
+                top.markdown(re_explain_form.row_lines(row.re_explain))
             course = queue_rows.course_lines(row.course, STAFF_LANG)  # catalog words, ids, dates
             if course:
                 top.markdown("  \n".join(f":material/event_repeat: {line}" for line in course))

@@ -8,8 +8,7 @@ import streamlit as st
 
 from errors import DomainError
 from services import queue_rows, staff_views
-from services.re_explain_rows import re_explain_lines
-from ui import staff_picker, staff_session, staff_widgets
+from ui import re_explain_form, staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import ALL, STAFF_LANG, format_datetime, tr
 from ui.staff_widgets import status_text
@@ -56,8 +55,8 @@ if rows is not None:
                 f"{r.date_of_birth:%Y-%m-%d} · {status_text(r.status)} · "
                 f"{tr('staff.search.col.signed')} {format_datetime(ctx, r.submitted_at)}"
             )
-            for _, words in re_explain_lines(r.re_explain, STAFF_LANG):  # issue #15
-                st.markdown(f":material/replay: {shown_as_typed(words)}")
+            if r.re_explain:  # issue #15
+                st.markdown(re_explain_form.row_lines(r.re_explain))
             course = queue_rows.course_lines(r.course, STAFF_LANG)  # catalog words, ids, dates
             if course:
                 st.markdown("  \n".join(f":material/event_repeat: {line}" for line in course))

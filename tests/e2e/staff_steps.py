@@ -160,6 +160,27 @@ class Staff:
         group = self.page.get_by_role("group", name=label, exact=True)
         expect(group).to_contain_text(f"{day:%Y}")
 
+    # --- a re-explain flag (ui/re_explain_form.py; issue #15) -------------------------------
+    def clear_re_explain(self, topic: str, note: str) -> None:
+        """On the verify or clinician page: the open re-explain flag named ``topic`` gets
+        ``note`` and "Mark as re-explained"; waits until the page says who cleared it."""
+        page = self.page
+        open_words = tr("staff.re_explain.open", topic=topic)
+        # The flag's own bordered block: the innermost one holding its words and its form.
+        flag = (
+            page.get_by_test_id("stVerticalBlock")
+            .filter(has_text=open_words)
+            .filter(has=page.get_by_test_id("stForm"))
+            .last
+        )
+        flag.get_by_label(tr("staff.re_explain.note"), exact=True).fill(note)
+        flag.get_by_role("button", name=tr("staff.re_explain.button")).click()
+        self.settle()
+        expect(page.get_by_text(tr("staff.re_explain.done", topic=topic))).to_be_visible()
+        # The flag now says who cleared it, with the note (in place of the form).
+        done = page.get_by_test_id("stAlert").filter(has_text=note)
+        expect(done).to_contain_text(tr("staff.queue.re_explained", topic=topic))
+
     def sign_sign_out(self, reasons: dict[str, str] | None = None, *, press: bool = True) -> None:
         """The clinician's reasons (problem words -> reason), password, and Sign (unless not
         ``press``: the form filled in, e.g. for a screenshot)."""

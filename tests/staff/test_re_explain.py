@@ -177,6 +177,9 @@ def test_the_clinician_page_shows_the_flag_refuses_attesting_then_clears_it(
     c = staff_svc.verify(
         app_ctx, nurse, c.id, answers=answers, password=PASSWORD, expected_version=c.version
     )
+    at.switch_page("app_pages/staff_queue.py").run()
+    assert_no_exception(at)
+    assert f"Re-explain: {TOPIC}" in texts(at)
     at.switch_page("app_pages/staff_clinician.py").run()
     assert_no_exception(at)
     page = texts(at)
@@ -206,7 +209,29 @@ def test_the_clinician_page_shows_the_flag_refuses_attesting_then_clears_it(
     assert "Mark as re-explained" not in [b.label for b in at.button]
     assert "Go over it again with them" not in page
     assert stored(app_ctx, c.id).clearance(QID).note == NOTE
+    at.switch_page("app_pages/staff_queue.py").run()
+    assert f"Re-explained: {TOPIC}" in texts(at) and f"Re-explain: {TOPIC}" not in texts(at)
+    at.switch_page("app_pages/staff_clinician.py").run()
     next(w for w in at.text_input if w.label == "Your password").input(PASSWORD)
     click(at, "Attest and sign")
     assert_no_exception(at)
     assert stored(app_ctx, c.id).status is Status.ATTESTED
+
+
+def test_the_nurse_clears_it_on_the_verify_page(app_ctx, app_wrong_twice):
+    c = patient(app_ctx)
+    at = signed_in(app_ctx, Role.NURSE)
+    at.switch_page("app_pages/staff_verify.py").run()
+    assert_no_exception(at)
+    assert f"Re-explain: {TOPIC}. The patient answered this check wrong twice." in texts(at)
+    click(at, "Mark as re-explained")  # no note: refused in words, nothing stored
+    assert_no_exception(at)
+    assert any("Write a short note" in e.value for e in at.error)
+    assert stored(app_ctx, c.id).re_explained == []
+    box = next(w for w in at.text_area if w.label.startswith("Note (required): what you went"))
+    box.input(NOTE)
+    click(at, "Mark as re-explained")
+    assert_no_exception(at)
+    assert f"Re-explained: {TOPIC}. Cleared by Nina Nurse (nurse) at" in texts(at)
+    assert stored(app_ctx, c.id).clearance(QID).by_role == "nurse"
+    assert "Pre-procedure checklist" in texts(at)  # verification goes on as before
