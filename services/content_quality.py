@@ -38,6 +38,7 @@ from accounts.staff import Role
 from checklist import flow
 from checklist.flow import StepKind
 from checklist.models import Pack
+from errors import DomainError
 from forms.records import Consent, Status
 from language.placeholders import fill
 from services.auth import StaffSession, load_actor
@@ -160,7 +161,7 @@ def figures(pack: Pack, records: Iterable[Consent]) -> Figures:
 class VersionChoice:
     version: str
     language: str
-    signed: int  # records signed on it (the versions page's count: visits and refusals too)
+    signed: int  # full consents signed on it (the versions page's count: refusals too)
     has_checks: bool  # the pack asks checks of understanding
 
 
@@ -208,7 +209,7 @@ def versions(ctx: AppContext, staff: StaffSession | None, pack_id: str) -> list[
     for language in languages:
         for version in reversed(ctx.library.versions(pack_id, language)):
             pack = ctx.library.get(pack_id, version, language)
-            signed = sum(counts.get((version, language, k), 0) for k in ("consent", "visit"))
+            signed = counts.get((version, language, "consent"), 0)
             out.append(VersionChoice(version, language, signed, bool(pack.teach_back)))
     return out
 
@@ -231,10 +232,13 @@ def quality(
 ) -> QualityView:
     """The figures of one content version, worded from that version in the clinic's language
     (ids are the same in every language; the records' own language when the clinic's lacks it)."""
+    try:
+        pack = ctx.library.get(pack_id, version, language)
+    except KeyError:
+        raise DomainError(f"There is no content version {version} ({language}) on disk.") from None
     with ctx.database.uow() as uow:
         load_actor(uow, staff, Role.ADMIN)
         records = uow.consents.on_version(pack_id, version, language)
-    pack = ctx.library.get(pack_id, version, language)
     numbers = figures(pack, records)
     clinic = ctx.settings.clinic_language
     if version in ctx.library.versions(pack_id, clinic):

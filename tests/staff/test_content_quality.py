@@ -14,6 +14,7 @@ from page_helpers import assert_no_exception, signed_in, texts
 from sqlalchemy import text
 
 from accounts.staff import Role
+from errors import DomainError
 from language.placeholders import fill
 from services import content_quality, demo
 from services.auth import NotAllowed
@@ -150,6 +151,10 @@ def test_only_an_admin_reads_the_figures(ctx, team) -> None:
     for role in (Role.NURSE, Role.CLINICIAN, Role.FRONT_DESK):
         with pytest.raises(NotAllowed):
             content_quality.quality(ctx, team[role], PACK, "1.3.0", "en")
+        with pytest.raises(NotAllowed):
+            content_quality.versions(ctx, team[role], PACK)
+    with pytest.raises(DomainError, match=r"no content version 9\.9\.9"):
+        content_quality.quality(ctx, team[Role.ADMIN], PACK, "9.9.9", "en")
 
 
 def _frame(at_, n: int) -> list[dict]:
@@ -165,7 +170,9 @@ def test_the_page_shows_the_figures_of_the_stored_records(app_ctx) -> None:
     assert [t.value for t in at_.title] == ["Content quality"]
     pick = at_.selectbox[0]
     assert pick.label == "Content version"
-    assert pick.options[pick.index] == "1.3.0 · English (en) · signed on it: 9"  # the default
+    assert (
+        pick.options[pick.index] == "1.3.0 · English (en) · consents signed on it: 9"
+    )  # the default
     shown = texts(at_)
     assert f"Signed consents with a check of understanding: **{want['consents']}**" in shown
     assert "Left out: consents entered in error and visits" in shown
