@@ -25,7 +25,7 @@ import pyphen
 import textstat
 from textstat.textstat import textstatistics
 
-from checklist.models import Frequency, Item, Pack, Section, SectionKind, TeachBack
+from checklist.models import Frequency, Item, Pack, Section, SectionKind
 from language.i18n import REFERENCE, catalog, languages, t
 from language.placeholders import fill
 
@@ -253,52 +253,6 @@ def score_pack(pack: Pack, values: Mapping[str, str]) -> list[SectionScore]:
         _score(section.id, section.title, section_text(section, values, lang), lang)
         for section in _patient_sections(pack)
     ]
-
-
-# --------------------------------------------------------------------------------------------
-# Checks of understanding (issue #15): each question on its own, at the "6th grade" band
-# --------------------------------------------------------------------------------------------
-MAX_TEACH_BACK_GRADE = 6.0  # Flesch-Kincaid, English
-MIN_TEACH_BACK_SPANISH = 80.0  # Fernández-Huerta "fácil" (the 6th-grade band), Spanish
-
-
-def teach_back_text(question: TeachBack, values: Mapping[str, str]) -> str:
-    """What the patient may read for one check: the question, each choice, and the
-    explanation a wrong answer shows; placeholders filled, one sentence per line."""
-    parts = [question.question, *(c.text for c in question.choices), question.explain]
-    return fill("\n".join(_sentence(p) for p in parts), dict(values))
-
-
-def score_teach_back(pack: Pack, values: Mapping[str, str]) -> list[SectionScore]:
-    """One score per check of understanding, named by its id (``section_id``) and topic."""
-    lang = pack.language.split("-")[0]
-    return [_score(q.id, q.topic, teach_back_text(q, values), lang) for q in pack.teach_back]
-
-
-def teach_back_too_hard(score: SectionScore) -> bool:
-    if score.grade is not None:
-        return score.grade > MAX_TEACH_BACK_GRADE
-    if score.fernandez_huerta is not None:
-        return score.fernandez_huerta < MIN_TEACH_BACK_SPANISH
-    return False
-
-
-def teach_back_problems(scores: list[SectionScore]) -> list[str]:
-    """Checks of understanding above the 6th-grade band, as sentences with the fix."""
-    problems = []
-    for s in scores:
-        if teach_back_too_hard(s):
-            limit = (
-                f"grade {MAX_TEACH_BACK_GRADE:g} or below"
-                if s.grade is not None
-                else f"Fernández-Huerta {MIN_TEACH_BACK_SPANISH:g} or above"
-            )
-            problems.append(
-                f"teach_back > question {s.section_id} is too hard to read ({s.describe()}; "
-                f"limit {limit}). Use shorter sentences and shorter words in its question, "
-                "choices and explain."
-            )
-    return problems
 
 
 def reading_problems(pack: Pack, scores: list[SectionScore]) -> list[str]:

@@ -8,7 +8,8 @@ from collections import Counter
 from typing import Any
 
 from checklist.models import Pack, Rate
-from checklist.validation import item_where, pack_texts, teach_back_where
+from checklist.teach_back_checks import teach_back_where
+from checklist.validation import item_where, pack_texts
 from language.placeholders import placeholders_in
 
 

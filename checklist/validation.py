@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from checklist.frequency import BAND_WORDS as BAND_WORDS
+from checklist.frequency import FREQUENCY_BANDS as FREQUENCY_BANDS
 from checklist.models import (
     FlagLevel,
-    Frequency,
     Item,
     Pack,
     Section,
     SectionKind,
     Urgency,
 )
+from checklist.teach_back_checks import check_rate, check_teach_back, teach_back_where
 from language.placeholders import PLACEHOLDER, placeholders_in
 
 # What each kind of section must cover, as item tags. The message says what the tag means.
@@ -53,25 +55,6 @@ REQUIRED_TAGS: dict[SectionKind, dict[str, str]] = {
     },
 }
 
-# The S2k guideline's bands, as fractions of people (low, high), both ends included. The patient
-# screen shows the band beside each figure, so a figure outside its band would contradict it.
-FREQUENCY_BANDS: dict[Frequency, tuple[float, float]] = {
-    Frequency.VERY_COMMON: (1 / 10, 1.0),
-    Frequency.COMMON: (1 / 100, 1 / 10),
-    Frequency.UNCOMMON: (1 / 1000, 1 / 100),
-    Frequency.RARE: (1 / 10000, 1 / 1000),
-    Frequency.VERY_RARE: (0.0, 1 / 10000),
-}
-_BAND_WORDS: dict[Frequency, str] = {
-    Frequency.VERY_COMMON: "1 in 10 people or more",
-    Frequency.COMMON: "between 1 in 100 and 1 in 10 people",
-    Frequency.UNCOMMON: "between 1 in 1,000 and 1 in 100 people",
-    Frequency.RARE: "between 1 in 10,000 and 1 in 1,000 people",
-    Frequency.VERY_RARE: "fewer than 1 in 10,000 people",
-}
-# How many checks of understanding a pack with any has, and choices each (issue #15).
-MIN_TEACH_BACK, MAX_TEACH_BACK = 4, 6
-MIN_CHOICES, MAX_CHOICES = 2, 4
 # "1 in 6", "4 in 10", "1 de cada 1000", "1 in 10,000"
 _RATIO = re.compile(r"(\d+)\s+(?:in|de cada)\s+(\d[\d,.\s]*\d|\d)", re.IGNORECASE)
 
@@ -130,10 +113,6 @@ def pack_texts(pack: Pack) -> Iterator[tuple[str, str]]:
         for c in q.choices:
             yield f"{where} > choice {c.id}", c.text
         yield f"{where} > explain", q.explain
-
-
-def teach_back_where(question_id: str) -> str:
-    return f"teach_back > question {question_id}"
 
 
 def _all_ids(pack: Pack) -> Iterator[tuple[str, str]]:
@@ -206,14 +185,14 @@ def _check_items(pack: Pack) -> list[str]:
                     f"{where} has an urgency but is not in a warning_signs section. Remove "
                     "urgency or move the item."
                 )
-            problems += _check_rate(where, item)
+            problems += check_rate(where, item)
             ratio = figure_ratio(item.figure) if item.figure and item.frequency else None
             if ratio is not None and item.frequency is not None:
                 low, high = FREQUENCY_BANDS[item.frequency]
                 if not low <= ratio <= high:
                     problems.append(
                         f"{where}: the figure {item.figure!r} does not fit frequency "
-                        f"{item.frequency.value} ({_BAND_WORDS[item.frequency]}). "
+                        f"{item.frequency.value} ({BAND_WORDS[item.frequency]}). "
                         "Fix the frequency word or the figure."
                     )
     warning = [s for s in pack.sections if s.kind is SectionKind.WARNING_SIGNS]
@@ -228,77 +207,6 @@ def _check_items(pack: Pack) -> list[str]:
                     f"section {warning[0].id} has no warning sign with urgency "
                     f"{urgency.value}. Add the signs that mean '{meaning}'."
                 )
-    return problems
-
-
-def _check_rate(where: str, item: Item) -> list[str]:
-    """A risk's picture (issue #15) must draw a number its frequency word allows."""
-    rate = item.rate
-    if rate is None:
-        return []
-    if item.frequency is None:
-        return [
-            f"{where} has a rate but no frequency. A rate goes only on a risk with a frequency: "
-            "add frequency, or remove rate."
-        ]
-    if rate.affected > rate.of:
-        return [
-            f"{where}: rate says {rate.affected} in {rate.of}, more people than the picture "
-            f"holds. Make affected {rate.of} or less, or use a larger of (10, 100 or 1000)."
-        ]
-    low, high = FREQUENCY_BANDS[item.frequency]
-    if not low <= rate.affected / rate.of <= high:
-        return [
-            f"{where}: rate {rate.affected} in {rate.of} does not fit frequency "
-            f"{item.frequency.value} ({_BAND_WORDS[item.frequency]}). Use the figure's own "
-            "number, or fix the frequency word."
-        ]
-    return []
-
-
-def _check_teach_back(pack: Pack) -> list[str]:
-    """Checks of understanding (issue #15): 4-6 of them when a pack has any, each tied to real
-    items, with 2-4 choices of its own and one of them the answer."""
-    questions = pack.teach_back
-    if not questions:
-        return []  # older packs have none
-    problems: list[str] = []
-    if not MIN_TEACH_BACK <= len(questions) <= MAX_TEACH_BACK:
-        problems.append(
-            f"teach_back has {len(questions)} question(s). Use {MIN_TEACH_BACK} to "
-            f"{MAX_TEACH_BACK}, on what matters most for safety."
-        )
-    item_ids = set(pack.item_ids())
-    seen: set[str] = set()
-    for q in questions:
-        where = teach_back_where(q.id)
-        if q.id in seen:
-            problems.append(f"{where} appears twice. Give each question its own id.")
-        seen.add(q.id)
-        if not q.checks:
-            problems.append(
-                f"{where} checks no item. List in checks the ids of the items it checks, "
-                "e.g. [warn.chest]."
-            )
-        for item_id in q.checks:
-            if item_id not in item_ids:
-                problems.append(
-                    f"{where} checks item {item_id}, which is not in the pack. Use the id of an "
-                    "item in sections, or remove it from checks."
-                )
-        choice_ids = [c.id for c in q.choices]
-        if not MIN_CHOICES <= len(choice_ids) <= MAX_CHOICES:
-            problems.append(
-                f"{where} has {len(choice_ids)} choice(s). Give it {MIN_CHOICES} to "
-                f"{MAX_CHOICES} choices."
-            )
-        for dupe in sorted({c for c in choice_ids if choice_ids.count(c) > 1}):
-            problems.append(f"{where}: choice {dupe} appears twice. Give each choice its own id.")
-        if q.answer not in choice_ids:
-            problems.append(
-                f"{where}: the answer {q.answer} is not one of its choices "
-                f"({', '.join(choice_ids) or 'none'}). Set answer to the right choice's id."
-            )
     return problems
 
 
@@ -366,6 +274,6 @@ def validate_pack(pack: Pack, values: dict[str, str]) -> list[str]:
         *_check_items(pack),
         *_check_ids(pack),
         *_check_screening(pack),
-        *_check_teach_back(pack),
+        *check_teach_back(pack),
         *_check_placeholders(pack, values),
     ]

@@ -36,9 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def check_content(args: argparse.Namespace) -> int:
     # Here, not at the top: textstat loads its dictionaries in ~0.6 s, which every other
     # command would pay for nothing.
-    from checklist.readability import (
-        reading_problems,
-        score_pack,
+    from checklist.readability import reading_problems, score_pack
+    from checklist.teach_back_checks import (
         score_teach_back,
         teach_back_problems,
         teach_back_too_hard,

@@ -9,7 +9,7 @@ from pack_helpers import VALUES, item, problems_of
 from teach_back_helpers import question, raw_1_3
 
 from checklist.models import Pack
-from checklist.readability import (
+from checklist.teach_back_checks import (
     MAX_TEACH_BACK_GRADE,
     MIN_TEACH_BACK_SPANISH,
     score_teach_back,
