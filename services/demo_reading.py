@@ -22,7 +22,7 @@ from services.auth import StaffSession
 from services.context import AppContext
 
 # How likely a first answer is wrong, per question in the pack's order (some confuse more).
-WRONG_FIRST = (0.08, 0.3, 0.15, 0.4, 0.2, 0.25)
+WRONG_FIRST = (0.05, 0.25, 0.1, 0.3, 0.15, 0.2)
 WRONG_AGAIN = 0.3  # of those wrong at first, wrong at the second try too: a re-explain flag
 RE_EXPLAIN_NOTE = (
     "Demo: went over it again with the patient using the leaflet; they explained it back correctly."
