@@ -9,8 +9,9 @@ anything hidden), one utterance per element, and marks the element being read wi
 element goes away, speech stops (``speechSynthesis.cancel()``). A tablet with no voice for the
 patient's language gets a disabled button that says so; the screen works as before.
 
-The button's HTML is added by the script once the tablet's voices are known (a moment after
-the first screen opens), so a screen is drawn once, with the button's final words.
+Until the tablet has listed its voices (Chrome does so a moment after the page opens, or never
+when it has none) the button says there is no voice: a tablet without voices shows the same
+words from the first moment, and one with voices turns to "Listen" as soon as they are in.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ function voicesKnown() {  // resolves once the tablet's voice list is in (or it 
     const timer = setTimeout(done, WAIT_FOR_VOICES);
     tts.addEventListener('voiceschanged', done);
   });
+  const tts = synth();  // voices that come later (a slow tablet) still reach the button on screen
+  if (tts) tts.addEventListener('voiceschanged', () => S.refresh && S.refresh());
   return S.voices;
 }
 
@@ -187,7 +190,8 @@ export default function ({ parentElement, data }) {
   };
   button.onclick = () => (S.on ? stop() : speak());
   show(S.on === me);  // until the voices are in: no voice (the words that stay, on most tests)
-  voicesKnown().then(() => { voice = voiceFor(d.lang); show(S.on === me); });
+  S.refresh = () => { voice = voiceFor(d.lang); show(S.on === me); };
+  voicesKnown().then(S.refresh);
   return () => stop();  // unmounted: the patient left the patient screens
 }
 """

@@ -9,7 +9,9 @@
 - None of Streamlit's built-in English is on a Spanish screen, in the text or in the labels a
   screen reader reads (aria-label, title, placeholder), the select list's "No results" and its
   spoken option counts included.
-axe-core runs on every screen (Patient.shot) and must report nothing serious or critical.
+axe-core runs on every screen (Patient.shot) and must report nothing serious or critical: the
+checks of understanding (asked, and asked again after a wrong answer) and the Listen button on
+every screen after the language choice included, with a voice (ready and reading) and without.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from fake_speech import fake_speech
 from patient_steps import Patient
 from playwright.sync_api import expect
 
@@ -67,6 +70,12 @@ def _walk(patient: Patient) -> None:
     patient.details("José Ángel Peña-Valdés", 1948, 9, 23, site="both_legs")
     patient.screening(answer="not_sure")
     patient.sections()
+    # The checks of understanding: the first question asked, then again after a wrong answer
+    # (the points once more, in other words), the rest answered right.
+    first = _pack(patient.lang).teach_back[0].id
+    patient.teach_back(
+        {first: 1}, on_wrong=lambda qid, tries: patient.shot(f"patient-04t-again-{patient.lang}")
+    )
     patient.photos(yes=True)
     patient.interpreter("INT-2231", "Español", mode="video")
     patient.review(_pack(patient.lang).certification)
@@ -206,10 +215,34 @@ FONT_OF = (
 )
 
 
+def _listen_passes_axe(patient: Patient) -> None:
+    """The Listen button with a voice (the walks above meet it without one): ready, then while
+    it reads (Stop, and the element being read marked), in both text sizes, axe finds nothing
+    serious; the marked heading keeps its contrast and the button its 44 px."""
+    page = patient.page
+    for large in (False, True):  # ends as it began: in large text (the reload checks it)
+        patient.large_text(large)
+        listen = page.get_by_role("button", name=patient.tr("patient.listen.button"), exact=True)
+        expect(listen).to_be_enabled()
+        patient.axe(f"listen-ready-large-{large}")
+        page.evaluate("() => { window.__speech.hold = true; }")
+        listen.tap()
+        expect(page.locator(".consent-reading")).to_have_text(patient.tr("patient.details.title"))
+        stop = page.get_by_role("button", name=patient.tr("patient.listen.stop"), exact=True)
+        box = stop.bounding_box()
+        assert box and box["height"] >= SMALLEST_TARGET and box["width"] >= SMALLEST_TARGET
+        patient.axe(f"listen-reading-large-{large}")
+        stop.tap()
+        expect(page.locator(".consent-reading")).to_have_count(0)
+    assert patient.axe_findings == {}
+
+
 def test_large_text_is_half_as_big_again_and_kept_on_reload(
     app_server, tablet, tmp_path: Path
 ) -> None:
-    """Moved here from test_patient_flow.py: in English, the choice is part of the draft."""
+    """Moved here from test_patient_flow.py: in English, the choice is part of the draft. Here
+    the tablet has voices (a fake speechSynthesis), so the Listen button is checked by axe too."""
+    tablet.add_init_script(fake_speech(["en-US", "es-ES"]))
     patient = Patient(tablet, app_server.url, tmp_path / "shots", "en", axe=True)
     patient.start("English")
     intro = patient.tr("patient.details.intro")
@@ -222,6 +255,7 @@ def test_large_text_is_half_as_big_again_and_kept_on_reload(
     assert _spoilt(patient.texts(), "large") == []
     patient.shot("patient-02-details-large-text-en")
     assert patient.axe_findings == {}
+    _listen_passes_axe(patient)
     tablet.reload()
     patient.expect_step(2)
     patient.settle()
