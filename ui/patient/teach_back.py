@@ -26,16 +26,22 @@ from ui.patient.common import act, flash, nav, ss
 from ui.patient.questions import item_text
 
 # The choices as large, full-width touch targets (rem: the large-text mode scales them too).
-# Only this screen draws it, and only its radio sits in a form with a big Check button.
+# Only this screen draws it, and here the one radio in a form is the question's. The radio's own
+# label is hidden (the heading above says it; the group keeps it as its aria-label): the patient
+# style sheet shows every radio label as a flex row, collapsed or not. The newline after the
+# style ends the HTML block, so the markdown after it is read as markdown.
 CHOICES_CSS = """<style>
-.st-key-teach_back [role="radiogroup"] { flex-direction: column; gap: 0.6rem; width: 100%; }
-.st-key-teach_back [data-testid="stRadioOption"], .st-key-teach_back label:has(input[type=radio]) {
-  width: 100%; box-sizing: border-box; min-height: 3.25rem; padding: 0.6rem 0.9rem; margin: 0;
-  border: 2px solid #6b7280; border-radius: 0.75rem; background: #fff; }
-.st-key-teach_back label:has(input:checked) { border-color: #1d4ed8; background: #eff6ff; }
-.st-key-teach_back [data-testid="stRadioOption"] p,
-.st-key-teach_back label:has(input[type=radio]) p { font-size: 1.2rem; line-height: 1.4; }
-</style>"""
+[data-testid="stForm"] [data-testid="stRadio"] > [data-testid="stWidgetLabel"] { display: none; }
+[data-testid="stForm"] [role="radiogroup"] { flex-direction: column; gap: 0.6rem; width: 100%; }
+[data-testid="stForm"] [role="radiogroup"] > div { width: 100%; }
+[data-testid="stForm"] [data-testid="stRadioOption"] { width: 100%; box-sizing: border-box;
+  min-height: 3.4rem; padding: 0.55rem 0.9rem; margin: 0; gap: 0.4rem;
+  border: 2px solid var(--consent-ink); border-radius: 0.75rem; background: #fff; }
+[data-testid="stForm"] [data-testid="stRadioOption"]:has(input:checked) {
+  border-color: #1f4e79; box-shadow: inset 0 0 0 2px #1f4e79; background: #eaf1f8; }
+[data-testid="stForm"] [data-testid="stRadioOption"] p { font-size: 1.2rem; line-height: 1.4; }
+</style>
+"""
 
 
 def _points(ctx: AppContext, lang: str, pack: Pack, question: TeachBack) -> str:
@@ -98,6 +104,7 @@ def teach_back_screen(
             format_func=lambda cid: fill(question.choice(cid).text, values),
             key=key,
             label_visibility="collapsed",  # the heading above says it; screen readers hear it
+            width="stretch",
         )
         nav(ctx, token, lang, check, next_key="patient.teach_back.check")
 
