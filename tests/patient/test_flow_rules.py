@@ -24,8 +24,14 @@ def test_steps_follow_the_pack_order(pack: Pack) -> None:
     assert [sid for s in sections for sid in s.section_ids] == [s.id for s in pack.sections]
     assert ("benefits", "alternatives") in [s.section_ids for s in sections]
     assert ("aftercare", "warning_signs") in [s.section_ids for s in sections]
-    questions = [q for s in steps for q in s.question_ids]
+    questions = [q for s in steps if s.kind is StepKind.SCREENING for q in s.question_ids]
     assert questions == [q.id for q in pack.screening.questions]
+    # The checks of understanding (issue #15): one a screen, after the last section, before photos.
+    checks = [n for n, s in enumerate(steps) if s.kind is StepKind.TEACH_BACK]
+    assert [steps[n].question_ids for n in checks] == [(q.id,) for q in pack.teach_back]
+    if checks:
+        assert steps[checks[0] - 1] == sections[-1] and steps[checks[-1] + 1].id == "photos"
+        assert checks == list(range(checks[0], checks[-1] + 1))
     assert all(
         1 <= len(s.question_ids) <= flow.SCREENING_GROUP
         for s in steps
