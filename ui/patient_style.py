@@ -69,9 +69,10 @@ a { color: #0b4f9c; }
 /* The (?) help beside a question: a 44 px target, and a darker ring. */
 [data-testid="stTooltipHoverTarget"] button { min-width: 44px; min-height: 44px; display: flex;
   align-items: center; justify-content: center; color: var(--consent-ink); }
-/* What the Listen button is reading now (ui/read_aloud.py): a dark frame on a pale yellow. */
-.consent-reading { background-color: #fff3bf; box-shadow: 0 0 0 0.4rem #fff3bf;
-  outline: 3px solid #1f4e79; outline-offset: calc(0.4rem + 1px); border-radius: 0.2rem; }
+/* What the Listen button is reading now (ui/read_aloud.py): a dark frame on a pale yellow, a
+   little wider than the words (padding taken back by margin: nothing moves while it reads). */
+.consent-reading { background-color: #fff3bf; outline: 3px solid #1f4e79; outline-offset: 2px;
+  border-radius: 0.2rem; padding-inline: 0.4rem; margin-inline: -0.4rem; }
 /* The large-text switch: when off, its track was as pale as the old boxes. */
 [data-testid="stCheckbox"]:has(input[role="switch"]:not(:checked)) label > span + div {
   background-color: #6b6b6b; }

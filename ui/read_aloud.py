@@ -3,8 +3,8 @@
 Nothing goes over the network and the server makes no audio: ``speechSynthesis`` speaks with the
 voices the iPad or Android tablet has, offline. One Components v2 element per patient screen,
 placed under the header: it reads what follows it in the main block (the heading, the intro,
-each item, question and choice, in order; not the header, the buttons, a folded section or
-anything hidden), one utterance per element, and marks the element being read with the class
+each item, question and choice, in order, a repeated label such as "I understand" once; not the
+header, the buttons, a folded section or anything hidden), one utterance per element, and marks the element being read with the class
 ``consent-reading`` (drawn by ui/patient_style.py). Tapped again, on a new screen, or when the
 element goes away, speech stops (``speechSynthesis.cancel()``). A tablet with no voice for the
 patient's language gets a disabled button that says so; the screen works as before.
@@ -114,9 +114,10 @@ function units(host) {
   const main = document.querySelector('[data-testid=stMain]') || document.body;
   const after = (el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING;
   const found = [...main.querySelectorAll(UNITS)].filter((el) => after(el) && !hidden(el));
+  const said = new Set();  // words said once on a screen (each "I understand") are not said again
   return found.filter((el) => !found.some((o) => o !== el && o.contains(el)))
     .map((el) => ({ el, text: (textOf(el) || '').replace(/\\s+/g, ' ').trim() }))
-    .filter((u) => u.text);
+    .filter((u) => u.text && !said.has(u.text) && said.add(u.text));
 }
 
 // Any other button (Next, Back, Check my answer, a language) leaves or redraws the screen: the
