@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Mapping
 
 from checklist import flow, identity
-from checklist import teach_back as tb
 from checklist import text as text_rules
 from checklist.flow import DraftInterpreter, DraftQuestion, DraftState, FlowError
 from checklist.models import Answer, Pack
@@ -276,34 +275,6 @@ def certify(ctx: AppContext, token: str, certified: bool) -> DraftState:
             raise FlowError("patient.review.incomplete", missing)
         state.certified_at = state.certified_at or now
         return flow.go_next(state, pack, now)
-
-    return update(ctx, token, change)
-
-
-def answer_teach_back(
-    ctx: AppContext, token: str, choice: str | None, *, advance: bool = False
-) -> DraftState:
-    """One answer to this screen's check of understanding (``checklist.teach_back``), kept with
-    its time; a question already right, or wrong at every try, takes no more answers. With
-    ``advance`` (the screen's Next, ``choice`` None) the patient goes on once the question is
-    done; otherwise FlowError says what is missing."""
-
-    def change(state: DraftState, pack: Pack, now: dt.datetime) -> DraftState:
-        step = flow.step_by_id(pack, state.step, state.kind)
-        if step.kind is not flow.StepKind.TEACH_BACK:
-            raise FlowError("patient.missing.no_skipping")
-        question = pack.teach_back_question(step.question_ids[0])
-        tries = state.teach_back.get(question.id, [])
-        if choice is not None:
-            if choice not in {c.id for c in question.choices}:
-                raise FlowError(
-                    "patient.missing.teach_back",
-                    [flow.Missing("patient.missing.teach_back", question.id)],
-                )
-            if tb.may_answer(question, tries):
-                state.teach_back[question.id] = [*tries, flow.DraftAttempt(choice=choice, at=now)]
-                state.last_activity = now
-        return flow.go_next(state, pack, now) if advance else state
 
     return update(ctx, token, change)
 

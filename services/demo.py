@@ -43,6 +43,7 @@ from services import (
     staff_care,
     staff_views,
     submission,
+    teach_back,
 )
 from services.context import AppContext
 from services.demo_reading import Reader, StepClock, clear_flags, reader_for
@@ -140,8 +141,8 @@ def patient_completes(
         elif step.kind is StepKind.TEACH_BACK:
             question = pack.teach_back_question(step.question_ids[0])
             for choice in reader.choices(pack, question) if reader else [question.answer]:
-                consent.answer_teach_back(ctx, token, choice)
-            state = consent.answer_teach_back(ctx, token, None, advance=True)
+                teach_back.answer(ctx, token, choice)
+            state = teach_back.answer(ctx, token, None, advance=True)
         elif step.kind is StepKind.PHOTOS:
             state = consent.answer_photos(ctx, token, rng.random() < 0.5)
         elif step.kind is StepKind.INTERPRETER:

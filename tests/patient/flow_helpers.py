@@ -11,6 +11,7 @@ from checklist.flow import DraftAnswer, DraftAttempt, DraftState
 from checklist.models import Answer, Pack
 from services import consent as svc
 from services import drafts
+from services import teach_back as teach_back_svc
 from services.context import AppContext
 
 
@@ -98,8 +99,8 @@ def answer_check(
     (``attempts_for``), then Next."""
     qid = step.question_ids[0]
     for choice in attempts_for(pack, qid, (wrong or {}).get(qid, 0)):
-        svc.answer_teach_back(ctx, token, choice)
-    return svc.answer_teach_back(ctx, token, None, advance=True)
+        teach_back_svc.answer(ctx, token, choice)
+    return teach_back_svc.answer(ctx, token, None, advance=True)
 
 
 def walk_to(

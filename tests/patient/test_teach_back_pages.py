@@ -27,6 +27,7 @@ from language.i18n import t
 from language.placeholders import fill
 from services import consent as svc
 from services import drafts, submission
+from services import teach_back as teach_back_svc
 from services.clock import FixedClock
 from services.context import AppContext
 from ui import resources
@@ -197,7 +198,7 @@ def test_a_finished_question_shows_what_happened_and_takes_no_new_answer(
     assert at.success and check_radio(at) is None
     assert t("en", "patient.teach_back.check") not in _buttons(at)
     # Even a forged answer for the finished question is not taken.
-    svc.answer_teach_back(ctx, token, wrong_choice(pack, first.id))
+    teach_back_svc.answer(ctx, token, wrong_choice(pack, first.id))
     assert [a.choice for a in _tries(ctx, token, first.id)] == [first.answer]
     at.run()
     assert at.success and not at.warning

@@ -17,9 +17,9 @@ from staff_helpers import PASSWORD, verified
 from accounts.staff import Role
 from errors import ConflictError, DomainError
 from forms.records import Status
-from services import consent as consent_svc
 from services import drafts, staff_views, understanding
 from services import staff as staff_svc
+from services import teach_back as teach_back_svc
 from services.re_explain_rows import ReExplainNote, re_explain_lines
 
 QID = "tb.chest"
@@ -36,9 +36,9 @@ def ctx(request, clock, prepared_data_dir):  # type: ignore[no-untyped-def]
 
 def _answer_wrong_twice(monkeypatch, between) -> dict[str, bool]:  # type: ignore[no-untyped-def]
     """The demo patient (services.demo) answers ``QID`` wrong twice, with two different wrong
-    choices, ``between()`` them, through the real ``answer_teach_back``; every other check
+    choices, ``between()`` them, through the real ``services.teach_back.answer``; every other check
     right. Returns the switch: ``{"wrong": False}`` makes the next patients answer it right."""
-    real = consent_svc.answer_teach_back
+    real = teach_back_svc.answer
     switch = {"wrong": True}
 
     def answer(ctx, token, choice, *, advance=False):  # type: ignore[no-untyped-def]
@@ -52,7 +52,7 @@ def _answer_wrong_twice(monkeypatch, between) -> dict[str, bool]:  # type: ignor
         between()
         return real(ctx, token, wrong[1 % len(wrong)])
 
-    monkeypatch.setattr(consent_svc, "answer_teach_back", answer)
+    monkeypatch.setattr(teach_back_svc, "answer", answer)
     return switch
 
 

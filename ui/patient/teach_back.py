@@ -1,7 +1,7 @@
 """The checks of understanding (teach-back, issue #15): one question a screen, after the sections.
 
 What an answer means, and when the patient may go on, is ``checklist.teach_back``; the service
-(``services.consent.answer_teach_back``) keeps every answer with its time. This screen only shows
+(``services.teach_back.answer``) keeps every answer with its time. This screen only shows
 where the question stands: not answered yet, wrong once (the linked points again and the pack's
 explanation in other words, then a fresh choice), right, or wrong at every try (a nurse or the
 doctor goes over it; the right answer is shown). A finished question takes no new answer: going
@@ -20,7 +20,7 @@ from checklist.flow import DraftState, Step
 from checklist.models import Pack, TeachBack
 from language.i18n import t
 from language.placeholders import fill
-from services import consent as svc
+from services import teach_back as teach_back_svc
 from services.context import AppContext
 from ui.patient.common import act, flash, nav, ss
 from ui.patient.questions import item_text
@@ -82,7 +82,7 @@ def teach_back_screen(
             ctx,
             token,
             lang,
-            lambda: act(svc.answer_teach_back, ctx, token, None, advance=True),
+            lambda: act(teach_back_svc.answer, ctx, token, None, advance=True),
             in_form=False,
         )
         return
@@ -94,7 +94,7 @@ def teach_back_screen(
         if choice is None:
             flash(t(lang, "patient.missing.teach_back"))
             return
-        act(svc.answer_teach_back, ctx, token, choice)
+        act(teach_back_svc.answer, ctx, token, choice)
 
     with st.form("teach_back", border=False):
         st.radio(
