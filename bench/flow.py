@@ -93,7 +93,7 @@ BARE = textwrap.dedent(
         st.stop()
     with st.form("f%d" % i):
         for k in range(n):
-            if kind in ("screening", "photos", "interpreter", "details"):
+            if kind in ("screening", "photos", "interpreter", "details", "teach_back"):
                 st.radio("question %d" % k, ["yes", "no", "not_sure"], index=None, horizontal=True,
                          key="q%d_%d" % (i, k))
             else:
@@ -117,6 +117,8 @@ def _screens(pack) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
             out.append(("details", 6))
         elif step.kind is StepKind.INTERPRETER:
             out.append(("interpreter", 4))
+        elif step.kind is StepKind.TEACH_BACK:
+            out.append(("teach_back", 1))
         elif step.kind is StepKind.PHOTOS:
             out.append(("photos", 1))
         elif step.kind is StepKind.REVIEW:
@@ -201,6 +203,11 @@ def real_patient(ctx) -> tuple[list[float], float]:  # type: ignore[no-untyped-d
             for key in [c.key for c in at.checkbox if c.key.startswith("ack:")]:
                 at.checkbox(key=key).check()  # each tick is a tap, saved to the draft
                 taps.append(_timed(at))
+        elif step.startswith("teach-back"):  # the right answer, "Check my answer", then Next
+            question = drafts.pack_of(ctx, state).teach_back_question(step.split("-", 2)[2])
+            at.radio(key=f"tb:{question.id}:0").set_value(question.answer)
+            _press_primary(at)
+            taps.append(_timed(at))
         elif step == "photos":
             at.radio(key="photos:choice").set_value("yes")
         elif step == "interpreter":
