@@ -8,8 +8,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +33,19 @@ class AppServer:
 
     def database_url(self) -> str:
         return f"sqlite:///{self.data_dir / 'consent.db'}"
+
+    @contextmanager
+    def stored(self) -> Iterator[Any]:
+        """A unit of work on the server's own database: what a test reads back after the
+        browser has done something (the records, documents and audit as stored)."""
+        from store.db import open_database
+
+        db = open_database(self.database_url(), upgrade=False)
+        try:
+            with db.uow() as uow:
+                yield uow
+        finally:
+            db.dispose()
 
 
 def _wait_healthy(
@@ -53,7 +69,13 @@ def _wait_healthy(
 
 def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> AppServer:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONSENT_")}
+    # Only the test's own cheap password hashing (tests/conftest.py CHEAP_ARGON2) carries into
+    # the server and its CLI: production argon2 costs 0.2-0.7 s a sign-in or signature here.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CONSENT_") or k.startswith("CONSENT_ARGON2_")
+    }
     env |= {"CONSENT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"streamlit-{port}.log"

@@ -22,18 +22,9 @@ def _pack(lang: str):  # type: ignore[no-untyped-def]
 
 
 def _stored(server, name: str):  # type: ignore[no-untyped-def]
-    from store.db import open_database
-
-    db = open_database(server.database_url(), upgrade=False)
-    try:
-        with db.uow() as uow:
-            found = uow.consents.search(name=name)
-            assert len(found) == 1, found
-            consent = found[0]
-            doc = uow.documents.latest(consent.id)
-            return consent, doc
-    finally:
-        db.dispose()
+    with server.stored() as uow:
+        (consent,) = uow.consents.search(name=name)
+        return consent, uow.documents.latest(consent.id)
 
 
 def verify(server, pdf: bytes):  # type: ignore[no-untyped-def]

@@ -1,6 +1,9 @@
-"""Staff side in Chromium: a patient signs on the tablet, the nurse verifies and does the
-time-out, the clinician attests, the front desk downloads the sealed PDF (`cli.py verify` says
-VALID) and files it. And a staff address opened on the patient tablet shows only the sign-in."""
+"""Staff side in Chromium: a patient signs on the tablet (answering one check of understanding
+wrong twice), the nurse sees its re-explain flag in the queue, verifies and does the time-out,
+the clinician is told before the password that the attestation waits for the flag, clears it
+with a note and attests (issue #15's acceptance in English), the front desk downloads the sealed
+PDF (`cli.py verify` says VALID; it prints each attempt and the clearance) and files it. And a
+staff address opened on the patient tablet shows only the sign-in."""
 
 from __future__ import annotations
 
@@ -12,12 +15,16 @@ import pytest
 from patient_steps import Patient
 from playwright.sync_api import expect
 from staff_steps import NAME, PASSWORD, STAFF, Staff, add_staff, cli, tr
+from teach_back_steps import pdf_shows_the_check
 
 from checklist.loader import load_library
 from language.i18n import t
 from settings import get_settings
 
 pytestmark = pytest.mark.browser
+
+FLAGGED = "tb.chest"  # the check of understanding answered wrong twice
+NOTE = "Went over it again with the leaflet: call 911. The patient said it back to me."
 
 
 def test_staff_address_on_the_patient_tablet_shows_only_the_sign_in(app_server, tablet):
@@ -44,6 +51,9 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     patient.details(NAME, 1962, 3, 14)
     patient.screening()
     patient.sections()
+    assert patient.teach_back({FLAGGED: 2}, on_wrong=patient.check_wrong_screen) == len(
+        pack.teach_back
+    )
     patient.photos(yes=True)
     patient.interpreter()
     patient.review(pack.certification)
@@ -60,6 +70,8 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     staff.sign_in(STAFF["nurse"][0])
     expect(page.get_by_role("heading", name=tr("staff.queue.title"))).to_be_visible()
     expect(page.get_by_text(NAME)).to_be_visible()
+    topic = pack.teach_back_question(FLAGGED).topic
+    expect(page.get_by_text(tr("staff.queue.re_explain", topic=topic))).to_be_visible()
     staff.shot("staff-01-queue")
     page.get_by_role("button", name=tr("staff.queue.open")).first.click()
     staff.settle()
@@ -87,6 +99,9 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     staff.sign_in(STAFF["clinician"][0])
     staff.menu("staff.page.review", "staff.review.title")
     expect(page.get_by_text(NAME).first).to_be_visible()
+    # Before the password: the attestation waits for the re-explain flag, in the record's words.
+    expect(page.get_by_text("clear each re-explain flag", exact=False)).to_be_visible()
+    staff.clear_re_explain(topic, NOTE)
     # The treatment plan on page 1: the clinician (offered: herself), agent, liquid or foam.
     staff.choose(tr("staff.plan.sclerosant"), "polidocanol 1%")
     page.get_by_text(tr("staff.plan.form.foam"), exact=True).click()
@@ -113,6 +128,7 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     pdf = tmp_path / "final.pdf"
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
+    pdf_shows_the_check(pdf.read_bytes(), "en", STAFF["clinician"][1], NOTE)
     checked = cli(app_server, "verify", str(pdf))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "VALID" in checked.stdout
@@ -144,10 +160,13 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     assert consent.timeout.side == "left_leg"
     assert consent.sign_out.signed and consent.sign_out.entry.volume_left_ml == 4.0
     assert consent.interpreter_answer is not None
+    (cleared,) = consent.re_explained
+    assert (cleared.question_id, cleared.by_role, cleared.note) == (FLAGGED, "clinician", NOTE)
     for action in (
         "consent.submitted",
         "consent.verified",
         "consent.timeout",
+        "consent.re_explain_cleared",
         "consent.attested",
         "consent.sign_out_entered",
         "consent.signed_out",
