@@ -73,7 +73,6 @@ else:
         [
             {
                 tr("staff.quality.col.topic"): q.topic,
-                tr("staff.quality.col.question"): q.question,
                 tr("staff.quality.col.answered"): q.figures.answered,
                 tr("staff.quality.col.first_right"): q.figures.first_time_right,
                 tr("staff.quality.col.rate"): (
@@ -81,6 +80,8 @@ else:
                 ),
                 tr("staff.quality.col.right_later"): q.figures.right_at_last_try,
                 tr("staff.quality.col.re_explain"): q.figures.re_explain,
+                # Last: the long words would push the figures out of sight at 1280 px.
+                tr("staff.quality.col.question"): q.question,
             }
             for q in view.questions
         ],
