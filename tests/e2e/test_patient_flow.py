@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from draft_steps import prepared, resume
 from patient_steps import Patient
 from playwright.sync_api import expect
 
@@ -104,19 +105,19 @@ def test_reload_half_way_resumes_at_the_same_step(app_server, tablet, tmp_path: 
     patient.expect_step(step - 1)
 
 
-def _to_sign(patient: Patient, name: str) -> None:
-    patient.start("English")
-    patient.details(name, 1970, 1, 15)
-    patient.screening()
-    patient.sections()
-    patient.photos(yes=True)
-    patient.interpreter()
-    patient.review(_pack("en").certification)
+def _at(patient: Patient, server, upto: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A draft (born 1970-01-15, photos yes, no interpreter) made through the services up to
+    ``upto`` and opened in the tablet: these tests are about the sign screen; the whole walk
+    in Chromium is test_whole_flow_with_a_finger_signature's and test_staff_flow's."""
+    token = prepared(server, upto, name=name, dob=dt.date(1970, 1, 15), photos=True)
+    resume(patient, token)
 
 
 def test_empty_signature_and_wrong_name_are_refused(app_server, tablet, tmp_path: Path) -> None:
     patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
-    _to_sign(patient, "Lena Fischer")
+    _at(patient, app_server, "sign", "Lena Fischer")
+    expect(tablet.get_by_role("heading", name=patient.tr("patient.sign.title"))).to_be_visible()
+    patient.expect_pad()
     patient.sign("Lena Fischer", shot=False)
     expect(tablet.get_by_text(patient.tr("patient.sign.ink_empty"))).to_be_visible()
     patient.shot("patient-08-sign-empty-en")
@@ -134,7 +135,8 @@ def test_empty_signature_and_wrong_name_are_refused(app_server, tablet, tmp_path
 
 def test_decline_records_a_signed_informed_refusal(app_server, tablet, tmp_path: Path) -> None:
     patient = Patient(tablet, app_server.url, tmp_path / "shots", "en")
-    _to_sign(patient, "Omar Haddad")
+    _at(patient, app_server, "review", "Omar Haddad")
+    patient.review(_pack("en").certification)  # certified on the tablet, then the sign screen
     patient.tap_button(patient.tr("patient.decline.instead"))
     tablet.get_by_role("heading", name=patient.tr("patient.decline.title")).wait_for()
     patient.draw()
