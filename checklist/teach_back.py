@@ -40,6 +40,11 @@ def outcome_of(rights: Sequence[bool]) -> Outcome:
     return Outcome.RE_EXPLAIN if len(rights) >= MAX_ATTEMPTS else Outcome.RETRY
 
 
+def ended(outcome: Outcome) -> bool:
+    """Is the question over: answered right, or wrong every try (the patient goes on)?"""
+    return outcome in (Outcome.RIGHT, Outcome.RE_EXPLAIN)
+
+
 def outcome(question: TeachBack, attempts: Sequence[Attempt]) -> Outcome:
     """Where a question stands after these attempts (oldest first)."""
     return outcome_of([question.is_right(a.choice) for a in attempts])
@@ -47,7 +52,7 @@ def outcome(question: TeachBack, attempts: Sequence[Attempt]) -> Outcome:
 
 def done(question: TeachBack, attempts: Sequence[Attempt]) -> bool:
     """May the patient go on from this question's screen?"""
-    return outcome(question, attempts) in (Outcome.RIGHT, Outcome.RE_EXPLAIN)
+    return ended(outcome(question, attempts))
 
 
 def may_answer(question: TeachBack, attempts: Sequence[Attempt]) -> bool:

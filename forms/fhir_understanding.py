@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from checklist import teach_back as tb
 from checklist.models import Pack
-from checklist.teach_back import Outcome
 from forms.fhir_answers import EXT, PACK_SYSTEM, resource_uuid, when
 from forms.record_understanding import ReExplainClearance
 from forms.records import Consent
@@ -65,10 +65,7 @@ def understanding_response(
             }
         )
     answered = {r.question_id: r for r in consent.teach_back}
-    finished = all(
-        q.id in answered and answered[q.id].outcome in (Outcome.RIGHT, Outcome.RE_EXPLAIN)
-        for q in pack.teach_back
-    )
+    finished = all(q.id in answered and tb.ended(answered[q.id].outcome) for q in pack.teach_back)
     last = max(a.at for r in consent.teach_back for a in r.attempts)
     return {
         "resourceType": "QuestionnaireResponse",
