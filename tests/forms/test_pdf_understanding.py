@@ -43,6 +43,18 @@ def _attempt_line(lang: str, n: int, right: bool, at) -> str:
     return t(lang, "pdf.understanding.attempt", n=n, result=verdict, time=when(at, CLINIC.tz))
 
 
+def _cleared_line(lang: str, role: str, clearance) -> str:
+    """The record's line for a cleared flag: the sample nurse's or clinician's name, id, time."""
+    who = {"nurse": SAMPLE_NURSE, "clinician": SAMPLE_CLINICIAN}[role]
+    return t(
+        lang,
+        f"pdf.staff.re_explain.cleared.{role}",
+        name=who[0],
+        id=who[1],
+        time=when(clearance.at, CLINIC.tz),
+    )
+
+
 def test_each_question_each_attempt_and_the_nurses_clearance(tb_pack: Pack) -> None:
     consent, audit = synthetic_consent(tb_pack, VALUES, T0, teach_back_wrong=["chest"])
     text = _section(_text(consent, tb_pack, audit))
@@ -61,13 +73,7 @@ def test_each_question_each_attempt_and_the_nurses_clearance(tb_pack: Pack) -> N
     # The flag and who cleared it: name, role, time and the note as recorded.
     clearance = consent.clearance("chest")
     assert clearance is not None and clearance.by_role == "nurse"
-    cleared = t(
-        "en",
-        "pdf.staff.re_explain.cleared.nurse",
-        name=SAMPLE_NURSE[0],
-        id=SAMPLE_NURSE[1],
-        time=when(clearance.at, CLINIC.tz),
-    )
+    cleared = _cleared_line("en", "nurse", clearance)
     assert "RE-EXPLAIN" in text
     assert squash(f"{cleared}: {RE_EXPLAIN_NOTE}") in squash(text)
     assert t("en", "pdf.staff.re_explain.open") not in text
@@ -99,13 +105,7 @@ def test_a_clinician_clears_it_before_attesting(tb_pack: Pack) -> None:
     # Verified and timed out with the flag still open: the clearance came after.
     assert consent.nurse_verification.verified_at < clearance.at
     text = _text(consent, tb_pack, audit)
-    cleared = t(
-        "en",
-        "pdf.staff.re_explain.cleared.clinician",
-        name=SAMPLE_CLINICIAN[0],
-        id=SAMPLE_CLINICIAN[1],
-        time=when(clearance.at, CLINIC.tz),
-    )
+    cleared = _cleared_line("en", "clinician", clearance)
     assert squash(cleared) in squash(text)
     assert "teach_back.re_explain_cleared" in {e.action for e in audit}
 
@@ -163,13 +163,7 @@ def test_a_spanish_consent_reads_spanish(shipped_library, clinic_lang: str) -> N
     badge = t(clinic_lang, "pdf.staff.re_explain.badge")
     assert badge in text
     clearance = consent.clearance("stockings")
-    cleared = t(
-        clinic_lang,
-        "pdf.staff.re_explain.cleared.nurse",
-        name=SAMPLE_NURSE[0],
-        id=SAMPLE_NURSE[1],
-        time=when(clearance.at, CLINIC.tz),
-    )
+    cleared = _cleared_line(clinic_lang, "nurse", clearance)
     assert squash(cleared) in squash(text)
 
 
