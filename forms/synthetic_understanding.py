@@ -15,7 +15,7 @@ from typing import Literal
 
 from checklist.models import Pack
 from forms.record_parts import AuditEntry
-from forms.record_understanding import ClearedBy, TeachBackAttempt, TeachBackResult
+from forms.record_understanding import ClearedBy, TeachBackResult, results_from
 from forms.records import Consent
 
 ClearedAt = Literal["verified", "timeout", "attested"]
@@ -34,18 +34,15 @@ def teach_back_results(
     unknown = set(wrong) - {q.id for q in pack.teach_back}
     if unknown:
         raise ValueError(f"no such teach-back question in the pack: {sorted(unknown)}")
-    results = []
+    attempts: dict[str, list[tuple[str, dt.datetime]]] = {}
     for question in pack.teach_back[:answered]:
         if question.id in wrong:  # the first wrong choice, twice: the flag is raised
             choice = next(c.id for c in question.choices if not question.is_right(c.id))
             tries = [choice, choice]
         else:
             tries = [question.answer]
-        attempts = [
-            TeachBackAttempt(choice=c, right=question.is_right(c), at=tick(12)) for c in tries
-        ]
-        results.append(TeachBackResult(question_id=question.id, attempts=attempts))
-    return results
+        attempts[question.id] = [(c, tick(12)) for c in tries]
+    return results_from(pack, attempts)  # as the service records a draft's answers
 
 
 def clear_re_explain(
