@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from accounts.staff import Role
 from errors import DomainError
 from services import audit_trail, staff_views
 from ui import staff_session
@@ -40,10 +39,7 @@ ACTIONS = (
 )
 
 ctx = app_context()
-staff = staff_session.guard(ctx, Role.ADMIN)
-# Wide tables: in the centred column the reading level, the old/new values were cut off.
-st.set_page_config(layout="wide")
-st.title(tr("staff.audit.title"))
+staff = staff_session.admin_page(ctx, "staff.audit.title")
 
 with st.form("audit_filter"):
     left, right = st.columns(2)

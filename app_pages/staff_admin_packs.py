@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from accounts.staff import Role
 from errors import DomainError
 from services import clinic_setup
 from ui import staff_session
@@ -12,11 +11,7 @@ from ui.resources import app_context
 from ui.staff_session import tr
 
 ctx = app_context()
-staff = staff_session.guard(ctx, Role.ADMIN)
-# Wide tables: in the centred column the reading level, the old/new values were cut off.
-st.set_page_config(layout="wide")
-st.title(tr("staff.packs.title"))
-st.caption(tr("staff.packs.explain"))
+staff = staff_session.admin_page(ctx, "staff.packs.title", "staff.packs.explain")
 try:
     rows = clinic_setup.pack_list(ctx, staff)
     problems = clinic_setup.pack_problems(ctx, staff)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from accounts.staff import Role
 from errors import DomainError
 from services import content_quality
 from ui import staff_session
@@ -17,11 +16,7 @@ from ui.staff_widgets import language_name
 PACK = "sclerotherapy"
 
 ctx = app_context()
-staff = staff_session.guard(ctx, Role.ADMIN)
-# Wide: the question's words and the item's words must read whole beside the numbers.
-st.set_page_config(layout="wide")
-st.title(tr("staff.quality.title"))
-st.caption(tr("staff.quality.explain"))
+staff = staff_session.admin_page(ctx, "staff.quality.title", "staff.quality.explain")
 try:
     choices = content_quality.versions(ctx, staff, PACK)
 except DomainError as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from accounts.staff import Role
 from errors import DomainError
 from services import pack_versions
 from ui import staff_session
@@ -19,11 +18,7 @@ PACK = "sclerotherapy"
 DONE = "versions_done"
 
 ctx = app_context()
-staff = staff_session.guard(ctx, Role.ADMIN)
-# Wide: the "what changed" sentence and the approval must wrap, never be cut off at 1280 px.
-st.set_page_config(layout="wide")
-st.title(tr("staff.versions.title"))
-st.caption(tr("staff.versions.explain"))
+staff = staff_session.admin_page(ctx, "staff.versions.title", "staff.versions.explain")
 done = st.session_state.pop(DONE, None)
 if done:
     st.success(done, icon=":material/check_circle:")

@@ -102,6 +102,17 @@ def guard(ctx: AppContext, *roles: Role) -> StaffSession:
     return staff
 
 
+def admin_page(ctx: AppContext, title_key: str, explain_key: str | None = None) -> StaffSession:
+    """An admin page's top: the guard (admins only), the wide layout its tables need (in the
+    centred column long words and figures were cut off at 1280 px), its title and caption."""
+    staff = guard(ctx, Role.ADMIN)
+    st.set_page_config(layout="wide")
+    st.title(tr(title_key))
+    if explain_key:
+        st.caption(tr(explain_key))
+    return staff
+
+
 def sidebar(staff: StaffSession) -> None:
     """Who is signed in, and the role's menu (page links, so it does not depend on the
     client.showSidebarNavigation setting the kiosk turns off)."""
