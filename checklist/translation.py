@@ -5,12 +5,21 @@ checks of understanding (questions, the items they check, choices and answers; i
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol, TypeVar
 
 from checklist.models import Pack, Rate
 from checklist.teach_back_checks import teach_back_where
 from checklist.validation import item_where, pack_texts
 from language.placeholders import placeholders_in
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_HasId)
 
 
 # --------------------------------------------------------------------------------------------
@@ -54,6 +63,15 @@ def _same(where: str, name: str, source: Any, other: Any, lang: str) -> list[str
     ]
 
 
+def _matched(source: Sequence[T], other: Sequence[T]) -> Iterator[tuple[T, T]]:
+    """Each source entry with the translation's entry of the same id (``_compare_ids`` reports
+    the ones missing on either side)."""
+    theirs = {x.id: x for x in other}
+    for x in source:
+        if (t := theirs.get(x.id)) is not None:
+            yield x, t
+
+
 def _rate(rate: Rate | None) -> str:
     return "none" if rate is None else f"{rate.affected} in {rate.of}"
 
@@ -69,11 +87,7 @@ def _compare_teach_back(source: Pack, translation: Pack) -> list[str]:
         [q.id for q in translation.teach_back],
         lang,
     )
-    theirs = {q.id: q for q in translation.teach_back}
-    for q in source.teach_back:
-        t = theirs.get(q.id)
-        if t is None:
-            continue
+    for q, t in _matched(source.teach_back, translation.teach_back):
         where = teach_back_where(q.id)
         problems += _same(where, "checks", q.checks, t.checks, lang)
         problems += _compare_ids(
@@ -110,11 +124,7 @@ def validate_translation(source: Pack, translation: Pack) -> list[str]:
         [s.id for s in translation.sections],
         lang,
     )
-    theirs = {s.id: s for s in translation.sections}
-    for s in source.sections:
-        t = theirs.get(s.id)
-        if t is None:
-            continue
+    for s, t in _matched(source.sections, translation.sections):
         where = f"section {s.id}"
         problems += _same(where, "kind", s.kind, t.kind, lang)
         problems += _same(where, "screen", s.screen, t.screen, lang)
@@ -122,11 +132,7 @@ def validate_translation(source: Pack, translation: Pack) -> list[str]:
         problems += _compare_ids(
             where, "item", [i.id for i in s.items], [i.id for i in t.items], lang
         )
-        their_items = {i.id: i for i in t.items}
-        for i in s.items:
-            ti = their_items.get(i.id)
-            if ti is None:
-                continue
+        for i, ti in _matched(s.items, t.items):
             iw = item_where(s, i)
             problems += _same(iw, "tags", i.tags, ti.tags, lang)
             problems += _same(iw, "frequency", i.frequency, ti.frequency, lang)
@@ -134,11 +140,7 @@ def validate_translation(source: Pack, translation: Pack) -> list[str]:
             # A visit re-confirms the same risks whichever language the patient reads.
             problems += _same(iw, "reconfirm", i.reconfirm, ti.reconfirm, lang)
             # The picture shows the pack's own number, the same in every language.
-            if i.rate != ti.rate:
-                problems.append(
-                    f"{iw}: rate is {_rate(ti.rate)} but the {lang} pack has {_rate(i.rate)}. "
-                    f"Use {_rate(i.rate)}: only the words may differ."
-                )
+            problems += _same(iw, "rate", _rate(i.rate), _rate(ti.rate), lang)
             if (i.figure is None) != (ti.figure is None):
                 problems.append(
                     f"{iw}: the {lang} pack {'has' if i.figure else 'has no'} figure; the "
