@@ -68,18 +68,12 @@ def _stored(server: AppServer, token: str) -> tuple[dict, list]:  # type: ignore
     """The draft's row as stored, and the audit trail."""
     from sqlalchemy import select
 
-    from store.db import open_database
     from store.tables import drafts
 
-    db = open_database(server.database_url(), upgrade=False)
-    try:
-        with db.engine.connect() as conn:
-            row = conn.execute(select(drafts).where(drafts.c.token == token)).mappings().one()
-        with db.uow() as uow:
-            events = uow.audit.query()
-        return dict(row), events
-    finally:
-        db.dispose()
+    with server.stored() as uow:
+        row = uow.connection.execute(select(drafts).where(drafts.c.token == token)).mappings().one()
+        events = uow.audit.query()
+    return dict(row), events
 
 
 def _prompt(patient: Patient):  # type: ignore[no-untyped-def]

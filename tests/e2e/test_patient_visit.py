@@ -91,14 +91,8 @@ def _course(server, signed_at: dt.datetime) -> str:  # type: ignore[no-untyped-d
 
 
 def _records(server):  # type: ignore[no-untyped-def]
-    from store.db import open_database
-
-    db = open_database(server.database_url(), upgrade=False)
-    try:
-        with db.uow() as uow:
-            return uow.consents.for_patient(NAME, DOB)
-    finally:
-        db.dispose()
+    with server.stored() as uow:
+        return uow.consents.for_patient(NAME, DOB)
 
 
 def _readable(patient: Patient) -> list[str]:

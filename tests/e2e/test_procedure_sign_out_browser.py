@@ -125,15 +125,9 @@ def test_clinician_signs_out_foam_over_10_ml_with_a_reason_at_tablet_size(
     tablet.get_by_role("heading", name=NAME).scroll_into_view_if_needed()
     tablet.screenshot(path=str(tmp_path / "staff-sign-out-signed.png"), scale="css")
 
-    from store.db import open_database
-
-    db = open_database(app_server.database_url(), upgrade=False)
-    try:
-        with db.uow() as uow:
-            consent = uow.consents.get(__import__("uuid").UUID(consent_id))
-            actions = [e.action for e in uow.audit.for_consent(consent.id)]
-    finally:
-        db.dispose()
+    with app_server.stored() as uow:
+        consent = uow.consents.get(__import__("uuid").UUID(consent_id))
+        actions = [e.action for e in uow.audit.for_consent(consent.id)]
     s = consent.sign_out
     assert s.signed and s.justifications == {"foam_over_max": REASON}
     assert (s.entry.volume_left_ml, s.entry.volume_right_ml, s.entry.total_ml) == (6.0, 6.0, 12.0)
