@@ -49,7 +49,8 @@ def reconfirm_items(pack: Pack) -> list[tuple[Section, Item]]:
 
 def steps_for(pack: Pack, kind: Kind = "consent") -> list[Step]:
     """The patient's screens in order: one per section screen id, screening in short groups,
-    then one per check of understanding (the pack's ``teach_back``). A visit asks what changed, the screening again and the key risks on one screen; no photos."""
+    then one per check of understanding (the pack's ``teach_back``). A visit asks what changed,
+    the screening again and the key risks on one screen; no photos."""
     steps = [Step("language", StepKind.LANGUAGE), Step("details", StepKind.DETAILS)]
     if kind == "visit":
         steps.append(Step("changes", StepKind.CHANGES))

@@ -140,7 +140,7 @@ def teach_back_problems(scores: list[SectionScore]) -> list[str]:
                 else f"Fernández-Huerta {MIN_TEACH_BACK_SPANISH:g} or above"
             )
             problems.append(
-                f"teach_back > question {s.section_id} is too hard to read ({s.describe()}; "
+                f"{teach_back_where(s.section_id)} is too hard to read ({s.describe()}; "
                 f"limit {limit}). Use shorter sentences and shorter words in its question, "
                 "choices and explain."
             )
