@@ -22,3 +22,9 @@ BAND_WORDS: dict[Frequency, str] = {
     Frequency.RARE: "between 1 in 10,000 and 1 in 1,000 people",
     Frequency.VERY_RARE: "fewer than 1 in 10,000 people",
 }
+
+
+def in_band(frequency: Frequency, ratio: float) -> bool:
+    """Does a share of people (a figure's or a rate's) fit the frequency word's band?"""
+    low, high = FREQUENCY_BANDS[frequency]
+    return low <= ratio <= high

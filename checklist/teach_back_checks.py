@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from checklist.frequency import BAND_WORDS, FREQUENCY_BANDS
+from checklist.frequency import BAND_WORDS, in_band
 from checklist.models import Item, Pack, TeachBack
 from language.placeholders import fill
 
@@ -41,8 +41,7 @@ def check_rate(where: str, item: Item) -> list[str]:
             f"{where}: rate says {rate.affected} in {rate.of}, more people than the picture "
             f"holds. Make affected {rate.of} or less, or use a larger of (10, 100 or 1000)."
         ]
-    low, high = FREQUENCY_BANDS[item.frequency]
-    if not low <= rate.affected / rate.of <= high:
+    if not in_band(item.frequency, rate.affected / rate.of):
         return [
             f"{where}: rate {rate.affected} in {rate.of} does not fit frequency "
             f"{item.frequency.value} ({BAND_WORDS[item.frequency]}). Use the figure's own "

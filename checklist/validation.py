@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from checklist.frequency import BAND_WORDS as BAND_WORDS
 from checklist.frequency import FREQUENCY_BANDS as FREQUENCY_BANDS
+from checklist.frequency import in_band
 from checklist.models import (
     FlagLevel,
     Item,
@@ -187,14 +188,16 @@ def _check_items(pack: Pack) -> list[str]:
                 )
             problems += check_rate(where, item)
             ratio = figure_ratio(item.figure) if item.figure and item.frequency else None
-            if ratio is not None and item.frequency is not None:
-                low, high = FREQUENCY_BANDS[item.frequency]
-                if not low <= ratio <= high:
-                    problems.append(
-                        f"{where}: the figure {item.figure!r} does not fit frequency "
-                        f"{item.frequency.value} ({BAND_WORDS[item.frequency]}). "
-                        "Fix the frequency word or the figure."
-                    )
+            if (
+                ratio is not None
+                and item.frequency is not None
+                and not in_band(item.frequency, ratio)
+            ):
+                problems.append(
+                    f"{where}: the figure {item.figure!r} does not fit frequency "
+                    f"{item.frequency.value} ({BAND_WORDS[item.frequency]}). "
+                    "Fix the frequency word or the figure."
+                )
     warning = [s for s in pack.sections if s.kind is SectionKind.WARNING_SIGNS]
     if warning:
         present = {i.urgency for s in warning for i in s.items}
