@@ -9,11 +9,11 @@ import streamlit as st
 from accounts.staff import Role
 from errors import DomainError
 from forms.records import Status
-from services import auth, queue_rows, staff_views
-from ui import re_explain_form, staff_session
+from services import auth, staff_views
+from ui import staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_picker import remember
-from ui.staff_session import STAFF_LANG, format_time, tr
+from ui.staff_session import format_time, tr
 from ui.staff_widgets import status_text
 from ui.text import shown_as_typed
 
@@ -88,11 +88,7 @@ def queue(choice: str | None) -> None:
             if row.minutes_waiting is not None and row.status in WAITING:
                 facts.append(tr("staff.queue.minutes", minutes=row.minutes_waiting))
             top.markdown(" ".join(facts))
-            if row.re_explain:  # issue #15
-                top.markdown(re_explain_form.row_lines(row.re_explain))
-            course = queue_rows.course_lines(row.course, STAFF_LANG)  # catalog words, ids, dates
-            if course:
-                top.markdown("  \n".join(f":material/event_repeat: {line}" for line in course))
+            staff_widgets.row_notes(top, row)
             if button.button(tr("staff.queue.open"), key=f"open-{row.consent_id}", width="stretch"):
                 open_consent(row)
 

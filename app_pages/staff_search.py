@@ -7,10 +7,10 @@ import datetime as dt
 import streamlit as st
 
 from errors import DomainError
-from services import queue_rows, staff_views
-from ui import re_explain_form, staff_picker, staff_session, staff_widgets
+from services import staff_views
+from ui import staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
-from ui.staff_session import ALL, STAFF_LANG, format_datetime, tr
+from ui.staff_session import ALL, format_datetime, tr
 from ui.staff_widgets import status_text
 from ui.text import shown_as_typed
 
@@ -55,11 +55,7 @@ if rows is not None:
                 f"{r.date_of_birth:%Y-%m-%d} · {status_text(r.status)} · "
                 f"{tr('staff.search.col.signed')} {format_datetime(ctx, r.submitted_at)}"
             )
-            if r.re_explain:  # issue #15
-                st.markdown(re_explain_form.row_lines(r.re_explain))
-            course = queue_rows.course_lines(r.course, STAFF_LANG)  # catalog words, ids, dates
-            if course:
-                st.markdown("  \n".join(f":material/event_repeat: {line}" for line in course))
+            staff_widgets.row_notes(st, r)
     row = staff_picker.pick_consent(rows, key="search_pick", label=tr("staff.search.pick"))
     if row is not None:
         view = staff_views.open_consent(ctx, staff, row.consent_id)

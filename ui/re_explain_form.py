@@ -1,8 +1,8 @@
-"""The re-explain flags of a consent (teach-back, issue #15): a line each on the queue and
-search; on the nurse's and the clinician's pages each question the patient answered wrong at
-every try, with their answers and times, a note box and "Mark as re-explained", and once
-cleared, who, when and their note; and above the clinician's password, why attesting waits
-while one is open (the record's own words)."""
+"""The re-explain flags of a consent (teach-back, issue #15): on the nurse's and the
+clinician's pages each question the patient answered wrong at every try, with their answers
+and times, a note box and "Mark as re-explained", and once cleared, who, when and their note;
+and above the clinician's password, why attesting waits while one is open (the record's own
+words). A list row's line each on the queue and search: ``ui.staff_widgets.row_notes``."""
 
 from __future__ import annotations
 
@@ -13,20 +13,11 @@ from forms.records import FLAGS_REVIEWABLE, Consent
 from services import understanding
 from services.auth import StaffSession
 from services.context import AppContext
-from services.re_explain_rows import ReExplainNote, re_explain_lines
 from services.staff_views import ConsentView
 from services.understanding import ReExplainView
 from ui import staff_picker
-from ui.staff_session import STAFF_LANG, format_datetime, tr
+from ui.staff_session import format_datetime, tr
 from ui.text import shown_as_typed
-
-
-def row_lines(notes: tuple[ReExplainNote, ...]) -> str:
-    """A list row's flags, a line each: 'Re-explain: <topic>' in bold while it waits, then
-    'Re-explained: <topic>' (a topic in a badge would be cut off at 820 px)."""
-    icon = {True: ":material/replay: **{}**", False: ":material/task_alt: {}"}
-    lines = re_explain_lines(notes, STAFF_LANG)
-    return "  \n".join(icon[waiting].format(shown_as_typed(words)) for waiting, words in lines)
 
 
 def show(

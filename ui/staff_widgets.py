@@ -10,9 +10,11 @@ from checklist.sites import site_label
 from errors import DomainError
 from forms import record_care
 from forms.records import STATUS_LABELS, Status
-from services import documents
+from services import documents, queue_rows
 from services.auth import StaffSession
 from services.context import AppContext
+from services.queue_rows import QueueRow
+from services.re_explain_rows import re_explain_lines
 from services.staff_views import ConsentView
 from ui.staff_session import STAFF_LANG, format_datetime, tr
 from ui.text import shown_as_typed
@@ -42,6 +44,20 @@ def language_name(code: str) -> str:
 def sclerosant_words(choice: str) -> str:
     """A clinic's list entry ('sodium_tetradecyl_sulfate 1%') as staff read it."""
     return record_care.sclerosant_words(*record_care.parse_sclerosant(choice), STAFF_LANG)
+
+
+def row_notes(where, row: QueueRow) -> None:
+    """Under a queue or search row: its re-explain flags (issue #15), then where the patient's
+    treatment course stands (catalog words, ids, dates), each in ``where`` (a container)."""
+    if row.re_explain:  # a line each; a topic in a badge would be cut off at 820 px
+        icon = {True: ":material/replay: **{}**", False: ":material/task_alt: {}"}
+        lines = re_explain_lines(row.re_explain, STAFF_LANG)  # open ones first
+        where.markdown(
+            "  \n".join(icon[waiting].format(shown_as_typed(words)) for waiting, words in lines)
+        )
+    course = queue_rows.course_lines(row.course, STAFF_LANG)
+    if course:
+        where.markdown("  \n".join(f":material/event_repeat: {line}" for line in course))
 
 
 def header(ctx: AppContext, view: ConsentView) -> None:
