@@ -12,6 +12,7 @@ from forms.pdf_layout import ACCENT, INK, MUTED, Color, Layout
 from forms.risk_picture import (
     DOT_CELL,
     DOT_DIAMETER,
+    GREY,
     PERSON_BODY,
     PERSON_CELL,
     PERSON_HEAD,
@@ -24,7 +25,7 @@ from language.placeholders import fill
 
 # Millimetres per unit of the picture's grid: 100 people 22 mm wide, 1,000 dots 40 mm.
 SCALE = {10: 0.32, 100: 0.22, 1000: 0.2}
-EMPTY: Color = (184, 190, 199)  # the tablet's light grey
+EMPTY: Color = (int(GREY[1:3], 16), int(GREY[3:5], 16), int(GREY[5:7], 16))  # the tablet's grey
 GAP = 6.0  # between the two columns
 SPACE = 3.0  # between a picture and its words
 SIZE = 9.0  # the words' size (pt)
