@@ -137,7 +137,8 @@ def _spanish() -> textstatistics:
     return ts
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
+    """The text ending in a full stop (or its own . ! ? :), so measures count it as a sentence."""
     text = text.strip()
     return text if text[-1:] in ".!?:" else text + "."
 
@@ -147,23 +148,23 @@ def section_text(
 ) -> str:
     """What the patient reads in this section, placeholders filled, one sentence per line."""
     words = FREQUENCY_WORDS.get(language.split("-")[0], FREQUENCY_WORDS["en"])
-    lines = [_sentence(section.title)] if include_title else []
+    lines = [as_sentence(section.title)] if include_title else []
     if section.intro:
-        lines.append(_sentence(section.intro))
+        lines.append(as_sentence(section.intro))
     for item in section.items:
         # As the patient screen shows it: the text, then the frequency band, figure, urgency.
-        lines.append(_sentence(item.text))
+        lines.append(as_sentence(item.text))
         if item.frequency is not None:
             fallback = words[item.frequency]
             lines.append(
-                _sentence(_label(language, f"patient.frequency.{item.frequency}", fallback))
+                as_sentence(_label(language, f"patient.frequency.{item.frequency}", fallback))
             )
         if item.figure:
-            lines.append(_sentence(item.figure))
+            lines.append(as_sentence(item.figure))
         if item.urgency is not None:
             label = _label(language, f"patient.urgency.{item.urgency}", "")
             if label:
-                lines.append(_sentence(label))
+                lines.append(as_sentence(label))
     return fill("\n".join(lines), dict(values))
 
 
@@ -230,7 +231,8 @@ def _patient_sections(pack: Pack) -> list[Section]:
     return [*pack.sections, *extra]
 
 
-def _score(section_id: str, title: str, text: str, lang: str) -> SectionScore:
+def score_text(section_id: str, title: str, text: str, lang: str) -> SectionScore:
+    """The reading measures for one text in the language (none for a language without any)."""
     words = textstat.lexicon_count(text)
     if lang == "en":
         return SectionScore(section_id, title, words, grade=flesch_kincaid_grade(text))
@@ -250,7 +252,7 @@ def score_pack(pack: Pack, values: Mapping[str, str]) -> list[SectionScore]:
     """One score per patient-facing section (plus screening, photos and signing)."""
     lang = pack.language.split("-")[0]
     return [
-        _score(section.id, section.title, section_text(section, values, lang), lang)
+        score_text(section.id, section.title, section_text(section, values, lang), lang)
         for section in _patient_sections(pack)
     ]
 

@@ -106,18 +106,18 @@ MIN_TEACH_BACK_SPANISH = 80.0  # Fernández-Huerta "fácil" (the 6th-grade band)
 def teach_back_text(question: TeachBack, values: Mapping[str, str]) -> str:
     """What the patient may read for one check: the question, each choice, and the
     explanation a wrong answer shows; placeholders filled, one sentence per line."""
-    from checklist.readability import _sentence
+    from checklist.readability import as_sentence
 
     parts = [question.question, *(c.text for c in question.choices), question.explain]
-    return fill("\n".join(_sentence(p) for p in parts), dict(values))
+    return fill("\n".join(as_sentence(p) for p in parts), dict(values))
 
 
 def score_teach_back(pack: Pack, values: Mapping[str, str]) -> list[SectionScore]:
     """One score per check of understanding, named by its id (``section_id``) and topic."""
-    from checklist.readability import _score
+    from checklist.readability import score_text
 
     lang = pack.language.split("-")[0]
-    return [_score(q.id, q.topic, teach_back_text(q, values), lang) for q in pack.teach_back]
+    return [score_text(q.id, q.topic, teach_back_text(q, values), lang) for q in pack.teach_back]
 
 
 def teach_back_too_hard(score: SectionScore) -> bool:
