@@ -179,6 +179,13 @@ class CareSteps(Record):
             a for a in self.flags() if a.flag is FlagLevel.STOP and a.question_id not in cleared
         ]
 
+    def check_flags_may_change(self) -> None:
+        """A screening or re-explain flag is reviewed or cleared only while staff may still."""
+        if self.status not in FLAGS_REVIEWABLE:
+            raise DomainError(
+                f"This consent is {status_words(self.status)}; its flags can no longer change."
+            )
+
     def review_flag(
         self,
         question_id: str,
@@ -197,10 +204,7 @@ class CareSteps(Record):
         if not note:
             raise DomainError("Write a short note saying why.")
         short_enough(note)
-        if self.status not in FLAGS_REVIEWABLE:
-            raise DomainError(
-                f"This consent is {status_words(self.status)}; its flags can no longer change."
-            )
+        self.check_flags_may_change()
         if question_id not in {a.question_id for a in self.flags()}:
             raise DomainError("That answer raised no flag on this consent.")
         old = next((r for r in self.flag_reviews if r.question_id == question_id), None)

@@ -18,7 +18,7 @@ from checklist.models import Pack
 from errors import DomainError
 from forms.record_base import AwareDatetime, Name, Note, Record
 from forms.record_care import CareSteps, short_enough
-from forms.status import FLAGS_REVIEWABLE, Status, status_words
+from forms.status import Status
 
 ClearedBy = Literal["nurse", "clinician"]
 
@@ -110,10 +110,7 @@ class UnderstandingSteps(CareSteps):
                 "understand it."
             )
         short_enough(note)
-        if self.status not in FLAGS_REVIEWABLE:
-            raise DomainError(
-                f"This consent is {status_words(self.status)}; its flags can no longer change."
-            )
+        self.check_flags_may_change()
         if question_id not in {r.question_id for r in self.re_explain_flags()}:
             raise DomainError("That check of understanding raised no re-explain flag here.")
         if (done := self.clearance(question_id)) is not None:
