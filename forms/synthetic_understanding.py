@@ -60,6 +60,6 @@ def clear_re_explain(
         )
         audit.append(
             AuditEntry(
-                at=at, actor=f"{name} (#{uid})", role=role, action="teach_back.re_explain_cleared"
+                at=at, actor=f"{name} (#{uid})", role=role, action="consent.re_explain_cleared"
             )
         )

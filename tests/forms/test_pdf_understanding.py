@@ -107,7 +107,7 @@ def test_a_clinician_clears_it_before_attesting(tb_pack: Pack) -> None:
     text = _text(consent, tb_pack, audit)
     cleared = _cleared_line("en", "clinician", clearance)
     assert squash(cleared) in squash(text)
-    assert "teach_back.re_explain_cleared" in {e.action for e in audit}
+    assert "consent.re_explain_cleared" in {e.action for e in audit}
 
 
 def test_right_at_the_second_answer(tb_pack: Pack) -> None:
