@@ -284,7 +284,8 @@ def test_rotate_key_with_a_wrong_old_key_names_the_row_and_exits_1(
     db.dispose()
     monkeypatch.setenv("CONSENT_DATABASE_URL", db_url)
     monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", NEW)
-    assert cli.main(["rotate-key", "--old-key", generate_key()]) == 1
+    # "=" form: a random key may begin with "-", which argparse would take for an option.
+    assert cli.main(["rotate-key", f"--old-key={generate_key()}"]) == 1
     out = capsys.readouterr().out
     assert f"consents row {c.id}" in out and "does not match" in out
 
