@@ -3,15 +3,18 @@
 What the browser tests that only need a later screen (the sign screen, the review, the last
 section) use instead of tapping through every screen in Chromium: the same services the screens
 call (``services.consent``, ``services.teach_back``), each check of understanding answered
-right. The whole walk in the browser stays covered by the tests that assert it
-(test_patient_flow's finger signature and Spanish flows, test_staff_flow).
+right. The whole walk in the browser stays covered by the tests that assert it:
+test_accessibility's walk of every screen in both text sizes (English and Spanish) and, in
+English, test_patient_flow's finger signature.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 from e2e_server import AppServer
 from patient_steps import Patient
@@ -32,84 +35,140 @@ def prepared(
     site: str = "left_leg",
     photos: bool = True,
     interpreter: bool = False,
+    screening: str = "no",
 ) -> str:
     """A new draft in ``lang`` walked screen by screen until its step id is ``upto`` (e.g.
     "review", "sign", or a section's "section-<screen id>"); returns its resume token.
 
-    ``photos``: the answer to the photos question; ``interpreter``: one helped (by phone).
+    ``photos``: the answer to the photos question; ``interpreter``: one helped (by phone);
+    ``screening``: the answer code given to every health question ("no", "yes", "not_sure")."""
 
-    In its own thread: Playwright's sync API keeps an event loop running in this one."""
+    def start(ctx) -> str:  # type: ignore[no-untyped-def]
+        from services import consent
+
+        token = consent.start_consent(ctx, language=lang)
+        if consent_step(ctx, token) == "language":
+            consent.choose_language(ctx, token, lang)
+        return token
+
+    answers = Answers(name, dob, site, photos, interpreter, screening)
+    return _in_thread(server, lambda ctx: _walk(ctx, start(ctx), upto, answers))
+
+
+def walked(
+    server: AppServer,
+    token: str,
+    upto: str,
+    *,
+    photos: bool = True,
+    interpreter: bool = False,
+    screening: str = "no",
+) -> None:
+    """A draft the tablet began (past its details) walked on through the services to ``upto``,
+    with the same answers as ``prepared``; reopen it in the tablet with ``resume``."""
+    answers = Answers("", dt.date.min, "", photos, interpreter, screening)
+    _in_thread(server, lambda ctx: _walk(ctx, token, upto, answers))
+
+
+@dataclass(frozen=True)
+class Answers:
+    name: str
+    dob: dt.date
+    site: str
+    photos: bool
+    interpreter: bool
+    screening: str
+
+
+def consent_step(ctx, token: str) -> str:  # type: ignore[no-untyped-def]
+    from services import drafts
+
+    state = drafts.load_draft(ctx, token)
+    assert state is not None
+    return state.step
+
+
+def _in_thread(server: AppServer, work: Callable[[Any], str]) -> str:
+    """``work(ctx)`` on the server's database, in its own thread: Playwright's sync API keeps an
+    event loop running in this one."""
     # The server's settings come from its env (e2e_server.start_server): its data directory
-    # and, of this process's CONSENT_ variables, only the tests' cheap argon2 costs. Settings
-    # made here match only if the server was given no other CONSENT_ setting (extra_env).
-    theirs = {
-        k: v for k, v in server.env.items() if k.startswith("CONSENT_") and k != "CONSENT_DATA_DIR"
+    # and the tests' cheap argon2 costs (absent for a server started before the test's settings
+    # fixture; a draft hashes no password). Settings made here match only if the server was
+    # given no other CONSENT_ setting (extra_env).
+    other = {
+        k: v
+        for k, v in server.env.items()
+        if k.startswith("CONSENT_") and k != "CONSENT_DATA_DIR" and "_ARGON2_" not in k
     }
-    ours = {k: v for k, v in os.environ.items() if k.startswith("CONSENT_ARGON2_")}
-    assert theirs == ours, f"the server's settings differ from this process's: {theirs}"
+    assert not other, f"the server has settings this process lacks: {other}"
 
-    def work() -> str:
-        from services import consent, drafts, teach_back
+    def run() -> str:
         from services.context import build_context
 
         ctx = build_context(get_settings(data_dir=server.data_dir), warm_pdf_fonts=False)
         try:
-            token = consent.start_consent(ctx, language=lang)
-            state = drafts.load_draft(ctx, token)
-            assert state is not None
-            if state.step == "language":
-                consent.choose_language(ctx, token, lang)
-                state = drafts.load_draft(ctx, token)
-                assert state is not None
-            pack = drafts.pack_of(ctx, state)
-            known = [s.id for s in flow.steps_for(pack, state.kind)]
-            assert upto in known, f"{upto!r} is not a step of this flow: {known}"
-            for _ in known:
-                if state.step == upto:
-                    return token
-                step = flow.step_by_id(pack, state.step, state.kind)
-                match step.kind:
-                    case flow.StepKind.DETAILS:
-                        state = consent.confirm_details(
-                            ctx, token, legal_name=name, date_of_birth=dob, mrn=None, site=site
-                        )
-                    case flow.StepKind.SCREENING:
-                        answers = dict.fromkeys(step.question_ids, "no")
-                        state = consent.answer_screening(ctx, token, answers)
-                    case flow.StepKind.SECTION:
-                        ticked = {
-                            i.id: True for sid in step.section_ids for i in pack.section(sid).items
-                        }
-                        state = consent.acknowledge_section(ctx, token, ticked=ticked, questions={})
-                    case flow.StepKind.TEACH_BACK:
-                        question = pack.teach_back_question(step.question_ids[0])
-                        teach_back.answer(ctx, token, question.answer)
-                        state = teach_back.answer(ctx, token, None, advance=True)
-                    case flow.StepKind.PHOTOS:
-                        state = consent.answer_photos(ctx, token, photos)
-                    case flow.StepKind.INTERPRETER:
-                        if interpreter:
-                            state = consent.record_interpreter(
-                                ctx,
-                                token,
-                                used=True,
-                                name_or_id="INT-4471",
-                                language="Español",
-                                mode="phone",
-                            )
-                        else:
-                            state = consent.record_interpreter(ctx, token, used=False)
-                    case flow.StepKind.REVIEW:
-                        state = consent.certify(ctx, token, True)
-                    case _:
-                        raise AssertionError(f"the draft stopped at {state.step!r}")
-            assert state.step == upto, f"the draft is at {state.step!r}, not {upto!r}"
-            return token
+            return work(ctx)
         finally:
             ctx.database.dispose()
 
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(work).result()
+        return pool.submit(run).result()
+
+
+def _walk(ctx, token: str, upto: str, answers: Answers) -> str:  # type: ignore[no-untyped-def]
+    """The draft ``token`` answered screen by screen, as its screens' services do, to ``upto``."""
+    from services import consent, drafts, teach_back
+
+    state = drafts.load_draft(ctx, token)
+    assert state is not None
+    pack = drafts.pack_of(ctx, state)
+    known = [s.id for s in flow.steps_for(pack, state.kind)]
+    assert upto in known, f"{upto!r} is not a step of this flow: {known}"
+    for _ in known:
+        if state.step == upto:
+            return token
+        step = flow.step_by_id(pack, state.step, state.kind)
+        match step.kind:
+            case flow.StepKind.DETAILS:
+                state = consent.confirm_details(
+                    ctx,
+                    token,
+                    legal_name=answers.name,
+                    date_of_birth=answers.dob,
+                    mrn=None,
+                    site=answers.site,
+                )
+            case flow.StepKind.SCREENING:
+                state = consent.answer_screening(
+                    ctx, token, dict.fromkeys(step.question_ids, answers.screening)
+                )
+            case flow.StepKind.SECTION:
+                ticked = {i.id: True for sid in step.section_ids for i in pack.section(sid).items}
+                state = consent.acknowledge_section(ctx, token, ticked=ticked, questions={})
+            case flow.StepKind.TEACH_BACK:
+                question = pack.teach_back_question(step.question_ids[0])
+                teach_back.answer(ctx, token, question.answer)
+                state = teach_back.answer(ctx, token, None, advance=True)
+            case flow.StepKind.PHOTOS:
+                state = consent.answer_photos(ctx, token, answers.photos)
+            case flow.StepKind.INTERPRETER:
+                if answers.interpreter:
+                    state = consent.record_interpreter(
+                        ctx,
+                        token,
+                        used=True,
+                        name_or_id="INT-4471",
+                        language="Español",
+                        mode="phone",
+                    )
+                else:
+                    state = consent.record_interpreter(ctx, token, used=False)
+            case flow.StepKind.REVIEW:
+                state = consent.certify(ctx, token, True)
+            case _:
+                raise AssertionError(f"the draft stopped at {state.step!r}")
+    assert state.step == upto, f"the draft is at {state.step!r}, not {upto!r}"
+    return token
 
 
 def resume(patient: Patient, token: str) -> None:

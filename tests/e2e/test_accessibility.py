@@ -150,15 +150,16 @@ def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: st
     progress = re.compile(r"^STRONG\|" + patient.tr("patient.progress", n=r"\d+", total=r"\d+"))
 
     def unfold() -> None:
-        """The review folds each section's items: open them all, so they are measured too."""
+        """The review folds each section's items: open them all, so they are measured too. One
+        click on each fold in the page (a click each through Playwright waited, fold by fold,
+        for the ones below to stop moving as each opened: about 12 s a walk); a rerun still
+        drawing under load may fold one again, so it tries until none is left."""
         folded = tablet.locator("[data-testid=stExpander] details:not([open]) > summary")
         opened = folded.count()
-        # Open the first folded one until none is left: the list shrinks as each one opens, and
-        # a rerun still drawing under load may fold one again (a counted loop then missed it).
-        for _ in range(3 * opened):
+        for _ in range(3):
             if not folded.count():
                 break
-            folded.first.click()
+            folded.evaluate_all("(summaries) => summaries.forEach((s) => s.click())")
             tablet.wait_for_timeout(100)
         expect(folded).to_have_count(0)
         if opened:

@@ -11,11 +11,13 @@ all) the button says so, does nothing, and the screens work as before.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from draft_steps import prepared, resume
 from e2e_server import AppServer, start_server, stop_server
 from fake_speech import fake_speech
 from patient_steps import Patient
@@ -29,6 +31,7 @@ from settings import get_settings
 pytestmark = pytest.mark.browser
 
 READING = ".consent-reading"
+DOB = dt.date(1950, 3, 4)
 # Where the pictures go for a person to look at (the brief's folder when run by hand).
 SHOTS = Path(os.environ.get("LISTEN_SHOTS", "")) if os.environ.get("LISTEN_SHOTS") else None
 
@@ -110,10 +113,9 @@ def test_listen_reads_the_section_in_the_patients_language_and_stops_on_next(
 ) -> None:
     tablet.add_init_script(fake_speech(["en-GB", "en-US", "es-ES", "es-MX"]))
     patient = Patient(tablet, listen_server.url, tmp_path / "shots", "en")
-    patient.start("English")
-    patient.details("Ann Example", 1950, 3, 4)
-    patient.screening()
     section = _first_section("en")
+    draft = prepared(listen_server, f"section-{section.screen_id}", name="Ann Example", dob=DOB)
+    resume(patient, draft)
     tablet.get_by_role("heading", name=section.title).wait_for()
     patient.settle()
 

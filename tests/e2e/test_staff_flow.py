@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from draft_steps import prepared, resume
 from patient_steps import Patient
 from playwright.sync_api import expect
 from staff_steps import NAME, PASSWORD, STAFF, Staff, add_staff, cli, tr
@@ -45,12 +46,11 @@ def test_patient_then_nurse_clinician_and_front_desk_in_the_browser(
     pack = load_library(get_settings().placeholder_values).active("sclerotherapy", "en")
     add_staff(app_server)
 
-    # The patient, on the tablet.
+    # The patient, on the tablet, from the first check of understanding (the draft made
+    # through the services: the screens before it are walked by test_patient_flow).
     patient = Patient(tablet, app_server.url, tmp_path / "patient-shots", "en")
-    patient.start("English")
-    patient.details(NAME, 1962, 3, 14)
-    patient.screening()
-    patient.sections()
+    first = f"teach-back-{pack.teach_back[0].id}"
+    resume(patient, prepared(app_server, first, name=NAME, dob=dt.date(1962, 3, 14)))
     assert patient.teach_back({FLAGGED: 2}, on_wrong=patient.check_wrong_screen) == len(
         pack.teach_back
     )

@@ -9,10 +9,12 @@ PDF prints each question, each attempt and the clearance.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+from draft_steps import prepared, resume
 from patient_steps import Patient
 from playwright.sync_api import expect
 from staff_steps import PASSWORD, STAFF, Staff, add_staff, tr
@@ -46,12 +48,13 @@ def signed_with_a_flag(app_server, tablet, lang: str, *, large: bool = False):  
         seen.append(tries)
         patient.check_wrong_screen(qid, tries)
 
-    patient.start(LANGUAGE[lang])
+    # From the first check of understanding: the screens before it are walked by
+    # test_patient_flow and test_accessibility; the draft is made through the services.
+    first = f"teach-back-{pack.teach_back[0].id}"
+    draft = prepared(app_server, first, name=NAMES[lang], dob=dt.date(1957, 6, 2), lang=lang)
+    resume(patient, draft)
     if large:
         patient.large_text(True)
-    patient.details(NAMES[lang], 1957, 6, 2)
-    patient.screening()
-    patient.sections()
     assert patient.teach_back({FLAGGED: 2}, on_wrong=on_wrong) == len(pack.teach_back)
     assert seen == [1, 2]
     patient.photos(yes=False)
