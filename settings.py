@@ -13,6 +13,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -97,6 +98,16 @@ class Settings(BaseSettings):
     lockout_attempts: int = Field(default=5, ge=1, le=50)
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
+    # The EHR (forms/fhir.py): the identifier systems its import matches on, and an optional
+    # FHIR R4 endpoint the front desk can send each consent to (with a bearer token from
+    # secrets.toml). The defaults are the demo clinic's: example.org and the NPI test number.
+    mrn_system: str = "https://demo-vein-clinic.example.org/fhir/mrn"
+    clinic_identifier_system: str = "http://hl7.org/fhir/sid/us-npi"
+    clinic_identifier: str = "1234567893"
+    fhir_base_url: str | None = None
+    fhir_bearer_token: SecretStr | None = None
+    fhir_timeout_seconds: float = Field(default=10, gt=0, le=120, allow_inf_nan=False)
+
     encryption_key: SecretStr | None = None  # Fernet key; encrypts PDFs and signatures at rest
     seal_p12_path: Path | None = None  # a clinic CA's PKCS#12; else a generated key in data_dir
     seal_p12_password: SecretStr | None = None
@@ -139,6 +150,29 @@ class Settings(BaseSettings):
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @field_validator("fhir_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"not an http(s) address: {value!r}; use one like https://ehr.example/fhir"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError("the FHIR base address takes no query (?) or fragment (#)")
+        return value
+
+    @field_validator("mrn_system", "clinic_identifier_system")
+    @classmethod
+    def _identifier_system(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"(https?://|urn:)\S+", value):
+            raise ValueError(f"an identifier system is a URL or a urn: (got {value!r})")
         return value
 
     @model_validator(mode="after")
