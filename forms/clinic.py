@@ -15,6 +15,11 @@ class ClinicInfo(BaseModel):
     phone: str
     timezone: str = "America/New_York"
     language: str = "en"  # staff sections of documents
+    # How an EHR knows the clinic and its patients (FHIR identifier systems and the clinic's
+    # own identifier, e.g. its NPI): settings, see forms/fhir_parties.py.
+    identifier_system: str | None = None
+    identifier: str | None = None
+    mrn_system: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:

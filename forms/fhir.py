@@ -1,22 +1,28 @@
-"""The consent as machine-readable FHIR R4 JSON, with the same facts as its PDF.
+"""The consent as a FHIR R4 transaction Bundle an EHR can file, with the same facts as its PDF.
 
-A ``collection`` Bundle holding: the Patient; the Consent (status, scope, the procedure and site as
-a permit or deny provision with the treating clinician as performer, a nested provision for
-photographs, the nurse's verification, the pack as policy, and the interpreter answer, witness and
-plan as extensions in the PDF's words, forms/fhir_facts.py); a QuestionnaireResponse (every item
-acknowledged with its time, screening answers with their flags and reviews, questions for the
-doctor with the clinician's answers, the photograph and interpreter answers, nurse checklist and
-time-out with who was present and the side, built in forms/fhir_answers.py); the check of
-understanding as a second QuestionnaireResponse (each question, every attempt, whether it was
-right, who cleared a re-explain flag, as extensions: forms/fhir_understanding.py); and one Provenance
-per signature (who, when, meaning, the ASTM E1762 type that matches the words, the drawn image
-when there is one). Pure: no I/O, same input gives the same JSON.
+The Bundle holds: the Patient (MRN under the clinic's MRN system) and the clinic's Organization
+(forms/fhir_parties.py); one DocumentReference per sealed PDF of the consent, the PDF itself as
+its attachment (forms/fhir_documents.py); the Consent (status as forms/fhir_status.py maps it,
+scope treatment, category LOINC 59284-0, the procedure and site as a permit or deny provision,
+a nested provision for photographs, the nurse's verification, the pack as policy, its source the
+document of record, and the interpreter answer, witness and plan as extensions in the PDF's
+words, forms/fhir_facts.py); a QuestionnaireResponse (every item acknowledged with its time,
+screening answers with their flags and reviews, questions for the doctor, the photograph and
+interpreter answers, nurse checklist, time-out and attestation: forms/fhir_answers.py); the check
+of understanding as a second one (forms/fhir_understanding.py); one Provenance per signature
+(forms/fhir_signatures.py); and, when
+given, the audit trail as a List.
+
+Every entry is a conditional update on its identifier (``PUT Type?identifier=system|value``;
+Provenance, which has none, ``PUT Provenance/<id>``), and every id and identifier is derived
+from the consent's: exporting or sending the same consent again updates what the EHR filed
+before instead of adding to it. Pure: no I/O, same input gives the same JSON.
 """
 
 from __future__ import annotations
 
-import base64
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from checklist.models import Pack
@@ -29,36 +35,31 @@ from forms.fhir_answers import (
     resource_uuid,
     when,
 )
+from forms.fhir_documents import LOINC_CONSENT, FhirDocument, document_references
 from forms.fhir_facts import record_facts
-from forms.fhir_understanding import RESOURCE_N, understanding_response
-from forms.meanings import NURSE_VERIFIED_AND_WITNESSED
-from forms.record_parts import AuditEntry, Signature, SignerRole
+from forms.fhir_parties import (
+    ORGANIZATION_N,
+    PATIENT_N,
+    clinic_identifier,
+    conditional,
+    organization,
+    patient,
+    patient_identifier,
+    uuid_identifier,
+)
+from forms.fhir_signatures import provenance
+from forms.fhir_status import consent_status
+from forms.fhir_understanding import understanding_response
+from forms.record_parts import AuditEntry
 from forms.records import Consent, Status
 from language.placeholders import fill
 
-SIGNATURE_TYPE = "urn:iso-astm:E1762-95:2013"
-WITNESS_CODE = ("1.2.840.10065.1.12.1.8", "Signature Witness Signature")
-SIGNATURE_CODES = {  # ASTM E1762 signature types (FHIR CodeSystem astm-signature-type)
-    SignerRole.PATIENT: ("1.2.840.10065.1.12.1.7", "Consent Signature"),
-    SignerRole.INTERPRETER: ("1.2.840.10065.1.12.1.12", "Interpreter Signature"),
-    SignerRole.NURSE: ("1.2.840.10065.1.12.1.5", "Verification Signature"),
-    SignerRole.CLINICIAN: ("1.2.840.10065.1.12.1.6", "Validation Signature"),
-    SignerRole.WITNESS: WITNESS_CODE,
-}
 PERFORMER = {  # HL7 v3 ParticipationType: the treating clinician of the plan
     "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
     "code": "PRF",
     "display": "performer",
 }
-STATUS = {
-    Status.DRAFT: "draft",
-    Status.SUBMITTED: "active",
-    Status.VERIFIED: "active",
-    Status.ATTESTED: "active",
-    Status.FILED: "active",
-    Status.DECLINED: "rejected",
-    Status.ENTERED_IN_ERROR: "entered-in-error",
-}
+AUDIT_N = 99  # resource_uuid(consent id, n) of the audit List
 
 
 def _drop_empty(value: Any) -> Any:
@@ -77,27 +78,57 @@ def consent_bundle(
     pack: Pack,
     clinic: ClinicInfo,
     *,
+    documents: Sequence[FhirDocument] = (),
+    of_record: int | None = None,
     audit: list[AuditEntry] | None = None,
-    pdf_sha256: str | None = None,
 ) -> dict[str, Any]:
-    """The FHIR R4 Bundle (as a dict ready for ``json.dumps``)."""
+    """The FHIR R4 transaction Bundle (a dict ready for ``json.dumps``). ``documents``: every
+    sealed PDF of the consent, checked; ``of_record``: the id of the document of record."""
     cid = str(consent.id)
-    patient_ref = {
-        "reference": f"urn:uuid:{resource_uuid(cid, 1)}",
-        "display": consent.patient.legal_name,
+    refs = {
+        "patient": {
+            "reference": f"urn:uuid:{resource_uuid(cid, PATIENT_N)}",
+            "display": consent.patient.legal_name,
+        },
+        "organization": {
+            "reference": f"urn:uuid:{resource_uuid(cid, ORGANIZATION_N)}",
+            "display": clinic.name,
+        },
+        "consent": {"reference": f"urn:uuid:{cid}"},
     }
-    consent_ref = {"reference": f"urn:uuid:{cid}"}
-    resources = [
-        (patient_ref["reference"], _patient(consent)),
-        (consent_ref["reference"], _consent(consent, pack, clinic, patient_ref, pdf_sha256)),
+    papers = document_references(consent, pack, list(documents), of_record, refs)
+    source = next(
+        (url for url, r in papers if r["status"] in ("current", "entered-in-error")), None
+    )
+    patient_ref, consent_ref = refs["patient"], refs["consent"]
+    entries: list[tuple[str, dict[str, Any], dict[str, str]]] = [
         (
-            f"urn:uuid:{resource_uuid(cid, 2)}",
-            questionnaire_response(consent, pack, patient_ref, consent_ref),
+            patient_ref["reference"],
+            patient(consent, clinic),
+            conditional("Patient", patient_identifier(consent, clinic)),
+        ),
+        (
+            refs["organization"]["reference"],
+            organization(clinic),
+            conditional("Organization", clinic_identifier(clinic)),
+        ),
+        *(
+            (url, paper, conditional("DocumentReference", paper["identifier"][0]))
+            for url, paper in papers
+        ),
+        (
+            consent_ref["reference"],
+            _consent(consent, pack, clinic, refs, source),
+            conditional("Consent", uuid_identifier(cid)),
         ),
     ]
+    answers = [questionnaire_response(consent, pack, patient_ref, consent_ref)]
     understanding = understanding_response(consent, pack, patient_ref, consent_ref)
     if understanding is not None:  # the teach-back answers (issue #15): their own resource
-        resources.append((f"urn:uuid:{resource_uuid(cid, RESOURCE_N)}", understanding))
+        answers.append(understanding)
+    for qr in answers:
+        url = qr["identifier"]["value"]
+        entries.append((url, qr, conditional("QuestionnaireResponse", qr["identifier"])))
     signatures = [
         consent.patient_signature,
         consent.interpreter.signature if consent.interpreter else None,
@@ -106,29 +137,39 @@ def consent_bundle(
         consent.attestation.signature if consent.attestation else None,
     ]
     for n, sig in enumerate(s for s in signatures if s is not None):
-        resources.append(
-            (f"urn:uuid:{resource_uuid(cid, 10 + n)}", _provenance(sig, consent_ref, patient_ref))
+        pid = resource_uuid(cid, 10 + n)
+        entries.append(
+            (
+                f"urn:uuid:{pid}",
+                {"id": pid, **provenance(sig, consent_ref, patient_ref)},
+                {"method": "PUT", "url": f"Provenance/{pid}"},
+            )
+        )
+    if audit:
+        lid = resource_uuid(cid, AUDIT_N)
+        entries.append(
+            (
+                f"urn:uuid:{lid}",
+                _audit_list(audit, consent_ref, uuid_identifier(lid)),
+                conditional("List", uuid_identifier(lid)),
+            )
         )
     bundle = {
         "resourceType": "Bundle",
         "id": cid,
         "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{cid}"},
-        "type": "collection",
+        "type": "transaction",
         "timestamp": when(consent.updated_at),
         "meta": {
             "tag": [
                 {"system": f"{EXT}record-sha256", "code": consent.sha256()},
             ]
         },
-        "entry": [{"fullUrl": url, "resource": resource} for url, resource in resources],
+        "entry": [
+            {"fullUrl": url, "resource": resource, "request": request}
+            for url, resource, request in entries
+        ],
     }
-    if audit:
-        bundle["entry"].append(
-            {
-                "fullUrl": f"urn:uuid:{resource_uuid(cid, 99)}",
-                "resource": _audit_list(audit, consent_ref),
-            }
-        )
     return _drop_empty(bundle)
 
 
@@ -138,23 +179,10 @@ def consent_bundle_json(consent: Consent, pack: Pack, clinic: ClinicInfo, **kw: 
     )
 
 
-def _patient(consent: Consent) -> dict[str, Any]:
-    p = consent.patient
-    names = [{"use": "official", "text": p.legal_name}]
-    if p.preferred_name:
-        names.append({"use": "usual", "text": p.preferred_name})
-    return {
-        "resourceType": "Patient",
-        "identifier": [{"type": {"text": "MRN"}, "value": p.mrn}] if p.mrn else [],
-        "name": names,
-        "birthDate": p.date_of_birth.isoformat(),
-    }
-
-
 def _consent(
-    consent: Consent, pack: Pack, clinic: ClinicInfo, patient: dict, pdf_sha256: str | None
+    consent: Consent, pack: Pack, clinic: ClinicInfo, refs: dict[str, Any], source: str | None
 ) -> dict[str, Any]:
-    ref = consent.pack
+    ref, patient = consent.pack, refs["patient"]
     signed = consent.patient_signature.signed_at if consent.patient_signature else None
     declined = consent.decision == "decline"
     photos: dict[str, Any] | None = None
@@ -178,9 +206,8 @@ def _consent(
         )
     return {
         "resourceType": "Consent",
-        "id": str(consent.id),
-        "identifier": [{"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{consent.id}"}],
-        "status": STATUS[consent.status],
+        "identifier": [uuid_identifier(str(consent.id))],
+        "status": consent_status(consent),
         "scope": {
             "coding": [
                 {
@@ -190,25 +217,12 @@ def _consent(
                 }
             ]
         },
-        "category": [
-            {
-                "coding": [
-                    {"system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent"}
-                ]
-            }
-        ],
+        "category": [{"coding": [LOINC_CONSENT]}],
         "patient": patient,
         "dateTime": when(signed),
         "performer": [patient],
-        "organization": [{"display": clinic.name}],
-        "sourceAttachment": {
-            "contentType": "application/pdf",
-            "language": ref.language,
-            "title": f"{'Informed refusal' if declined else 'Consent to treatment'}: {pack.title}",
-            "extension": [{"url": f"{EXT}pdf-sha256", "valueString": pdf_sha256}]
-            if pdf_sha256
-            else [],
-        },
+        "organization": [refs["organization"]],
+        "sourceReference": {"reference": source} if source else None,
         "policy": [
             {"uri": f"{PACK_SYSTEM}:{ref.pack_id}:{ref.version}:{ref.language}#{ref.fingerprint}"}
         ],
@@ -227,8 +241,24 @@ def _consent(
             if consent.patient_signature
             else None,
             *record_facts(consent, clinic),
+            *_standing(consent),
         ],
     }
+
+
+def _standing(consent: Consent) -> list[dict[str, Any]]:
+    """Why the record is entered in error or held, and the course consent a visit belongs to:
+    FHIR R4's Consent has no status reason of its own."""
+    out: list[dict[str, Any]] = []
+    if consent.status is Status.ENTERED_IN_ERROR:
+        reason = consent.error_reason or "No reason was recorded."
+        out.append({"url": f"{EXT}entered-in-error-reason", "valueString": reason})
+    if consent.on_hold:
+        out.append({"url": f"{EXT}on-hold-reason", "valueString": consent.on_hold})
+    if consent.visit_of is not None:
+        course = uuid_identifier(str(consent.visit_of.consent_id))
+        out.append({"url": f"{EXT}visit-of", "valueIdentifier": course})
+    return out
 
 
 def _performer(consent: Consent) -> list[dict[str, Any]]:
@@ -239,39 +269,11 @@ def _performer(consent: Consent) -> list[dict[str, Any]]:
     return [{"role": {"coding": [PERFORMER], "text": "Treating clinician"}, "reference": who}]
 
 
-def _provenance(sig: Signature, consent_ref: dict, patient: dict) -> dict[str, Any]:
-    codes = [SIGNATURE_CODES[sig.role]]
-    if sig.role is SignerRole.NURSE and sig.meaning == NURSE_VERIFIED_AND_WITNESSED:
-        codes.append(WITNESS_CODE)  # an older record: its nurse signature said both
-    who = patient if sig.role is SignerRole.PATIENT else {"display": sig.printed_name}
-    signature: dict[str, Any] = {
-        "type": [{"system": SIGNATURE_TYPE, "code": c, "display": d} for c, d in codes],
-        "when": when(sig.signed_at),
-        "who": who,
-    }
-    if sig.png:
-        signature["sigFormat"] = "image/png"
-        signature["data"] = base64.b64encode(sig.png).decode("ascii")
-    return {
-        "resourceType": "Provenance",
-        "target": [consent_ref],
-        "recorded": when(sig.signed_at),
-        "agent": [{"type": {"text": sig.role.value}, "who": {"display": sig.printed_name}}],
-        "signature": [signature],
-        "reason": [{"text": sig.meaning}],
-        "extension": [
-            {"url": f"{EXT}signature-meaning", "valueString": sig.meaning},
-            {"url": f"{EXT}staff-id", "valueInteger": sig.staff_user_id}
-            if sig.staff_user_id is not None
-            else None,
-        ],
-    }
-
-
-def _audit_list(audit: list[AuditEntry], consent_ref: dict) -> dict[str, Any]:
+def _audit_list(audit: list[AuditEntry], consent_ref: dict, identifier: dict) -> dict[str, Any]:
     """The audit trail as a List of entries (time, actor, role, action)."""
     return {
         "resourceType": "List",
+        "identifier": [identifier],
         "status": "current",
         "mode": "snapshot",
         "title": f"Audit trail of consent {consent_ref['reference']}",

@@ -69,6 +69,9 @@ class AppContext:
             phone=s.clinic_phone,
             timezone=s.clinic_timezone,
             language=s.clinic_language,
+            identifier_system=s.clinic_identifier_system,
+            identifier=s.clinic_identifier,
+            mrn_system=s.mrn_system,
         )
 
     def active_pack(

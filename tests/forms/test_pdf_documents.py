@@ -136,6 +136,7 @@ def test_nothing_issued_yet(ctx: AppContext, shipped_pack) -> None:
 
 
 def test_fhir_export_names_the_stored_pdf(ctx: AppContext, stored: Consent) -> None:
+    import base64
     import json
 
     from services.documents import fhir_export
@@ -143,11 +144,14 @@ def test_fhir_export_names_the_stored_pdf(ctx: AppContext, stored: Consent) -> N
     with ctx.database.uow() as uow:
         doc = uow.documents.latest(stored.id, "final")
         bundle = json.loads(fhir_export(ctx, uow, stored))
-    consent = next(
-        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Consent"
-    )
-    assert consent["sourceAttachment"]["extension"][0]["valueString"] == doc.sha256
-    assert consent["id"] == str(stored.id)
+    by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    consent = next(r for r in by_url.values() if r["resourceType"] == "Consent")
+    assert consent["identifier"][0]["value"] == f"urn:uuid:{stored.id}"
+    paper = by_url[consent["sourceReference"]["reference"]]  # the document of record
+    attachment = paper["content"][0]["attachment"]
+    assert paper["status"] == "current"
+    assert attachment["extension"][0]["valueString"] == doc.sha256
+    assert base64.b64decode(attachment["data"]) == doc.pdf and attachment["size"] == doc.size
 
 
 def test_another_patients_genuine_document_is_not_served(

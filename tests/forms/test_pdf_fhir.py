@@ -30,12 +30,13 @@ def _items(group_list: list[dict]) -> list[dict]:
 
 def test_bundle_has_patient_consent_answers_and_signatures(pack, worked) -> None:
     consent, audit = worked
-    bundle = consent_bundle(consent, pack, CLINIC, audit=audit, pdf_sha256="ab" * 32)
+    bundle = consent_bundle(consent, pack, CLINIC, audit=audit)
     res = _resources(bundle)
     patient = res["Patient"][0]
     assert patient["name"][0]["text"] == "Zoë O'Brien-Łukasz"
     assert patient["birthDate"] == "1984-03-07"
     fhir_consent = res["Consent"][0]
+    # Attested with no stop flag left open: active (forms/fhir_status.py).
     assert fhir_consent["status"] == "active" and fhir_consent["provision"]["type"] == "permit"
     assert fhir_consent["policy"][0]["uri"].endswith(pack.fingerprint)
     assert fhir_consent["provision"]["provision"][0]["type"] == "permit"  # photographs
@@ -77,4 +78,4 @@ def test_json_is_stable_and_has_no_empty_elements(pack, worked) -> None:
     text = consent_bundle_json(consent, pack, CLINIC, audit=audit)
     assert text == consent_bundle_json(consent, pack, CLINIC, audit=audit)
     assert '""' not in text and "[]" not in text and "{}" not in text and "null" not in text
-    assert json.loads(text)["type"] == "collection"
+    assert json.loads(text)["type"] == "transaction"
