@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from settings import ConfigurationError, configuration_message
 
 # Modules in cli_commands/ that define ``register(subparsers)``; order is the --help order.
-COMMAND_MODULES = ("content", "store", "pdf", "staff", "check")
+COMMAND_MODULES = ("content", "store", "pdf", "staff", "ehr", "check")
 
 
 def build_parser() -> argparse.ArgumentParser:
