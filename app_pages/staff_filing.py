@@ -1,5 +1,6 @@
 """Front desk: attested consents and signed refusals waiting to be filed; download the sealed
-PDF (hash and seal checked first, the download audited), mark it filed, print the patient copy."""
+PDF (hash and seal checked first, the download audited) or its FHIR file for the EHR (or send it
+there), mark it filed, print the patient copy."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from accounts.staff import Role
 from errors import DomainError
 from services import staff as staff_svc
 from services import staff_views
-from ui import staff_picker, staff_session, staff_widgets
+from ui import ehr_widgets, staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import tr
 from ui.text import shown_as_typed
@@ -44,6 +45,7 @@ if gap:
 
 st.subheader(tr("staff.filing.step_download"))
 staff_widgets.download(ctx, staff, consent.id, key="filing")
+ehr_widgets.hand_off(ctx, staff, consent.id, key="filing")  # the same record, as FHIR
 
 st.subheader(tr("staff.filing.step_file"))
 with st.form(f"file-{consent.id}", clear_on_submit=False):
