@@ -1,4 +1,4 @@
-"""Day export: one ZIP holding a day's PDFs and a manifest.csv describing them.
+"""Day export: one ZIP holding a day's PDFs, each one's FHIR bundle and a manifest.csv.
 
 Each PDF is the consent's document of record (``services.documents.document_of_record``: the
 newest final, else refusal, else submitted, with its SHA-256, seal and consent checked), under the
@@ -6,8 +6,10 @@ name every download uses (``services.documents.file_name``). What the clinic fil
 ``filing/``; a consent entered in error goes in ``voided/``, as its bannered document, so it is
 never filed by mistake. A document that fails is never shipped: it is left out, its manifest row
 names the consent and the reason, and it counts in ``problems``. The manifest's cells are escaped
-for spreadsheets (``language.spreadsheet``). One ``export.day`` audit event records who exported
-what.
+for spreadsheets (``language.spreadsheet``). Beside every shipped PDF goes ``fhir/<consent
+id>.json``, the same record for the EHR (``documents.fhir_export``, audited as ``fhir.exported``);
+a consent whose document is refused gets neither. One ``export.day`` audit event records who
+exported what.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from forms.records import Consent, Status
 from language.spreadsheet import csv_bytes
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
-from services.documents import DocumentRefused, Refusal, document_of_record, named
+from services.documents import DocumentRefused, Refusal, document_of_record, fhir_export, named
 
 MANIFEST_COLUMNS = (
     "consent_id",
@@ -45,11 +47,14 @@ MANIFEST_COLUMNS = (
     "sha256",
     "problem",
     "note",
+    "fhir_file",  # fhir/<consent id>.json: the same record as a FHIR bundle, beside its PDF
 )
 
 
 FILING = "filing/"  # what the clinic files in the chart
 VOIDED = "voided/"  # consents entered in error: their bannered PDF, never in the filing folder
+FHIR = "fhir/"  # each shipped consent's FHIR bundle (documents.fhir_export), named by its id
+CLI_READER = {"actor_id": "cli", "actor_role": Role.ADMIN.value}
 
 
 @dataclass(frozen=True)
@@ -79,18 +84,48 @@ def _of_record(ctx: AppContext, uow, consent: Consent):
         return None, exc.reason.value, f"NOT EXPORTED: {exc}"
 
 
-def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
+def _zip_entry(name: str, when: dt.datetime, tz) -> zipfile.ZipInfo:
+    """An entry dated as its document was issued: the same day exports the same way twice."""
+    info = zipfile.ZipInfo(name, date_time=when.astimezone(tz).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _fhir_file(ctx: AppContext, uow, consent: Consent, reader: dict[str, str]):
+    """(path, bundle text, note) of the consent's FHIR bundle, shipped beside its PDF; its
+    document was checked a moment ago in this transaction. Audited as ``fhir.exported``."""
+    try:
+        bundle = fhir_export(ctx, uow, consent, **reader)
+    except DomainError as exc:  # the PDF still ships; the manifest says why no FHIR file did
+        return "", "", f"NO FHIR FILE: {exc}"
+    return f"{FHIR}{consent.id}.json", bundle, ""
+
+
+def day_consents(ctx: AppContext, uow, day: dt.date) -> list[Consent]:
+    """The consents a day's export takes (every one but drafts), in the order it lists them;
+    the EHR push of a day (services.ehr_push.send_day) sends the same ones."""
     tz = ctx.settings.tz
-    consents = [c for c in uow.consents.list_for_day(day, tz, None) if c.status is not Status.DRAFT]
+    found = [c for c in uow.consents.list_for_day(day, tz, None) if c.status is not Status.DRAFT]
+    return sorted(found, key=lambda c: (c.created_at, str(c.id)))
+
+
+def build_day_export(
+    ctx: AppContext, uow, day: dt.date, reader: dict[str, str] | None = None
+) -> DayExport:
+    """The day's ZIP; ``reader`` (actor_id, actor_role, session_id) is who each FHIR file is
+    audited as read by (the command line's administrator when not given)."""
+    reader = reader or CLI_READER
+    tz = ctx.settings.tz
+    consents = day_consents(ctx, uow, day)
     out = io.BytesIO()
     rows: list[list[object]] = []
     documents = 0
     left_out: list[tuple[str, str]] = []
     names: set[str] = set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for c in sorted(consents, key=lambda c: (c.created_at, str(c.id))):
+        for c in consents:
             doc, problem, note = _of_record(ctx, uow, c)
-            name = type_code = ""
+            name = type_code = fhir_name = ""
             if doc is not None:
                 shipped = named(uow, c, doc)
                 type_code = shipped.type
@@ -99,12 +134,12 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
                 if name in names:  # two short ids alike on one day: the full id tells them apart
                     name = f"{folder}{c.id}-{shipped.filename}"
                 names.add(name)
-                info = zipfile.ZipInfo(
-                    name, date_time=doc.created_at.astimezone(tz).timetuple()[:6]
-                )
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, doc.pdf)
+                zf.writestr(_zip_entry(name, doc.created_at, tz), doc.pdf)
                 documents += 1
+                fhir_name, bundle, fhir_note = _fhir_file(ctx, uow, c, reader)
+                if fhir_name:
+                    zf.writestr(_zip_entry(fhir_name, doc.created_at, tz), bundle)
+                note = " ".join(filter(None, (note, fhir_note)))
             elif problem:
                 left_out.append((str(c.id), problem))
             submitted = c.patient_signature.signed_at if c.patient_signature else None
@@ -129,6 +164,7 @@ def build_day_export(ctx: AppContext, uow, day: dt.date) -> DayExport:
                     doc.sha256 if doc else "",
                     problem,
                     note,
+                    fhir_name,
                 ]
             )
         for bad in {u.consent_id: u for u in uow.consents.unreadable}.values():
@@ -163,8 +199,9 @@ def day_export(ctx: AppContext, staff: StaffSession | None, day: dt.date) -> Day
         raise DomainError("That day is in the future: there is nothing to export yet.")
     with ctx.database.uow() as uow:
         user, role = load_actor(uow, staff, Role.FRONT_DESK, Role.ADMIN)
-        export = build_day_export(ctx, uow, day)
         assert staff is not None
+        reader = {"actor_id": str(user.id), "actor_role": role.value}
+        export = build_day_export(ctx, uow, day, reader | {"session_id": staff.session_id})
         _audit(ctx, uow, export, str(user.id), role.value, staff.session_id)
         uow.commit()
     return export
@@ -173,7 +210,7 @@ def day_export(ctx: AppContext, staff: StaffSession | None, day: dt.date) -> Day
 def day_export_cli(ctx: AppContext, day: dt.date) -> DayExport:
     """The command line's export (the server's administrator)."""
     with ctx.database.uow() as uow:
-        export = build_day_export(ctx, uow, day)
-        _audit(ctx, uow, export, "cli", Role.ADMIN.value)
+        export = build_day_export(ctx, uow, day, CLI_READER)
+        _audit(ctx, uow, export, CLI_READER["actor_id"], CLI_READER["actor_role"])
         uow.commit()
     return export

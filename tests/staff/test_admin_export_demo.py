@@ -330,6 +330,8 @@ def test_cli_demo_data_then_export(tmp_path):
     zips = list((tmp_path / "x").glob("*.zip"))
     assert len(zips) == 1
     names = zipfile.ZipFile(zips[0]).namelist()
-    assert "manifest.csv" in names and len(names) == 4
+    pdfs = [n for n in names if n.endswith(".pdf")]
+    assert "manifest.csv" in names and len(pdfs) == 3
+    assert len([n for n in names if n.startswith("fhir/")]) == 3 and len(names) == 7
     bad = run_cli("export", "--date", "23/11/2026", "--out", str(tmp_path))
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr

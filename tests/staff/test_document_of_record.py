@@ -139,7 +139,8 @@ def test_cli_export_of_a_clean_day_exits_0(ctx, team, make_consent, tmp_path, ca
     assert [r["problem"] for r in manifest] == ["", ""]
     # Each PDF under the one name every download uses, in the filing folder.
     files = {r["consent_id"]: r["file"] for r in manifest}
-    assert sorted(zf.namelist()) == sorted(["manifest.csv", *files.values()])
+    fhir = [f"fhir/{c.id}.json" for c in (signed, final)]  # each PDF's FHIR bundle beside it
+    assert sorted(zf.namelist()) == sorted(["manifest.csv", *files.values(), *fhir])
     for c in (signed, final):
         assert files[str(c.id)].startswith(f"filing/consent-{str(c.id)[:8]}_")
         assert files[str(c.id)].endswith(".pdf") and "_consent_" in files[str(c.id)]
