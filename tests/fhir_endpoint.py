@@ -45,6 +45,9 @@ class Rejected(Exception):
 
 @dataclass
 class FhirEndpoint:
+    """``received``: the bundles it filed; ``requests``: every request, refused or failed too;
+    ``created`` / ``updated``: resources filed new / over an earlier version."""
+
     reject_invalid: bool = True
     received: list[dict[str, Any]] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)

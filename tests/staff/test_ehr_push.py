@@ -95,12 +95,18 @@ def test_an_unreachable_ehr_is_said_in_words_and_nothing_is_marked_sent(ctx, mak
 
 def test_a_busy_ehr_is_tried_again_and_the_record_goes(ctx, make_consent, ehr, waits):
     c = make_consent()
+    push = pushing(ctx, ehr.url)
     ehr.fail_next(503)
-    result = ehr_push.send_consent(pushing(ctx, ehr.url), None, c.id, sleep=waits.append)
+    result = ehr_push.send_consent(push, None, c.id, sleep=waits.append)
     assert result.attempts == 2 and waits == [ehr_push.BACKOFF[0]]
     assert len(ehr.requests) == 2 and len(ehr.received) == 1
     [sent] = events(ctx, c.id, ehr_push.SENT)
     assert sent.new["attempts"] == 2
+
+    ehr.close_next()  # the line drops, then the EHR is busy: the third try goes
+    ehr.fail_next(429)
+    assert ehr_push.send_consent(push, None, c.id, sleep=waits.append).attempts == 3
+    assert waits[1:] == list(ehr_push.BACKOFF) and len(ehr.received) == 2
 
 
 def test_a_refusal_is_not_retried_and_each_failure_says_what_to_do(ctx, make_consent, ehr, waits):
