@@ -16,7 +16,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import app_test
 
 from accounts.staff import Role
-from services import ehr_files
+from services import ehr_files, ehr_push
 
 FHIR_BUTTON = "Download for the EHR (FHIR)"
 SEND = "Send to EHR"
@@ -114,16 +114,19 @@ def test_send_to_ehr_sends_once_per_press_and_a_repeat_files_nothing_new(request
 
 
 def test_an_unreachable_ehr_is_told_in_words_and_nothing_is_marked_sent(request, monkeypatch):
+    monkeypatch.setattr(ehr_push, "BACKOFF", (0.0, 0.0))  # still three tries, without the waits
     ctx, consent, at = _filing(request, monkeypatch, f"http://127.0.0.1:{_closed_port()}/fhir")
     click(at, SEND)
     assert_no_exception(at)
-    assert [e.value for e in at.error], "the front desk is told the EHR could not be reached"
+    assert [e.value for e in at.error] == [ehr_push.WORDS["unreachable"]]
     said = texts(at)
     assert "Traceback" not in said and "Sent to the EHR at" not in said
     assert NOT_SENT in said
-    from services import ehr_push
-
     assert ehr_push.last_sent(ctx, consent.id) is None
+    with ctx.database.uow() as uow:
+        assert uow.audit.query(action="fhir.sent") == []
+        [failed] = uow.audit.query(action="fhir.send_failed")
+    assert failed.new["problem"] == "unreachable"
 
 
 def test_a_refused_document_gives_no_fhir_file_and_the_refusal_is_audited(ctx, team, make_consent):
