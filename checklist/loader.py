@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from checklist.models import Pack
 from checklist.pack_errors import describe_validation_error
 from checklist.translation import validate_translation
 from checklist.validation import validate_pack
+from language import yaml_text
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "packs"
 
@@ -100,8 +100,8 @@ def pack_files(directory: Path) -> list[Path]:
 def parse_pack_file(path: Path) -> tuple[Pack | None, list[str]]:
     """Parse one file into a Pack, or return the problems found."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raw = yaml_text.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml_text.YAMLError) as exc:
         return None, [f"{path}: cannot be read as YAML ({exc}). Fix the file's syntax."]
     if not isinstance(raw, dict):
         return None, [

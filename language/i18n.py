@@ -12,8 +12,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from language import yaml_text
 from language.placeholders import placeholders_in
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
@@ -24,7 +23,7 @@ STAFF_ONLY = "staff.yaml"
 
 
 def _read(path: Path) -> dict[str, str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml_text.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValueError(f"{path}: must map message keys to texts")
     return data
