@@ -12,7 +12,7 @@ import sys
 
 from pydantic import ValidationError
 
-from settings import ConfigurationError, configuration_message
+from errors import ConfigurationError, configuration_message
 
 # Modules in cli_commands/ that define ``register(subparsers)``; order is the --help order.
 COMMAND_MODULES = ("content", "store", "pdf", "staff", "ehr", "check")

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 REPO_DIR = Path(__file__).resolve().parent
@@ -98,9 +98,8 @@ class Settings(BaseSettings):
     lockout_attempts: int = Field(default=5, ge=1, le=50)
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
-    # The EHR (forms/fhir.py): the identifier systems its import matches on, and an optional
-    # FHIR R4 endpoint the front desk can send each consent to (with a bearer token from
-    # secrets.toml). The defaults are the demo clinic's: example.org and the NPI test number.
+    # The EHR (forms/fhir.py): identifier systems its import matches on (the demo's: example.org,
+    # the NPI test number) and an optional FHIR endpoint to send to (token in secrets.toml).
     mrn_system: str = "https://demo-vein-clinic.example.org/fhir/mrn"
     clinic_identifier_system: str = "http://hl7.org/fhir/sid/us-npi"
     clinic_identifier: str = "1234567893"
@@ -159,12 +158,8 @@ class Settings(BaseSettings):
             return None
         value = value.strip().rstrip("/")
         parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(
-                f"not an http(s) address: {value!r}; use one like https://ehr.example/fhir"
-            )
-        if parts.query or parts.fragment:
-            raise ValueError("the FHIR base address takes no query (?) or fragment (#)")
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError("not an http(s) address; use one like https://ehr.example/fhir")
         return value
 
     @field_validator("mrn_system", "clinic_identifier_system")
@@ -172,7 +167,7 @@ class Settings(BaseSettings):
     def _identifier_system(cls, value: str) -> str:
         value = value.strip()
         if not re.fullmatch(r"(https?://|urn:)\S+", value):
-            raise ValueError(f"an identifier system is a URL or a urn: (got {value!r})")
+            raise ValueError("an identifier system is a URL or a urn:")
         return value
 
     @model_validator(mode="after")
@@ -295,27 +290,6 @@ def _weak_encryption_key(s: Settings) -> list[str]:
                 "CONSENT_ENCRYPTION_KEY is not a valid key (make one with `python cli.py gen-key`)"
             ]
     return []
-
-
-class ConfigurationError(Exception):
-    """The app cannot start with these settings; ``str()`` is one line naming what to fix."""
-
-
-def configuration_message(exc: ValidationError | ConfigurationError) -> str:
-    """One line for a person: each problem with the CONSENT_ variable it comes from.
-
-    Never the values themselves (a mistyped secret must not reach a log or the screen).
-    """
-    if isinstance(exc, ConfigurationError):
-        return str(exc)
-    problems = []
-    for error in exc.errors(include_input=False, include_url=False):
-        message = str(error["msg"]).removeprefix("Value error, ")
-        loc = [str(part) for part in error["loc"]]
-        if loc:
-            message = f"CONSENT_{loc[0].upper()}: {message}"
-        problems.append(message)
-    return "Settings are not valid: " + "; ".join(problems) + "."
 
 
 def get_settings(**overrides: Any) -> Settings:

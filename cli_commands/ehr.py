@@ -40,13 +40,13 @@ def cmd_fhir(args: argparse.Namespace) -> int:
 
     def go() -> int:
         consent_id = as_consent_id(args.consent_id)  # a clear refusal for a malformed id, at once
-        from services import documents, export
+        from services import documents, ehr_bundle, export
 
         ctx = _context()
         with ctx.database.uow() as uow:
             consent = uow.consents.get(consent_id)
             try:
-                bundle = documents.fhir_export(ctx, uow, consent, **export.CLI_READER)
+                bundle = ehr_bundle.fhir_export(ctx, uow, consent, **export.CLI_READER)
             except documents.DocumentRefused as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1

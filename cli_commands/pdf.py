@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from errors import DomainError
-from settings import Settings, configuration_message, get_settings
+from errors import DomainError, configuration_message
+from settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from forms.seal_check import VerifyReport

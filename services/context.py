@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Literal
 
 from checklist.loader import PackLibrary, load_library
 from checklist.models import Pack
+from errors import ConfigurationError
 from forms.clinic import ClinicInfo
 from services.clock import Clock, SystemClock
-from settings import ConfigurationError, Settings
+from settings import Settings
 
 if TYPE_CHECKING:
     from forms.seal import Sealer

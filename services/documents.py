@@ -4,7 +4,7 @@ Every signed state is kept: the patient's signature issues a "submitted" (or "re
 the clinician's attestation a "final" one; each is a separate stored, sealed PDF. The document of
 record is the newest of the first kind present in ``RECORD_ORDER``, after re-checking its SHA-256
 (the store does), its seal and that it names this consent. The staff download, the patient copy,
-the day export and the FHIR export all go through ``document_of_record``; a document that fails
+the day export and the FHIR export (services/ehr_bundle.py) all go through ``document_of_record``; a document that fails
 is never handed out, and each download attempt is audited.
 """
 
@@ -39,7 +39,6 @@ RECORD_ORDER = ("final", "refusal", "submitted")
 SYSTEM = "system"
 DOWNLOADED = "document.downloaded"
 COPY_MADE = "patient_copy.downloaded"
-FHIR_EXPORTED = "fhir.exported"
 DOWNLOAD_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.NURSE, Role.ADMIN)
 
 
@@ -221,47 +220,6 @@ def serve_document(
         raise
     audit({"served": True, "document": doc.id, "kind": doc.kind, "sha256": doc.sha256})
     return doc
-
-
-def fhir_export(ctx: AppContext, uow: UnitOfWork, consent: Consent, **reader: Any) -> str:
-    """The consent as a FHIR R4 transaction Bundle (JSON) carrying every sealed PDF of it, each
-    checked as a download is (SHA-256, seal, this consent's): the document of record ``current``,
-    earlier ones ``superseded``. A consent with a document that fails gets no bundle. Audited as
-    a read in ``uow`` (the caller commits); ``reader``: actor_id, actor_role, session_id."""
-    from forms.fhir import consent_bundle_json
-    from forms.fhir_documents import FhirDocument
-
-    try:
-        doc = document_of_record(ctx, uow, consent.id)
-        try:
-            stored = uow.documents.list(consent.id)
-        except IntegrityProblem as exc:
-            raise DocumentRefused(Refusal.HASH_MISMATCH, str(exc)) from None
-        except DomainError as exc:  # e.g. the encryption key cannot open one
-            raise DocumentRefused(Refusal.UNREADABLE, str(exc)) from None
-        for other in stored:
-            if other.id != doc.id:
-                check_seal(ctx, other, consent.id)
-    except DocumentRefused as exc:
-        raise DocumentRefused(
-            exc.reason, f"No FHIR export was made for this consent. {exc}", exc.document
-        ) from None
-    pack = ctx.library.get(consent.pack.pack_id, consent.pack.version, consent.pack.language)
-    papers = [FhirDocument(d.id, d.kind, d.created_at, d.pdf, d.sha256) for d in stored]
-    bundle = consent_bundle_json(
-        consent,
-        pack,
-        ctx.clinic,
-        documents=papers,
-        of_record=doc.id,
-        audit=audit_entries(uow, consent.id),
-    )
-    who = {"actor_id": SYSTEM, "actor_role": SYSTEM, **reader}
-    new = {"document": doc.id, "sha256": doc.sha256, "documents": [d.id for d in stored]}
-    uow.audit.append(
-        at=ctx.clock.now(), action=FHIR_EXPORTED, consent_id=str(consent.id), new=new, **who
-    )
-    return bundle
 
 
 # --- downloads from the staff screens -----------------------------------------------------

@@ -1,7 +1,7 @@
 """The consent as a FHIR file for a person at a screen: "Download for the EHR (FHIR)".
 
 The same people who may download the sealed PDF (``documents.DOWNLOAD_ROLES``) may download its
-FHIR bundle; the bundle is built by ``documents.fhir_export`` (the document of record checked as
+FHIR bundle; the bundle is built by ``ehr_bundle.fhir_export`` (the document of record checked as
 for the PDF, the read audited as ``fhir.exported``) and saved under the PDF's own file name with
 ``-fhir.json`` in place of ``.pdf`` (``services.document_names``: one naming rule, no patient name).
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from forms.record_parts import as_consent_id
-from services import documents
+from services import documents, ehr_bundle
 from services.auth import StaffSession, load_actor
 from services.document_names import named
 
@@ -53,7 +53,7 @@ def download_fhir(ctx: AppContext, staff: StaffSession | None, consent_id) -> Se
         consent = uow.consents.get(cid)
         before = uow.audit.head().last_id
         try:
-            text = documents.fhir_export(ctx, uow, consent, **reader)
+            text = ehr_bundle.fhir_export(ctx, uow, consent, **reader)
         except documents.DocumentRefused as exc:
             _keep_refusal(ctx, uow, cid, exc, reader, after=before)
             uow.commit()  # keep the audit event of the refused download
@@ -80,14 +80,14 @@ def _keep_refusal(
     if exc.reason is documents.Refusal.NOT_ISSUED:
         return
     written = uow.audit.for_consent(str(consent_id))
-    if any(e.id > after and e.action == documents.FHIR_EXPORTED for e in written):
+    if any(e.id > after and e.action == ehr_bundle.FHIR_EXPORTED for e in written):
         return
     refused: dict[str, Any] = {"served": False, "problem": exc.reason.value}
     if exc.document is not None:
         refused["document"] = exc.document
     uow.audit.append(
         at=ctx.clock.now(),
-        action=documents.FHIR_EXPORTED,
+        action=ehr_bundle.FHIR_EXPORTED,
         consent_id=str(consent_id),
         new=refused,
         **reader,

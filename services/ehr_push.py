@@ -1,6 +1,6 @@
 """Send a consent to the clinic's EHR: POST its FHIR transaction Bundle to CONSENT_FHIR_BASE_URL.
 
-The bundle is the one ``documents.fhir_export`` builds (document of record checked as for a
+The bundle is the one ``ehr_bundle.fhir_export`` builds (document of record checked as for a
 download; the read audited as ``fhir.exported``). Its identifiers are stable and every entry is a
 conditional update, so sending again is harmless: the EHR updates what it filed before. That is
 why a dropped line, a timeout and a busy answer (429, 502-504) are retried. The EHR's answer (a
@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from errors import DomainError
 from forms.record_parts import as_consent_id
-from services import documents, export
+from services import documents, ehr_bundle, export
 from services.auth import StaffSession, load_actor
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def send_consent(
             reader["session_id"] = staff.session_id
         consent = uow.consents.get(cid)
         try:
-            bundle = documents.fhir_export(ctx, uow, consent, **reader)
+            bundle = ehr_bundle.fhir_export(ctx, uow, consent, **reader)
         except documents.DocumentRefused as exc:
             new = {"problem": "document_refused", "refusal": exc.reason.value, "attempts": 0}
             _audit(ctx, uow, cid, SEND_FAILED, new, reader)

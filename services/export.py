@@ -7,7 +7,7 @@ name every download uses (``services.documents.file_name``). What the clinic fil
 never filed by mistake. A document that fails is never shipped: it is left out, its manifest row
 names the consent and the reason, and it counts in ``problems``. The manifest's cells are escaped
 for spreadsheets (``language.spreadsheet``). Beside every shipped PDF goes ``fhir/<consent
-id>.json``, the same record for the EHR (``documents.fhir_export``, audited as ``fhir.exported``);
+id>.json``, the same record for the EHR (``ehr_bundle.fhir_export``, audited as ``fhir.exported``);
 a consent whose document is refused gets neither. One ``export.day`` audit event records who
 exported what.
 """
@@ -25,7 +25,8 @@ from forms.records import Consent, Status
 from language.spreadsheet import csv_bytes
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
-from services.documents import DocumentRefused, Refusal, document_of_record, fhir_export, named
+from services.documents import DocumentRefused, Refusal, document_of_record, named
+from services.ehr_bundle import fhir_export
 
 MANIFEST_COLUMNS = (
     "consent_id",
@@ -53,7 +54,7 @@ MANIFEST_COLUMNS = (
 
 FILING = "filing/"  # what the clinic files in the chart
 VOIDED = "voided/"  # consents entered in error: their bannered PDF, never in the filing folder
-FHIR = "fhir/"  # each shipped consent's FHIR bundle (documents.fhir_export), named by its id
+FHIR = "fhir/"  # each shipped consent's FHIR bundle (ehr_bundle.fhir_export), named by its id
 CLI_READER = {"actor_id": "cli", "actor_role": Role.ADMIN.value}
 
 

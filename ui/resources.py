@@ -7,8 +7,9 @@ import sys
 import streamlit as st
 from pydantic import ValidationError
 
+from errors import ConfigurationError, configuration_message
 from services.context import AppContext, build_context
-from settings import ConfigurationError, configuration_message, get_settings
+from settings import get_settings
 
 
 @st.cache_resource(show_spinner=False)

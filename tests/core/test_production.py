@@ -14,7 +14,8 @@ from cryptography.fernet import Fernet
 from pydantic import ValidationError
 from streamlit.testing.v1 import AppTest
 
-from settings import REPO_DIR, configuration_message, get_settings
+from errors import configuration_message
+from settings import REPO_DIR, get_settings
 
 SHIPPED_1_1 = REPO_DIR / "checklist" / "packs" / "sclerotherapy" / "1.1.0"
 

@@ -139,7 +139,7 @@ def test_fhir_export_names_the_stored_pdf(ctx: AppContext, stored: Consent) -> N
     import base64
     import json
 
-    from services.documents import fhir_export
+    from services.ehr_bundle import fhir_export
 
     with ctx.database.uow() as uow:
         doc = uow.documents.latest(stored.id, "final")

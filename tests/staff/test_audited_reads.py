@@ -7,7 +7,7 @@ import pytest
 from staff_helpers import PASSWORD, TEAM
 
 from accounts.staff import Role
-from services import auth, documents, staff_views
+from services import auth, documents, ehr_bundle, staff_views
 from services.staff_views import OPENED
 
 
@@ -53,9 +53,9 @@ def test_downloads_and_the_patient_copy_are_audited(ctx, team, consent) -> None:
 
 def test_a_fhir_export_is_audited_with_who_asked(ctx, team, consent) -> None:
     with ctx.database.uow() as uow:
-        documents.fhir_export(ctx, uow, consent, actor_id="7", actor_role="admin", session_id="s")
+        ehr_bundle.fhir_export(ctx, uow, consent, actor_id="7", actor_role="admin", session_id="s")
         uow.commit()
-    [event] = _events(ctx, consent.id, documents.FHIR_EXPORTED)
+    [event] = _events(ctx, consent.id, ehr_bundle.FHIR_EXPORTED)
     assert (event.actor_id, event.actor_role, event.session_id) == ("7", "admin", "s")
     with ctx.database.uow() as uow:
         assert event.new["document"] == uow.documents.latest(consent.id).id

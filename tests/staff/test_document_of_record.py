@@ -20,7 +20,7 @@ from staff_helpers import PASSWORD, time_out, timeout_ids, verified
 import cli
 from accounts.staff import Role
 from forms.records import Consent
-from services import documents, export, staff_views
+from services import documents, ehr_bundle, export, staff_views
 from services import staff as staff_svc
 from services.documents import DocumentRefused, Refusal
 
@@ -97,7 +97,7 @@ def test_fhir_export_gives_no_bundle_for_a_consent_whose_document_fails(ctx, b_f
     with ctx.database.uow() as uow:
         consent = uow.consents.get(a.id)
         with pytest.raises(DocumentRefused, match="No FHIR export") as caught:
-            documents.fhir_export(ctx, uow, consent)
+            ehr_bundle.fhir_export(ctx, uow, consent)
     assert caught.value.reason is Refusal.OTHER_CONSENT
 
 
