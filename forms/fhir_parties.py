@@ -44,12 +44,14 @@ def conditional(resource_type: str, identifier: dict[str, str]) -> dict[str, str
 
 
 def patient_identifier(consent: Consent, clinic: ClinicInfo) -> dict[str, Any]:
-    """The MRN under the clinic's MRN system; without an MRN, one derived from the consent (the
-    EHR then files a new patient it can merge: nothing else identifies the person safely)."""
+    """The MRN under the clinic's MRN system; without an MRN, one derived from the consent (a
+    visit: from its course's consent, so a course files under one patient). The EHR then has a
+    patient it can merge: nothing else identifies the person safely."""
     mrn = consent.patient.mrn
     if mrn and clinic.mrn_system:
         return {"use": "usual", "type": MR, "system": clinic.mrn_system, "value": mrn}
-    return {"use": "secondary", **uuid_identifier(resource_uuid(str(consent.id), PATIENT_N))}
+    course = consent.visit_of.consent_id if consent.visit_of else consent.id
+    return {"use": "secondary", **uuid_identifier(resource_uuid(str(course), PATIENT_N))}
 
 
 def patient(consent: Consent, clinic: ClinicInfo) -> dict[str, Any]:

@@ -183,3 +183,27 @@ def test_every_reference_resolves_and_every_entry_is_an_idempotent_update(pack) 
         consent, pack, EHR_CLINIC, documents=_papers(consent), of_record=12, audit=audit
     )
     assert again == bundle
+
+
+def test_a_visit_without_an_mrn_files_under_its_course_consents_patient(pack) -> None:
+    from forms.course import VisitOf
+
+    course, _ = synthetic_consent(pack, VALUES, T0, stage="attested")
+    visit, _ = synthetic_consent(pack, VALUES, T0, stage="submitted", seed=2)
+    visit.kind = "visit"
+    visit.visit_of = VisitOf(
+        consent_id=course.id,
+        consent_signed_at=course.patient_signature.signed_at,
+        consent_pack_version=course.pack.version,
+        session=2,
+    )
+    for record in (course, visit):  # no MRN given on the tablet
+        record.patient = record.patient.model_copy(update={"mrn": None})
+    (of_course,) = _of(consent_bundle(course, pack, EHR_CLINIC), "Patient")
+    (of_visit,) = _of(consent_bundle(visit, pack, EHR_CLINIC), "Patient")
+    assert of_visit["identifier"] == of_course["identifier"]
+    (fhir_visit,) = _of(consent_bundle(visit, pack, EHR_CLINIC), "Consent")
+    assert {
+        "url": fhir_visit["extension"][-1]["url"],
+        "valueIdentifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{course.id}"},
+    } in fhir_visit["extension"]
