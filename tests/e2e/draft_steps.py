@@ -11,13 +11,14 @@ English, test_patient_flow's finger signature.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from e2e_server import AppServer
-from patient_steps import Patient
+from patient_steps import FIRST_PAGE_MS, Patient
 from playwright.sync_api import expect
 
 from checklist import flow
@@ -178,7 +179,9 @@ def resume(patient: Patient, token: str) -> None:
     The header shows before the screen does, and the page can look settled between the first
     runs of a fresh session: the Back button (``ui.patient.common.nav``) is drawn last."""
     patient.page.goto(f"{patient.base_url}/?{RESUME}={token}")
-    patient.step_number()  # the screen's "Step n of N" is shown
+    progress = re.compile(patient.tr("patient.progress", n=r"\d+", total=r"\d+"))
+    # The screen's "Step n of N" is shown (a fresh server's first page: given longer).
+    expect(patient.page.get_by_text(progress).first).to_be_visible(timeout=FIRST_PAGE_MS)
     back = patient.page.get_by_role("button", name=patient.tr("patient.back"), exact=True)
     expect(back.first).to_be_visible()
     patient.settle()

@@ -14,6 +14,9 @@ from teach_back_steps import TeachBackSteps
 from language.i18n import t
 
 expect.set_options(timeout=20_000)  # a script run on a busy CI machine can take seconds
+# A fresh server's first page also loads the packs and the catalogs: on a loaded machine that
+# took over 20 s (the first screen of a test, never a later one, timed out).
+FIRST_PAGE_MS = 60_000
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
@@ -259,7 +262,8 @@ class Patient(TeachBackSteps):
 
     def start(self, language_name: str) -> None:
         self.page.goto(self.base_url)
-        self.page.get_by_role("button", name=language_name, exact=True).wait_for()
+        first = self.page.get_by_role("button", name=language_name, exact=True)
+        first.wait_for(timeout=FIRST_PAGE_MS)
         self.shot(f"patient-01-language-{self.lang}")
         self.tap_button(language_name)
         self.page.get_by_role("heading", name=self.tr("patient.details.title")).wait_for()
