@@ -39,18 +39,19 @@ from services.context import AppContext
 from services.documents import (
     COPY_MADE,
     DOWNLOADED,
-    FHIR_EXPORTED,
     DocumentRefused,
     check_seal,
     trusted_certificates,
 )
+from services.ehr_bundle import FHIR_EXPORTED
+from services.ehr_push import SEND_FAILED, SENT
 from services.staff_views import OPENED
 from store.audit import AuditEvent
 from store.errors import IntegrityProblem, NotFound
 
 ISSUED = "document.issued"
 # Events that read a consent without changing it: they explain no change to a record.
-READS = frozenset({OPENED, DOWNLOADED, COPY_MADE, FHIR_EXPORTED, ISSUED})
+READS = frozenset({OPENED, DOWNLOADED, COPY_MADE, FHIR_EXPORTED, SENT, SEND_FAILED, ISSUED})
 
 
 @dataclass(frozen=True)

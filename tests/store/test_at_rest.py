@@ -226,7 +226,7 @@ def test_rotate_key_re_encrypts_everything_and_resumes_after_a_crash(
     half.dispose()
 
     monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", NEW)
-    assert cli.main(["rotate-key", "--old-key", OLD]) == 0
+    assert cli.main(["rotate-key", f"--old-key={OLD}"]) == 0
     out = capsys.readouterr().out
     assert "8 row(s) were already under it" in out  # the two committed batches of consents
     assert "Traceback" not in out and OLD not in out and NEW not in out
@@ -244,7 +244,7 @@ def test_rotate_key_re_encrypts_everything_and_resumes_after_a_crash(
     old_only.dispose()
 
     # Again: nothing left to do.
-    assert cli.main(["rotate-key", "--old-key", OLD]) == 0
+    assert cli.main(["rotate-key", f"--old-key={OLD}"]) == 0
     assert "Re-encrypted under the new key: nothing row(s)." in capsys.readouterr().out
 
 
@@ -268,7 +268,7 @@ def test_rotate_key_refuses_bad_input_with_exit_2(
 ) -> None:
     if env_key:
         monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", env_key)
-    assert cli.main(["rotate-key", "--old-key", old]) == 2
+    assert cli.main(["rotate-key", f"--old-key={old}"]) == 2
     out = capsys.readouterr().out
     assert words in out and "Traceback" not in out
 
