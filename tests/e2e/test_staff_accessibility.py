@@ -31,7 +31,7 @@ def axe_findings(page: Page) -> list[str]:
 
 def test_staff_screens_have_no_serious_axe_findings(app_server, browser, tmp_path: Path) -> None:
     made = subprocess.run(
-        [sys.executable, "cli.py", "demo-data", "--count", "12"],
+        [sys.executable, "cli.py", "demo-data", "--count", "9"],
         cwd=ROOT,
         env=app_server.env,
         capture_output=True,

@@ -25,7 +25,7 @@ def tr(key: str, **values: object) -> str:
 
 def test_after_filing_the_patient_box_is_empty_in_the_browser(app_server, browser):
     made = subprocess.run(
-        [sys.executable, "cli.py", "demo-data", "--count", "12"],
+        [sys.executable, "cli.py", "demo-data", "--count", "9"],
         cwd=ROOT,
         env=app_server.env,
         capture_output=True,

@@ -302,18 +302,30 @@ def test_cli_add_user_reads_the_password_from_stdin_never_argv(ctx):
     assert weak.returncode == 2 and "at least 10 characters" in weak.stderr
 
 
-def test_cli_users_disable_enable(ctx):
-    run_cli("add-user", "nina", "--role", "nurse", stdin="a long enough secret\n")
-    listing = run_cli("users")
-    assert "nina" in listing.stdout and "active" in listing.stdout
-    assert run_cli("disable-user", "nina").returncode == 0
-    assert "disabled" in run_cli("users").stdout
+def _cli(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    """``cli.main`` in this process (a subprocess start costs ~2 s; the password-from-stdin rule
+    is run as a real process above): exit code, stdout, stderr."""
+    import cli
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_users_disable_enable(ctx, capsys, monkeypatch):
+    run = lambda *a, **k: _cli(capsys, monkeypatch, *a, **k)  # noqa: E731
+    assert run("add-user", "nina", "--role", "nurse", stdin="a long enough secret\n")[0] == 0
+    _, listing, _ = run("users")
+    assert "nina" in listing and "active" in listing
+    assert run("disable-user", "nina")[0] == 0
+    assert "disabled" in run("users")[1]
     with pytest.raises(auth.AccountDisabled):
         auth.sign_in(ctx, "nina", "a long enough secret")
-    assert run_cli("enable-user", "nina").returncode == 0
+    assert run("enable-user", "nina")[0] == 0
     assert auth.sign_in(ctx, "nina", "a long enough secret").username == "nina"
-    missing = run_cli("disable-user", "nobody")
-    assert missing.returncode == 2 and "No staff account nobody" in missing.stderr
+    code, _, err = run("disable-user", "nobody")
+    assert code == 2 and "No staff account nobody" in err
 
 
 def test_cli_demo_data_then_export(tmp_path):
