@@ -3,9 +3,9 @@
 What the browser tests that only need a later screen (the sign screen, the review, the last
 section) use instead of tapping through every screen in Chromium: the same services the screens
 call (``services.consent``, ``services.teach_back``), each check of understanding answered
-right. The whole walk in the browser stays covered by the tests that assert it:
-test_accessibility's walk of every screen in both text sizes (English and Spanish) and, in
-English, test_patient_flow's finger signature.
+right. The whole walk in the browser stays covered by the test that asserts it:
+test_accessibility's walk of every screen in both text sizes, English and Spanish, which also
+checks that what it tapped is stored.
 """
 
 from __future__ import annotations

@@ -250,6 +250,17 @@ def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: st
     if lang == "es":
         assert _english(patient.words()) == []
     assert patient.axe_findings == {}
+    # What was tapped on the walk is what was stored (the finger-signature test in
+    # test_patient_flow goes through these screens by the services).
+    pack = _pack(lang)
+    with app_server.stored() as uow:
+        (refusal,) = uow.consents.search(name="José Ángel Peña-Valdés")
+    assert refusal.status.value == "declined" and refusal.site == "both_legs"
+    assert {a.item_id for a in refusal.acknowledgements} == set(pack.item_ids())
+    assert {a.answer.value for a in refusal.screening} == {"not_sure"}
+    assert len(refusal.screening) == len(pack.screening.questions)
+    assert [r.question_id for r in refusal.teach_back] == [q.id for q in pack.teach_back]
+    assert refusal.photo_consent is True and refusal.interpreter.mode == "video"
 
 
 FONT_OF = (
