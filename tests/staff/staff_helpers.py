@@ -100,3 +100,16 @@ def time_out(ctx: AppContext, staff, consent_id, *, confirmed, expected_version:
         side=site,
         expected_version=expected_version,
     )
+
+
+def point_document_at(ctx, document_id: int, consent_id) -> None:  # type: ignore[no-untyped-def]
+    """Re-point a stored document row at another consent, as a tampered database would: the
+    genuine sealed PDF of one patient filed under another's consent."""
+    from sqlalchemy import text
+
+    with ctx.database.engine.begin() as conn:
+        moved = conn.execute(
+            text("UPDATE documents SET consent_id = :a WHERE id = :d"),
+            {"a": str(consent_id), "d": document_id},
+        )
+        assert moved.rowcount == 1

@@ -12,6 +12,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir_endpoint import FhirEndpoint
 from page_helpers import assert_no_exception, click, ready_to_file, signed_in, texts
+from staff_helpers import point_document_at
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import app_test
 
@@ -130,18 +131,13 @@ def test_an_unreachable_ehr_is_told_in_words_and_nothing_is_marked_sent(request,
 
 
 def test_a_refused_document_gives_no_fhir_file_and_the_refusal_is_audited(ctx, team, make_consent):
-    from sqlalchemy import text
 
     from services.documents import DocumentRefused
 
     a, b = make_consent(legal_name="Astrid Alpha"), make_consent(legal_name="Bruno Beta")
     with ctx.database.uow() as uow:
         b_doc = uow.documents.latest(b.id, "submitted")
-    with ctx.database.engine.begin() as conn:  # B's genuine document pointed at consent A
-        conn.execute(
-            text("UPDATE documents SET consent_id = :a WHERE id = :d"),
-            {"a": str(a.id), "d": b_doc.id},
-        )
+    point_document_at(ctx, b_doc.id, a.id)  # B's genuine document pointed at consent A
     with pytest.raises(DocumentRefused, match="different consent record"):
         ehr_files.download_fhir(ctx, team[Role.FRONT_DESK], a.id)
     with ctx.database.uow() as uow:

@@ -14,8 +14,7 @@ import json
 import zipfile
 
 from fhir.resources.R4B.bundle import Bundle
-from sqlalchemy import text
-from staff_helpers import PASSWORD, time_out, timeout_ids, verified
+from staff_helpers import PASSWORD, point_document_at, time_out, timeout_ids, verified
 
 from accounts.staff import Role
 from services import export, staff_views
@@ -120,11 +119,7 @@ def test_a_refused_document_ships_neither_a_pdf_nor_a_fhir_file(ctx, team, make_
     b = make_consent(legal_name="Bruno Beta")
     with ctx.database.uow() as uow:
         b_doc = uow.documents.latest(b.id, "submitted")
-    with ctx.database.engine.begin() as conn:  # B's genuine document pointed at consent A
-        conn.execute(
-            text("UPDATE documents SET consent_id = :a WHERE id = :d"),
-            {"a": str(a.id), "d": b_doc.id},
-        )
+    point_document_at(ctx, b_doc.id, a.id)  # B's genuine document pointed at consent A
     result, zf, rows = _export(ctx, team)
     assert result.left_out == ((str(a.id), "other_consent"),)
     assert not [n for n in zf.namelist() if n.startswith("fhir/")]
