@@ -114,7 +114,7 @@ def open_draft(
     """Save a new draft under a fresh resume token, audited as ``consent.started``."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with ctx.database.uow() as uow:
-        uow.drafts.save(token, state.to_dict(), at, ttl(ctx))
+        uow.drafts.create(token, state.to_dict(), at, ttl(ctx))
         uow.audit.append(
             at=at,
             actor_id=actor[0],
@@ -163,7 +163,7 @@ def load_draft(ctx: AppContext, token: str | None) -> DraftState | None:
     """The draft under this token, or None when missing, expired, closed or malformed."""
     if not valid_token(token):
         return None
-    with ctx.database.uow() as uow:
+    with ctx.database.uow(read_only=True) as uow:  # one SELECT by token, no write lock
         data = uow.drafts.load(token, now(ctx))
     if data is None:
         return None
@@ -175,9 +175,11 @@ def load_draft(ctx: AppContext, token: str | None) -> DraftState | None:
 
 
 def save_draft(ctx: AppContext, token: str, state: DraftState) -> None:
+    """Replace an open draft's state (one UPDATE); a closed or expired one is refused."""
     at = now(ctx)
     with ctx.database.uow(durable=False) as uow:  # a draft step, never a consent
-        uow.drafts.save(token, state.to_dict(), at, ttl(ctx))
+        if not uow.drafts.update(token, state.to_dict(), at, ttl(ctx)):
+            raise expired(lang_of(state))
         uow.commit()
 
 
@@ -188,7 +190,8 @@ def expired(lang: str) -> DomainError:
 def update(
     ctx: AppContext, token: str, change: Callable[[DraftState, Pack, dt.datetime], DraftState]
 ) -> DraftState:
-    """Load the draft, apply one change, save it: one step of the flow, one transaction."""
+    """Load the draft, apply one change, save it: one step of the flow, one transaction of
+    two statements (a SELECT by token, an UPDATE by token of an open draft)."""
     return update_in(ctx, token, lambda state, pack, at, _uow: change(state, pack, at))
 
 
@@ -216,6 +219,7 @@ def update_in(
         except FlowError as exc:
             raise DomainError(t(lang_of(state), exc.key, count=len(exc.missing))) from exc
         new.last_activity = at
-        uow.drafts.save(token, new.to_dict(), at, ttl(ctx))
+        if not uow.drafts.update(token, new.to_dict(), at, ttl(ctx)):
+            raise expired(lang_of(new))  # closed meanwhile (PostgreSQL; SQLite holds the lock)
         uow.commit()
     return new

@@ -3,7 +3,8 @@
 SQLite (default): WAL so readers never block the writer, foreign keys on, a busy timeout so a
 second writer waits instead of failing, synchronous=FULL so a consent reported as saved survives
 a power cut. Every transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
-transaction that reads and then writes can never fail half-way with "database is locked".
+transaction that reads and then writes can never fail half-way with "database is locked"; a
+read-only unit of work (one SELECT, e.g. a draft's load) starts none and takes no lock.
 The file is created owner-only (store/files.py) and secure_delete is on, so a value replaced by its
 ciphertext (migration 0003, ``rotate-key``) does not linger readable in a free page.
 PostgreSQL: ``postgresql+psycopg://user:password@host/db``.
@@ -15,6 +16,7 @@ import datetime as dt
 import sqlite3
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 15_000
 _MIGRATION_LOCK = 7_215_001  # pg_advisory_xact_lock key: one migrator at a time
+# Marks a unit of work leaves on its pooled connection's ``info`` for the "begin" event (SQLite):
+RELAXED = "consent_relaxed"  # a patient's draft step: synchronous=NORMAL (see UnitOfWork)
+READ_ONLY = "consent_read_only"  # one SELECT: no BEGIN IMMEDIATE
+_SYNC = "consent_synchronous"  # the level the connection has now (set FULL on connect)
 
 
 @dataclass
@@ -47,11 +53,12 @@ class Database:
     cipher: BlobCipher
     tz: ZoneInfo  # clinic time zone, for messages and day boundaries
 
-    def uow(self, *, durable: bool = True) -> UnitOfWork:
-        """A transaction. ``durable=False`` is for patient draft steps only (see UnitOfWork)."""
+    def uow(self, *, durable: bool = True, read_only: bool = False) -> UnitOfWork:
+        """A transaction. ``durable=False`` is for patient draft steps only, ``read_only`` for a
+        single SELECT (see UnitOfWork)."""
         from store.uow import UnitOfWork
 
-        return UnitOfWork(self, durable=durable)
+        return UnitOfWork(self, durable=durable, read_only=read_only)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -60,7 +67,7 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    @property
+    @cached_property
     def sqlite_path(self) -> Path | None:
         """The database file, for SQLite files (None for PostgreSQL or in-memory)."""
         if self.dialect != "sqlite":
@@ -160,6 +167,13 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        info = conn.info  # follows the DBAPI connection through the pool
+        if info.get(READ_ONLY):
+            return  # a single SELECT is its own snapshot: a read takes no write lock
+        level = "NORMAL" if info.get(RELAXED) else "FULL"
+        if info.get(_SYNC, "FULL") != level:  # a PRAGMA only when the level changes
+            conn.connection.driver_connection.execute(f"PRAGMA synchronous = {level}")
+            info[_SYNC] = level
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

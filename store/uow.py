@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from store.audit import AuditRepository
 from store.consents import ConsentRepository
+from store.db import READ_ONLY, RELAXED
 from store.documents import DocumentRepository
 from store.drafts import DraftRepository
 from store.pack_activations import PackActivationRepository
@@ -33,17 +34,30 @@ class UnitOfWork:
     users: UserRepository
     pack_activations: PackActivationRepository
 
-    def __init__(self, database: Database, *, durable: bool = True) -> None:
+    def __init__(
+        self, database: Database, *, durable: bool = True, read_only: bool = False
+    ) -> None:
         self.database = database
         self.durable = durable
+        self.read_only = read_only
         self._conn: Connection | None = None
 
     def __enter__(self) -> UnitOfWork:
-        # The connection begins a transaction by itself at the first statement (autobegin).
+        # The connection begins a transaction by itself at the first statement (autobegin);
+        # store.db's "begin" event reads these marks (SQLite), each cleared on the way out.
+        #
+        # durable=False: a patient's draft step trades durability for speed; consents never do.
+        # In WAL mode synchronous=NORMAL cannot corrupt the file and a killed process loses
+        # nothing; a power cut may lose the last commits: for a draft, the last tap or two, which
+        # the patient redoes. The PRAGMA runs only when a connection changes level.
+        # read_only: one SELECT (a draft's load) runs without BEGIN IMMEDIATE, so reading
+        # never waits for, or blocks, another tablet's write; commit is refused.
         conn = self.database.engine.connect()
         self._conn = conn
         if not self.durable:
-            self._set_sqlite_sync(conn, "NORMAL")
+            conn.info[RELAXED] = True
+        if self.read_only:
+            conn.info[READ_ONLY] = True
         self.consents = ConsentRepository(conn, self.database)
         self.drafts = DraftRepository(conn, self.database)
         self.documents = DocumentRepository(conn, self.database)
@@ -65,20 +79,9 @@ class UnitOfWork:
             if conn.in_transaction():
                 conn.rollback()
         finally:
-            if not self.durable:
-                self._set_sqlite_sync(conn, "FULL")  # the pooled connection goes back as it came
+            conn.info.pop(RELAXED, None)  # the pooled connection goes back durable
+            conn.info.pop(READ_ONLY, None)
             conn.close()
-
-    def _set_sqlite_sync(self, conn: Connection, level: str) -> None:
-        """A patient's draft step may trade durability for speed; consents never do.
-
-        In WAL mode synchronous=NORMAL cannot corrupt the file; a power cut may lose the last
-        commits. For a draft that is the last tap or two, which the patient redoes; it saves about
-        11 ms per tap on this disk (bench/flow.py). Set on the raw connection, outside any
-        transaction, so SQLAlchemy's autobegin is not triggered.
-        """
-        if self.database.dialect == "sqlite" and self.database.sqlite_path is not None:
-            conn.connection.driver_connection.execute(f"PRAGMA synchronous = {level}")
 
     @property
     def connection(self) -> Connection:
@@ -87,6 +90,8 @@ class UnitOfWork:
         return self._conn
 
     def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.connection.commit()
 
     def rollback(self) -> None:
