@@ -17,6 +17,9 @@ from pathlib import Path
 
 import streamlit as st
 
+if not st.runtime.exists():  # run as a plain script (CI runs every bench/*.py with --quick)
+    print("bench/bare_page.py is a page: bench/load.py starts it with streamlit run.")
+    raise SystemExit(0)
 SCREEN = json.loads(Path(os.environ["BENCH_BARE_ITEMS"]).read_text(encoding="utf-8"))
 round_ = st.session_state.setdefault("round", 0)
 

@@ -37,9 +37,9 @@ ROOT = BENCH.parent
 # The project first: bench/store.py must not shadow the store package.
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
-import _drive  # noqa: E402
-import _ws  # noqa: E402
-from _drive import Budget, Driver, Stats, Stop, Stuck  # noqa: E402
+from _load import drive as _drive  # noqa: E402
+from _load import ws as _ws  # noqa: E402
+from _load.drive import Budget, Driver, Stats, Stop, Stuck  # noqa: E402
 
 from checklist.models import Pack, SectionKind  # noqa: E402
 
@@ -276,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-runs", type=int, default=200_000, help="bound on runs per phase")
     p.add_argument("--quick", action="store_true", help="small versions of each (CI, < 60 s)")
     args = p.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # long runs: as it goes
     if args.quick:
         args.tablets, args.think, args.seconds = 1, 0.0, 30.0
         args.stress, args.stress_seconds = 2, 1.5

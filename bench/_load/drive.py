@@ -19,8 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from _ws import Screen, Tablet, Widget, checkbox, component_state, string
-
+from _load.ws import Screen, Tablet, Widget, checkbox, component_state, string
 from checklist import flow
 from checklist.models import Pack
 from checklist.sites import SITE_CHOICES

@@ -1,0 +1,1 @@
+"""bench/load.py's parts: the websocket tablet (ws) and what a patient taps (drive)."""
