@@ -45,7 +45,8 @@ const SQUARE = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
 const UNITS = ['[data-testid=stHeading]', '[data-testid=stMarkdown]', '[data-testid=stCaptionContainer]',
   '[data-testid=stAlert]', '[data-testid=stWidgetLabel]', '[data-testid=stRadioOption]',
   '[data-testid=stCheckbox] label', '[data-testid=stExpander] summary', '[data-testid=stHtml]',
-  '[data-testid=stTable] tr', '[role=img][aria-label]', 'img[alt]'].join(',');
+  '[data-testid=stTable] tr', '[role=img][aria-label]', 'img[alt]',
+  '.consent-ack-text', '.consent-ack-tick'].join(',');  // the last two: ui/ack_list.py
 const SKIP = 'button, [data-testid=stSidebar], .st-key-idle_prompt, script, style';
 const READING = 'consent-reading';
 const WAIT_FOR_VOICES = 1500;  // ms: Chrome lists its voices a moment after the page opens

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from e2e_server import AppServer
 from patient_steps import FIRST_PAGE_MS, Patient
@@ -24,6 +24,8 @@ from playwright.sync_api import expect
 from checklist import flow
 from settings import get_settings
 from ui.patient.common import RESUME  # the tablet's query parameter for the draft
+
+T = TypeVar("T")
 
 
 def prepared(
@@ -81,6 +83,18 @@ class Answers:
     screening: str
 
 
+def acknowledged(server: AppServer, token: str) -> list[str]:
+    """The item ids the draft on the server holds as understood (what a tap saved)."""
+
+    def read(ctx) -> list[str]:  # type: ignore[no-untyped-def]
+        from services import drafts
+
+        state = drafts.load_draft(ctx, token)
+        return sorted(state.acknowledged) if state else []
+
+    return _in_thread(server, read)
+
+
 def consent_step(ctx, token: str) -> str:  # type: ignore[no-untyped-def]
     from services import drafts
 
@@ -89,7 +103,7 @@ def consent_step(ctx, token: str) -> str:  # type: ignore[no-untyped-def]
     return state.step
 
 
-def _in_thread(server: AppServer, work: Callable[[Any], str]) -> str:
+def _in_thread(server: AppServer, work: Callable[[Any], T]) -> T:
     """``work(ctx)`` on the server's database, in its own thread: Playwright's sync API keeps an
     event loop running in this one."""
     # The server's settings come from its env (e2e_server.start_server): its data directory
@@ -103,7 +117,7 @@ def _in_thread(server: AppServer, work: Callable[[Any], str]) -> str:
     }
     assert not other, f"the server has settings this process lacks: {other}"
 
-    def run() -> str:
+    def run() -> T:
         from services.context import build_context
 
         ctx = build_context(get_settings(data_dir=server.data_dir), warm_pdf_fonts=False)

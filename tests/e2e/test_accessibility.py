@@ -91,7 +91,8 @@ def _walk(patient: Patient) -> None:
 # part of its field, which opens the list wherever it is tapped).
 SMALL_TARGETS_JS = """
 () => [...document.querySelectorAll('button, [role=button], [data-testid=stRadioOption],'
-    + ' [data-testid=stCheckbox] label, [data-testid=stSelectbox] [role=group], input[type=text]')]
+    + ' [data-testid=stCheckbox] label, .consent-ack-tick, [data-testid=stSelectbox] [role=group],'
+    + ' input[type=text]')]
   .filter((e) => !e.closest('[data-testid=stSelectbox] [role=group]') || e.matches('[role=group]'))
   .map((e) => [e, e.getBoundingClientRect()])
   .filter(([e, r]) => r.width > 2 && r.height > 2 && getComputedStyle(e).visibility !== 'hidden')

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from draft_steps import prepared, resume, walked
+from draft_steps import acknowledged, prepared, resume, walked
 from patient_steps import Patient
 from playwright.sync_api import expect
 
@@ -99,14 +99,23 @@ def test_reload_half_way_resumes_at_the_same_step(app_server, tablet, tmp_path: 
     patient.start("English")
     patient.details("Rosa Delgado", 1962, 2, 28)
     patient.screening()
-    patient.tap_text(
-        patient.tr("patient.section.understand")
-    )  # one tick on the screen, then reload
+    boxes = tablet.get_by_role("checkbox", name=patient.tr("patient.section.understand"))
+    patient.tap_text(patient.tr("patient.section.understand"))  # one tick, then reload
+    expect(boxes.first).to_be_checked()
+    token = parse_qs(urlparse(tablet.url).query)["resume"][0]
+    for _ in range(100):  # the tick's own run saves it: stored before the reload
+        if acknowledged(app_server, token):
+            break
+        tablet.wait_for_timeout(100)
+    assert len(acknowledged(app_server, token)) == 1
     step = patient.step_number()
     url = tablet.url
     tablet.reload()
     patient.expect_step(step)
     assert tablet.url == url
+    # The tick was saved as it was tapped: the reloaded screen shows it, and only it.
+    expect(boxes.first).to_be_checked()
+    expect(boxes.nth(1)).not_to_be_checked()
     # Earlier answers are still there: back to the details screen shows the name.
     patient.tap_button(patient.tr("patient.back"))
     patient.expect_step(step - 1)

@@ -3,7 +3,9 @@ folder on sys.path): the one reading every patient page test uses."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from html.parser import HTMLParser
 
 from flow_helpers import attempts_for
 from streamlit.testing.v1 import AppTest
@@ -27,6 +29,8 @@ def texts(at: AppTest) -> list[str]:
         "success",
     ):
         out += [str(e.value) for e in getattr(at, kind)]
+    for element in ack_lists(at):
+        out += html_words(element.data["html"])
     for kind in (
         "button",
         "checkbox",
@@ -40,6 +44,59 @@ def texts(at: AppTest) -> list[str]:
             out.append(e.label)
             out += [str(o) for o in getattr(e, "options", [])]
     return out
+
+
+class AckList:
+    """A section's "I understand" list (ui/ack_list.py, a Components v2 element): AppTest shows
+    it as an unknown element; what it was given to draw is its JSON data."""
+
+    def __init__(self, element) -> None:  # type: ignore[no-untyped-def]
+        self.key = str(element.key)
+        self.data = json.loads(element.proto.json)
+
+    @property
+    def item_ids(self) -> list[str]:
+        """The item ids of its tick boxes, in the order shown."""
+        found: list[str] = []
+
+        class Boxes(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                if tag == "input" and dict(attrs).get("type") == "checkbox":
+                    found.append(str(dict(attrs)["value"]))
+
+        Boxes().feed(self.data["html"])
+        return found
+
+    @property
+    def ticked(self) -> list[str]:
+        """The boxes drawn ticked (what the draft holds)."""
+        return list(self.data["ticked"])
+
+
+def ack_lists(at: AppTest) -> list[AckList]:
+    return [
+        AckList(e)
+        for e in at.get("bidi_component")
+        if getattr(e.proto, "component_name", "").endswith("consent_acks")
+    ]
+
+
+def tick(at: AppTest, key: str, item_ids: list[str]) -> None:
+    """What the page holds after the patient ticked ``item_ids`` in the list keyed ``key`` (AppTest
+    cannot tap a component: its state is set, as for the signature pad)."""
+    at.session_state[key] = {"ticked": list(item_ids)}
+
+
+def html_words(markup: str) -> list[str]:
+    words: list[str] = []
+
+    class Words(HTMLParser):
+        def handle_data(self, data: str) -> None:
+            if data.strip():
+                words.append(data.strip())
+
+    Words().feed(markup)
+    return words
 
 
 ENGLISH_ONLY = {

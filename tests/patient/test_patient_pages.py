@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 from flow_helpers import PNG, scribble, walk_to
-from patient_page_helpers import no_english, open_at, shown_now, submit, texts
+from patient_page_helpers import (
+    ack_lists,
+    html_words,
+    no_english,
+    open_at,
+    shown_now,
+    submit,
+    texts,
+    tick,
+)
 from streamlit.testing.v1 import AppTest
 
 from language.i18n import t
@@ -149,16 +158,19 @@ def test_section_screen_needs_each_i_understand(app: AppTest, ctx: AppContext, l
     assert at.header[0].value == pack.section("risks").title
     # No "link to this heading" icon: an 18 px target that only jumps the page on a kiosk.
     assert all(h.proto.hide_anchor for h in at.header)
-    boxes = [c for c in at.checkbox if c.key.startswith("ack:")]
-    assert len(boxes) == len(pack.section("risks").items)
-    assert all(b.label == t(lang, "patient.section.understand") for b in boxes)
-    for b in boxes[:-1]:
-        b.check()
+    [acks] = ack_lists(at)
+    assert acks.item_ids == [i.id for i in pack.section("risks").items]
+    assert acks.ticked == []
+    # One "I understand" for each item, in the patient's language.
+    assert html_words(acks.data["html"]).count(t(lang, "patient.section.understand")) == len(
+        acks.item_ids
+    )
+    tick(at, acks.key, acks.item_ids[:-1])
     at.checkbox(key="ask:risks").check()
     at.text_input(key="note:risks").input("¿Duele?")
     submit(at)
     assert at.error[0].value == t(lang, "patient.missing.acknowledge", count=1)
-    at.checkbox(key=boxes[-1].key).check()
+    tick(at, acks.key, acks.item_ids)
     submit(at)
     state = drafts.load_draft(ctx, token)
     assert state.step == "section-preparation"
@@ -179,23 +191,29 @@ def test_each_health_answer_is_saved_as_it_is_tapped(app: AppTest, ctx: AppConte
 def test_each_tick_is_saved_as_it_is_tapped_with_its_own_time(
     app: AppTest, ctx: AppContext, clock: FixedClock
 ) -> None:
+    """Every tap on the screen saves the whole screen as it is (a tick's own tap is the list's
+    callback, which only a browser can fire: test_patient_flow's reload test; here the question
+    box and the note, the same save)."""
     token, at = open_step(app, ctx, "en", "section-risks")
-    first, second = [c for c in at.checkbox if c.key.startswith("ack:")][:2]
-    first.check().run()
-    clock.advance(seconds=40)
-    at.checkbox(key=second.key).check().run()
+    [acks] = ack_lists(at)
+    item_1, item_2 = acks.item_ids[:2]
+    tick(at, acks.key, [item_1])
     at.checkbox(key="ask:risks").check().run()
+    clock.advance(seconds=40)
+    tick(at, acks.key, [item_1, item_2])
+    at.text_input(key="note:risks").input("¿Duele?").run()
     # Nothing pressed Next, yet the draft already holds both ticks and the question.
     state = drafts.load_draft(ctx, token)
     assert state.step == "section-risks"
-    item_1, item_2 = first.key.removeprefix("ack:"), second.key.removeprefix("ack:")
     assert state.acknowledged[item_2] - state.acknowledged[item_1] == dt.timedelta(seconds=40)
-    assert "risks" in state.questions
-    # A reload (a new session on the same resume link) shows them ticked.
+    assert state.questions["risks"].note == "¿Duele?"
+    # A reload (a new session on the same resume link) draws them ticked.
     again = open_at(AppTest.from_file(PAGE, default_timeout=60), token)
-    assert again.checkbox(key=first.key).value and again.checkbox(key=second.key).value
+    [acks] = ack_lists(again)
+    assert acks.ticked == sorted([item_1, item_2])
     # Unticking is saved too, and the time of a tick that stays is kept through Next.
-    again.checkbox(key=first.key).uncheck().run()
+    tick(again, acks.key, [item_2])
+    again.text_input(key="note:risks").input("¿Duele mucho?").run()
     assert item_1 not in drafts.load_draft(ctx, token).acknowledged
     assert drafts.load_draft(ctx, token).acknowledged[item_2] == state.acknowledged[item_2]
 

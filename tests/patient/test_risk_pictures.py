@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from course_helpers import course, team, walk
 from flow_helpers import walk_to
-from patient_page_helpers import no_english, open_at
+from patient_page_helpers import ack_lists, no_english, open_at
 from streamlit.testing.v1 import AppTest
 
 from checklist.models import Item
 from forms.risk_picture import alt_text
+from language.placeholders import fill
 from services import consent as svc
 from services import drafts
 from services.context import AppContext
 from ui import resources
-from ui.patient.questions import item_text
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "patient.py")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -33,7 +33,12 @@ def app(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
 
 
 def _pictures(at: AppTest) -> list[str]:
-    return [str(m.value) for m in at.markdown if "<svg" in str(m.value)]
+    """Each item's box (its words, any picture, its tick) as the list draws it."""
+    boxes = []
+    for acks in ack_lists(at):
+        html = acks.data["html"]
+        boxes += [b for b in html.split("<div class='consent-ack'>")[1:] if "<svg" in b]
+    return boxes
 
 
 def _check_items_shown(at: AppTest, ctx: AppContext, lang: str, items: list[Item]) -> None:
@@ -41,18 +46,20 @@ def _check_items_shown(at: AppTest, ctx: AppContext, lang: str, items: list[Item
     assert rated, "the active pack has risks with numbers (pack 1.3.0)"
     shown = _pictures(at)
     assert len(shown) == len(rated)  # one picture for each risk with a number, none for others
-    for item, markdown in zip(rated, shown, strict=True):
+    for item, box in zip(rated, shown, strict=True):
         words = alt_text(item.rate, lang)
-        # The item's words, then its picture, in the one element (no element more per item).
-        assert markdown.startswith(escape(item_text(ctx, lang, item), quote=False))
-        svg = ET.fromstring(markdown[markdown.index("<svg") : markdown.index("</svg>") + 6])
+        # The item's words, then its picture, then its tick, in the item's own box.
+        assert box.startswith(
+            f"<p class='consent-ack-text'>{escape(fill(item.text, ctx.settings.placeholder_values), quote=False)}"
+        )
+        svg = ET.fromstring(box[box.index("<svg") : box.index("</svg>") + 6])
         assert svg.get("role") == "img"
         assert svg.get("aria-label") == words
         assert svg.find(f"{SVG}title").text == words
-        assert f">{escape(words)}</span>" in markdown  # the caption a patient reads
-    # Every item is still one markdown and one tick box: the picture added no element.
-    ticks = [c for c in at.checkbox if c.key.startswith("ack:")]
-    assert [c.key for c in ticks] == [f"ack:{i.id}" for i in items]
+        assert f">{escape(words)}</span>" in box  # the caption a patient reads
+        assert box.index("</svg>") < box.index(f"value='{item.id}'")
+    # Every item is one tick box of the screen's one list: the picture added no element.
+    assert [i for a in ack_lists(at) for i in a.item_ids] == [i.id for i in items]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -76,7 +83,7 @@ def test_a_screen_without_numbers_has_no_picture(app: AppTest, ctx: AppContext) 
     token = svc.start_consent(ctx, language="en")
     walk_to(ctx, token, "section-preparation")
     at = open_at(app, token)
-    assert at.checkbox and _pictures(at) == []
+    assert ack_lists(at) and _pictures(at) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

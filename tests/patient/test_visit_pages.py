@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from course_helpers import NAME, course, team, walk
-from patient_page_helpers import no_english, open_at, shown_now, submit
+from patient_page_helpers import ack_lists, no_english, open_at, shown_now, submit, tick
 from streamlit.testing.v1 import AppTest
 
 from checklist import flow
@@ -77,14 +77,14 @@ def test_the_key_risks_screen_asks_each_one_again_then_the_review_and_sign_say_t
     items = flow.reconfirm_items(pack)
     at = open_at(app, token)
     assert at.header[0].value == t(lang, "patient.reconfirm.title")
-    ticks = [c for c in at.checkbox if c.key.startswith("ack:")]
-    assert [c.key for c in ticks] == [f"ack:{i.id}" for _, i in items]
+    lists = ack_lists(at)
+    assert [i for a in lists for i in a.item_ids] == [i.id for _, i in items]
     if lang == "es":
         no_english(at)
     submit(at)
     assert t(lang, "patient.missing.acknowledge", count=len(items)) in at.error[0].value
-    for c in ticks:
-        at.checkbox(key=c.key).check().run()
+    for a in lists:
+        tick(at, a.key, a.item_ids)
     submit(at)
     assert _step(ctx, token) == "interpreter"
     walk(ctx, token, "review")

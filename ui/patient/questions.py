@@ -18,6 +18,7 @@ from language.i18n import t
 from language.placeholders import fill
 from services import consent as svc
 from services.context import AppContext
+from ui.ack_list import ack_list, ticked_now
 from ui.patient.common import (
     act,
     nav,
@@ -61,26 +62,32 @@ def screening_screen(
     nav(ctx, token, lang, submit, in_form=False)
 
 
-def item_text(ctx: AppContext, lang: str, item: Any) -> str:
-    text = fill(item.text, ctx.settings.placeholder_values)
-    extra = []
+def item_notes(ctx: AppContext, lang: str, item: Any) -> list[str]:
+    """What follows an item's words, in italics: how often, the figure, how urgent."""
+    notes = []
     if item.frequency:
-        extra.append(t(lang, f"patient.frequency.{item.frequency.value}"))
+        notes.append(t(lang, f"patient.frequency.{item.frequency.value}"))
     if item.figure:
-        extra.append(fill(item.figure, ctx.settings.placeholder_values))
+        notes.append(fill(item.figure, ctx.settings.placeholder_values))
     if item.urgency:
-        extra.append(t(lang, f"patient.urgency.{item.urgency.value}"))
-    return text + (f"  \n*{' · '.join(extra)}*" if extra else "")
+        notes.append(t(lang, f"patient.urgency.{item.urgency.value}"))
+    return notes
 
 
-def show_item(ctx: AppContext, lang: str, item: Item) -> None:
-    """The item's words and, for a risk with a number, its picture: one element either way."""
-    if item.rate is None:
-        st.markdown(item_text(ctx, lang, item))
-        return
-    # HTML is on for the picture: the pack's words keep their Markdown but not their tags.
-    words = escape(item_text(ctx, lang, item), quote=False)
-    st.markdown(f"{words}\n\n{risk_figure(item.rate, lang)}", unsafe_allow_html=True)
+def item_text(ctx: AppContext, lang: str, item: Any) -> str:
+    """The item as Markdown (the checks of understanding quote it)."""
+    notes = item_notes(ctx, lang, item)
+    text = fill(item.text, ctx.settings.placeholder_values)
+    return text + (f"  \n*{' · '.join(notes)}*" if notes else "")
+
+
+def item_html(ctx: AppContext, lang: str, item: Item) -> str:
+    """The item's words (escaped: a pack's words are text, never markup), the how-often line in
+    italics and, for a risk with a number, its picture."""
+    text = escape(fill(item.text, ctx.settings.placeholder_values), quote=False)
+    notes = escape(" · ".join(item_notes(ctx, lang, item)), quote=False)
+    words = f"<p class='consent-ack-text'>{text}" + (f"<em>{notes}</em></p>" if notes else "</p>")
+    return words + (risk_figure(item.rate, lang) if item.rate is not None else "")
 
 
 @cache
@@ -124,7 +131,10 @@ def acknowledge_items(
     items = flow.items_on(pack, step)
 
     def answers() -> dict[str, Any]:
-        ticked = {i.id: bool(ss(f"ack:{i.id}")) for _, i in items}
+        ticked = dict.fromkeys((i.id for _, i in items), False)
+        for sid in step.section_ids:
+            now = ticked_now(f"acks:{step.id}:{sid}")
+            ticked.update(dict.fromkeys(now if now is not None else [], True))
         questions = {}
         for sid in step.section_ids:
             note = ss(f"note:{sid}") or ""
@@ -139,15 +149,14 @@ def acknowledge_items(
 
     for sid in step.section_ids:
         heading(pack.section(sid))
-        for _, item in (pair for pair in items if pair[0].id == sid):
-            with st.container(border=True):
-                show_item(ctx, lang, item)
-                st.checkbox(
-                    t(lang, "patient.section.understand"),
-                    value=item.id in state.acknowledged,
-                    key=f"ack:{item.id}",
-                    on_change=save,
-                )
+        key = f"acks:{step.id}:{sid}"
+        ack_list(
+            key=key,
+            html=_items_html(ctx, pack, lang, step, sid),
+            screen=f"{step.id}:{sid}:{lang}",
+            ticked=[i.id for s, i in items if s.id == sid and i.id in state.acknowledged],
+            on_change=save,
+        )
         old = state.questions.get(sid)
         st.checkbox(
             t(lang, "patient.section.question"),
@@ -186,3 +195,31 @@ def photos_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
             key="photos:choice",
         )
         nav(ctx, token, lang, submit)
+
+
+def _items_html(ctx: AppContext, pack: Pack, lang: str, step: Step, sid: str) -> str:
+    """One section's items on this screen as the list's HTML, built once per pack, language,
+    screen, section and the clinic's placeholder values (it is sent with every tap)."""
+    values = tuple(sorted(ctx.settings.placeholder_values.items()))
+    return _items_html_cached(pack, lang, step, sid, values, ctx)
+
+
+_HTML: dict[tuple[Any, ...], str] = {}
+
+
+def _items_html_cached(
+    pack: Pack, lang: str, step: Step, sid: str, values: tuple[Any, ...], ctx: AppContext
+) -> str:
+    key = (pack.id, pack.version, pack.language, lang, step.id, sid, values)
+    found = _HTML.get(key)
+    if found is None:
+        understand = escape(t(lang, "patient.section.understand"), quote=False)
+        boxes = "".join(
+            f"<div class='consent-ack'>{item_html(ctx, lang, item)}"
+            f"<label class='consent-ack-tick'><input type='checkbox' value='{escape(item.id)}'>"
+            f"<span>{understand}</span></label></div>"
+            for section, item in flow.items_on(pack, step)
+            if section.id == sid
+        )
+        found = _HTML[key] = f"<div class='consent-acks'>{boxes}</div>"
+    return found
