@@ -260,8 +260,10 @@ def install_fonts(pdf: FPDF, text_codepoints: Iterable[int] = ()) -> dict[str, f
 
 
 def warm_up() -> None:
-    """Build the shared faces now (e.g. at app start) rather than on the first document."""
+    """Build the shared faces and read the full faces' character map now (at server start,
+    ``services.context.warm_documents``) rather than on the first document."""
     faces()
+    full_codepoints()
 
 
 @lru_cache(maxsize=1)
