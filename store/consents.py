@@ -205,23 +205,49 @@ class ConsentRepository:
         tz: ZoneInfo | str | None = None,
         *,
         limit: int = 200,
+        offset: int = 0,
     ) -> list[Consent]:
         """Newest first. Name, ignoring case and accents: any part of the legal name; with a key,
         each word typed starts a word of the name (blind index). Dates: created on or after
-        date_from and on or before date_to (clinic days)."""
+        date_from and on or before date_to (clinic days). ``limit``/``offset``: one page of the
+        results, in an order that never changes between pages (newest first, then by id)."""
+        return self.search_page(
+            name, date_of_birth, date_from, date_to, tz, size=limit, offset=offset
+        )[0]
+
+    def search_page(
+        self,
+        name: str | None = None,
+        date_of_birth: dt.date | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        tz: ZoneInfo | str | None = None,
+        *,
+        size: int,
+        offset: int = 0,
+    ) -> tuple[list[Consent], bool]:
+        """One page of ``search`` and whether more follow. The matching ids are found first,
+        from the indexes alone (the blind index, created_at, the clear name key), and only the
+        page's rows are then read and decrypted: a search costs what it shows."""
         zone = _zone(tz, self._db.tz)
-        stmt = select(consents)
+        c = consents.c
+        stmt = select(c.id)
         if name and name_key(name):
             stmt = stmt.where(where.by_name(self._db.cipher, name))
         if date_of_birth is not None:
             stmt = stmt.where(where.by_birth_date(self._db.cipher, date_of_birth))
         if date_from is not None:
-            stmt = stmt.where(consents.c.created_at >= _day_start(date_from, zone))
+            stmt = stmt.where(c.created_at >= _day_start(date_from, zone))
         if date_to is not None:
-            end = _day_start(date_to + dt.timedelta(days=1), zone)
-            stmt = stmt.where(consents.c.created_at < end)
-        stmt = stmt.order_by(consents.c.created_at.desc(), consents.c.id).limit(limit)
-        return self._load(stmt)
+            stmt = stmt.where(c.created_at < _day_start(date_to + dt.timedelta(days=1), zone))
+        stmt = stmt.order_by(c.created_at.desc(), c.id).limit(size + 1).offset(offset)
+        ids = list(self._conn.execute(stmt).scalars())
+        page = ids[:size]
+        if not page:
+            return [], False
+        place = {cid: i for i, cid in enumerate(page)}
+        found = self._load(select(consents).where(c.id.in_(page)))
+        return sorted(found, key=lambda x: place[str(x.id)]), len(ids) > size
 
     def for_patient(self, legal_name: str, date_of_birth: dt.date) -> list[Consent]:
         """Every consent of one person (same name ignoring case/accents, same birth date)."""

@@ -13,8 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    union,
+)
 
 from store import blind_index
 from store.crypto import BlobCipher
@@ -22,24 +34,36 @@ from store.tables import consents, search_tags
 from store.text import like_pattern, name_key
 
 
-def _has_all(tags: set[str]) -> ColumnElement[bool]:
-    """Consents holding every one of ``tags`` (the primary key makes each pair unique)."""
-    having = (
-        select(search_tags.c.consent_id)
+def _has_all(tags: set[str]) -> Select[Any]:
+    """Ids of consents holding every one of ``tags`` (the primary key makes each pair unique);
+    read from the (tag, consent_id) index alone."""
+    return (
+        select(search_tags.c.consent_id.label("id"))
         .where(search_tags.c.tag.in_(sorted(tags)))
         .group_by(search_tags.c.consent_id)
         .having(func.count() == len(tags))
     )
-    return consents.c.id.in_(having)
 
 
 def _either(clear: ColumnElement[bool], tag_sets: Iterable[set[str]]) -> ColumnElement[bool]:
+    """Consents whose clear columns match, or that hold every tag of one of ``tag_sets``.
+
+    An id list made by UNION of index lookups, never ``clear OR tags`` on the table: the OR, or
+    a LIKE beside the ORDER BY, makes both databases read every consent row (each holds its
+    whole record). ``clear`` must be answerable from an index (see ``by_name``)."""
+    # correlate(None): the clear half reads consents itself, it is not a condition on the outer row
+    clear_ids = select(consents.c.id).where(clear).correlate(None)
     indexed = [_has_all(tags) for tags in tag_sets if tags]
-    return or_(clear, *indexed) if indexed else clear
+    return consents.c.id.in_(union(clear_ids, *indexed) if indexed else clear_ids)
 
 
 def by_name(cipher: BlobCipher, name: str) -> ColumnElement[bool]:
-    clear = consents.c.name_key.like(like_pattern(name_key(name)), escape="\\")
+    # "> ''" first: encrypted rows keep an empty name_key, so with a key only the rows stored
+    # in clear are read, from the (name_key, id) index; without one, that index, not the table.
+    clear = and_(
+        consents.c.name_key > "",
+        consents.c.name_key.like(like_pattern(name_key(name)), escape="\\"),
+    )
     return _either(clear, (blind_index.name_query_tags(k, name) for k in cipher.index_keys))
 
 

@@ -65,7 +65,8 @@ consents = Table(
     Column("course_id", String(36), index=True),  # a visit's course consent
     Column("replaces_id", String(36), index=True),  # a re-consent's replaced consent
     Index("ix_consents_created_at", "created_at"),
-    Index("ix_consents_name_key", "name_key"),
+    # (name_key, id): a clear name search reads the index alone, never the rows (issue #17).
+    Index("ix_consents_name_key", "name_key", "id"),
     Index("ix_consents_date_of_birth", "date_of_birth"),
 )
 
@@ -110,7 +111,7 @@ search_tags = Table(
     metadata,
     Column("consent_id", String(36), ForeignKey("consents.id"), primary_key=True),
     Column("tag", String(32), primary_key=True),
-    Index("ix_search_tags_tag", "tag"),
+    Index("ix_search_tags_tag", "tag", "consent_id"),  # a lookup by tag reads only the index
 )
 
 documents = Table(
