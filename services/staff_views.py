@@ -150,17 +150,58 @@ def filing_queue(ctx: AppContext, staff: StaffSession | None) -> list[QueueRow]:
     waiting = [Status.ATTESTED, Status.DECLINED]
     with ctx.database.uow() as uow:
         load_actor(uow, staff, Role.FRONT_DESK, Role.ADMIN)
-        consents = [
-            c
-            for back in range(FILING_DAYS)
-            for c in uow.consents.list_for_day(
-                first - dt.timedelta(days=back), ctx.settings.tz, waiting
-            )
-        ]
+        since = first - dt.timedelta(days=FILING_DAYS - 1)
+        consents = uow.consents.list_for_day(since, ctx.settings.tz, waiting, days=FILING_DAYS)
         broken = unreadable_rows(uow)
     rows = [queue_row(c, now) for c in consents]
     rows.sort(key=lambda r: r.submitted_at or now)
     return broken + rows
+
+
+PAGE_SIZE = 50  # results a search shows at a time; "Next page" shows the next ones
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    rows: list[QueueRow]
+    page: int  # 0 is the first
+    more: bool  # a next page exists
+
+
+def search_page(
+    ctx: AppContext,
+    staff: StaffSession | None,
+    *,
+    name: str | None = None,
+    date_of_birth: dt.date | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    page: int = 0,
+) -> SearchPage:
+    """One page of consents matching the query, newest first (then by id, so pages never
+    repeat or skip one). Only the page's records are read (``ConsentRepository.search_page``)."""
+    name = (name or "").strip() or None
+    if not any((name, date_of_birth, date_from, date_to)):
+        raise DomainError("Enter a name, a date of birth or a date to search.")
+    if date_from and date_to and date_from > date_to:
+        raise DomainError("The 'from' date is after the 'to' date.")
+    if page < 0:
+        raise DomainError("There is no page before the first.")
+    now = ctx.clock.now()
+    with ctx.database.uow() as uow:
+        load_actor(uow, staff, *ANY_STAFF)
+        found, more = uow.consents.search_page(
+            name=name,
+            date_of_birth=date_of_birth,
+            date_from=date_from,
+            date_to=date_to,
+            tz=ctx.settings.tz,
+            size=PAGE_SIZE,
+            offset=page * PAGE_SIZE,
+        )
+        broken = unreadable_rows(uow)  # before the courses are read: the matches only
+        rows = queue_rows(ctx, uow, found, now)
+    return SearchPage(broken + rows, page, more)
 
 
 def search(
@@ -172,24 +213,9 @@ def search(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> list[QueueRow]:
-    name = (name or "").strip() or None
-    if not any((name, date_of_birth, date_from, date_to)):
-        raise DomainError("Enter a name, a date of birth or a date to search.")
-    if date_from and date_to and date_from > date_to:
-        raise DomainError("The 'from' date is after the 'to' date.")
-    now = ctx.clock.now()
-    with ctx.database.uow() as uow:
-        load_actor(uow, staff, *ANY_STAFF)
-        found = uow.consents.search(
-            name=name,
-            date_of_birth=date_of_birth,
-            date_from=date_from,
-            date_to=date_to,
-            tz=ctx.settings.tz,
-        )
-        broken = unreadable_rows(uow)  # before the courses are read: the matches only
-        rows = queue_rows(ctx, uow, found, now)
-    return broken + rows
+    """The first page of ``search_page``."""
+    query = {"name": name, "date_of_birth": date_of_birth, "date_from": date_from}
+    return search_page(ctx, staff, **query, date_to=date_to).rows
 
 
 OPENED = "consent.opened"  # a read: staff saw the record on a screen

@@ -186,11 +186,14 @@ class ConsentRepository:
         day: dt.date,
         tz: ZoneInfo | str | None = None,
         statuses: Iterable[Status | str] | None = None,
+        *,
+        days: int = 1,
     ) -> list[Consent]:
-        """Consents created on ``day`` in the clinic's zone, oldest first."""
+        """Consents created on ``day`` (and the ``days - 1`` after it) in the clinic's zone,
+        oldest first: a range of the created_at index, so past days cost nothing."""
         zone = _zone(tz, self._db.tz)
         start = _day_start(day, zone)
-        end = _day_start(day + dt.timedelta(days=1), zone)
+        end = _day_start(day + dt.timedelta(days=days), zone)
         stmt = select(consents).where(consents.c.created_at >= start, consents.c.created_at < end)
         if statuses is not None:
             stmt = stmt.where(consents.c.status.in_([Status(s).value for s in statuses]))
