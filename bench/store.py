@@ -1,11 +1,15 @@
-"""Store benchmark: submissions per second on SQLite and PostgreSQL.
+"""Store benchmark: submissions per second, then search and today's queue, on SQLite and
+PostgreSQL.
 
 A submission is what the patient's "Sign and submit" writes, in one transaction: the consent
 (a synthetic one from forms/synthetic.py: every item of the shipped pack acknowledged, all its
 screening answers, patient and interpreter signatures with PNG and strokes), its real sealed-size
 PDF with the SHA-256, three hash-chained audit events and the draft closed.
 
-    python bench/store.py [-n 200] [--threads 4] [--quick]
+Then staff search and today's queue at 10, 1,000 and 10,000 consents (bench/store_search.py),
+plain and encrypted at rest; ``--quick`` stops at 1,000.
+
+    python bench/store.py [-n 200] [--threads 4] [--quick] [--skip-submissions]
 
 PostgreSQL runs when CONSENT_BENCH_POSTGRES_URL or CONSENT_TEST_POSTGRES_URL is set (in a
 throwaway schema, dropped afterwards); otherwise it prints a note and skips it.
@@ -22,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.store_search import bench_queries  # noqa: E402
 from checklist.loader import load_library  # noqa: E402
 from forms.clinic import ClinicInfo  # noqa: E402
 from forms.pdf import render_consent_pdf  # noqa: E402
@@ -151,11 +156,16 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=200, help="submissions per measurement")
     parser.add_argument("--threads", type=int, default=4, help="concurrent tablets (2nd run)")
     parser.add_argument(
-        "--quick", action="store_true", help="a small fast run (CI): -n 20, 2 threads"
+        "--quick",
+        action="store_true",
+        help="a small fast run (CI): -n 20, 2 threads, search and queue at 10 and 1,000 consents",
     )
+    parser.add_argument("--skip-submissions", action="store_true", help="search and queue only")
     args = parser.parse_args()
+    sizes = [10, 1_000, 10_000]
     if args.quick:
-        args.n, args.threads = 20, 2
+        args.n, args.threads, sizes = 20, 2, [10, 1_000]
+    repeat = 5 if args.quick else 15
     warm_up = 3 if args.quick else 30
     threads = sorted({1, args.threads})
     png = SAMPLE.patient_signature.png if SAMPLE.patient_signature else b""
@@ -164,14 +174,22 @@ def main() -> int:
         f"{len(SAMPLE.screening)} screening answers, 2 signatures ({len(png or b''):,} B PNG each),"
     )
     print(f"a {len(PDF):,} B PDF, 3 audit events, draft closed; one transaction.")
-    with sqlite_url() as url:
-        bench("SQLite", url, args.n, threads, warm_up)
     pg = os.environ.get("CONSENT_BENCH_POSTGRES_URL") or os.environ.get("CONSENT_TEST_POSTGRES_URL")
+    if not args.skip_submissions:
+        with sqlite_url() as url:
+            bench("SQLite", url, args.n, threads, warm_up)
+        if pg:
+            with postgres_url(pg) as url:
+                bench("PostgreSQL", url, args.n, threads, warm_up)
+    print(
+        f"Search and today's queue (services.staff_views, ms per call, median of {repeat}); "
+        f"each consent {len(SAMPLE.acknowledgements)} acknowledgements:"
+    )
+    bench_queries("SQLite", lambda: nullcontext(None), sizes, SAMPLE, T0, repeat)
     if not pg:
         print("PostgreSQL: skipped (set CONSENT_BENCH_POSTGRES_URL or CONSENT_TEST_POSTGRES_URL)")
         return 0
-    with postgres_url(pg) as url:
-        bench("PostgreSQL", url, args.n, threads, warm_up)
+    bench_queries("PostgreSQL", lambda: postgres_url(pg), sizes, SAMPLE, T0, repeat)
     return 0
 
 

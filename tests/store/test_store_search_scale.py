@@ -111,3 +111,19 @@ def test_pages_follow_one_stable_order_even_when_times_tie(store: Database) -> N
     assert paged == [c.id for c in everything] and len(set(paged)) == 6
     assert paged[0] == later.id  # newest first
     assert paged[1:] == sorted((c.id for c in same), key=str)
+
+
+def test_the_days_list_reads_only_that_day_through_the_created_at_index(store: Database) -> None:
+    today, old = (
+        make_consent(name="Ana Today"),
+        make_consent(name="Bo Past", at=T0 - dt.timedelta(days=3)),
+    )
+    add_all(store, today, old)
+    with store.uow() as uow, statements(store) as sent:
+        listed = uow.consents.list_for_day(T0.date(), "UTC")
+    assert [c.id for c in listed] == [today.id]
+    day, *children = sent  # the day's rows, then their signatures: nothing of past days
+    lines = plan(store, *day)
+    assert not full_reads(lines) and any("ix_consents_created_at" in x for x in lines), lines
+    for sql, params in children:
+        assert not full_reads(plan(store, sql, params)), sql
