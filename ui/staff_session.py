@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -21,6 +23,8 @@ from ui.staff_pages import ALL as ALL  # the page list, re-exported for its call
 from ui.staff_pages import PAGES
 from ui.staff_pages import StaffPage as StaffPage
 from ui.text import shown_as_typed
+
+T = TypeVar("T")
 
 KEY = "staff_session"
 NOTICE = "staff_notice"  # a message for the sign-in page (signed out, idle logoff)
@@ -142,8 +146,25 @@ def home_path(staff: StaffSession) -> str:
     return next(HOME[r] for r in Role if staff.has(r))
 
 
+ROUTER = "router_pages"  # this tab's st.Page objects (ui.patient.common.forget_patient keeps them)
+
+
+def _per_tab(key: tuple[object, ...], build: Callable[[], T]) -> T:
+    """The router's pages, built once per browser tab and kept while ``key`` holds: each st.Page
+    resolves its file on disk, 17 of them on every run were a fifth of a patient tap's server
+    time. Per tab, never shared: st.navigation marks the page it runs on the object itself."""
+    held = st.session_state.get(ROUTER)
+    if held is None or held[0] != key:
+        held = st.session_state[ROUTER] = (key, build())
+    return held[1]
+
+
 def pages_for(staff: StaffSession) -> tuple[dict[str, list], st.Page]:
     """The role's pages grouped in sections, and the first one (the home page)."""
+    return _per_tab(("staff", staff.roles), lambda: _staff_pages(staff))
+
+
+def _staff_pages(staff: StaffSession) -> tuple[dict[str, list], st.Page]:
     sections: dict[str, list] = {}
     home = None
     for p in PAGES:
@@ -168,14 +189,19 @@ def pages_for(staff: StaffSession) -> tuple[dict[str, list], st.Page]:
 
 def signed_out_pages(patient_title: str) -> list:
     """Nobody signed in: the patient flow; every staff address shows the sign-in form."""
-    pages = [
-        st.Page(PATIENT_PATH, title=patient_title, default=True),
-        st.Page(SIGN_IN_PATH, title=tr("staff.page.sign_in"), url_path=SIGN_IN_URL),
-    ]
-    pages += [
-        st.Page(SIGN_IN_PATH, title=tr("staff.page.sign_in"), url_path=p.url_path) for p in PAGES
-    ]
-    return pages
+
+    def build() -> list:
+        pages = [
+            st.Page(PATIENT_PATH, title=patient_title, default=True),
+            st.Page(SIGN_IN_PATH, title=tr("staff.page.sign_in"), url_path=SIGN_IN_URL),
+        ]
+        pages += [
+            st.Page(SIGN_IN_PATH, title=tr("staff.page.sign_in"), url_path=p.url_path)
+            for p in PAGES
+        ]
+        return pages
+
+    return _per_tab(("signed out", patient_title), build)
 
 
 def format_time(ctx: AppContext, when: dt.datetime | None) -> str:

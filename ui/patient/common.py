@@ -25,6 +25,7 @@ from services import drafts, idle
 from services.context import AppContext
 from ui.patient_style import css, words_script
 from ui.read_aloud import listen_button
+from ui.staff_session import ROUTER  # the tab's pages: nothing of the patient
 
 RESUME = "resume"
 LANG = "screen_lang"  # the language on screen, for messages raised in callbacks
@@ -89,7 +90,7 @@ def act(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def forget_patient() -> None:
     """Nothing of this patient stays on the tablet: session and URL are cleared."""
     for key in list(st.session_state.keys()):
-        if key not in ("thanks_until", "thanks_lang", "thanks_large"):
+        if key not in ("thanks_until", "thanks_lang", "thanks_large", ROUTER):
             del st.session_state[key]
     st.query_params.clear()
 
