@@ -7,7 +7,7 @@ screening answers, patient and interpreter signatures with PNG and strokes), its
 PDF with the SHA-256, three hash-chained audit events and the draft closed.
 
 Then staff search and today's queue at 10, 1,000 and 10,000 consents (bench/store_search.py),
-plain and encrypted at rest; ``--quick`` stops at 1,000.
+plain and encrypted at rest; ``--quick`` stops at 1,000, encrypted only.
 
     python bench/store.py [-n 200] [--threads 4] [--quick] [--skip-submissions]
 
@@ -158,13 +158,13 @@ def main() -> int:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a small fast run (CI): -n 20, 2 threads, search and queue at 10 and 1,000 consents",
+        help="a small fast run (CI): -n 20, 2 threads; search and queue encrypted, 10 and 1,000",
     )
     parser.add_argument("--skip-submissions", action="store_true", help="search and queue only")
     args = parser.parse_args()
-    sizes = [10, 1_000, 10_000]
-    if args.quick:
-        args.n, args.threads, sizes = 20, 2, [10, 1_000]
+    sizes, modes = [10, 1_000, 10_000], (False, True)
+    if args.quick:  # encrypted only: production always has a key
+        args.n, args.threads, sizes, modes = 20, 2, [10, 1_000], (True,)
     repeat = 5 if args.quick else 15
     warm_up = 3 if args.quick else 30
     threads = sorted({1, args.threads})
@@ -185,11 +185,11 @@ def main() -> int:
         f"Search and today's queue (services.staff_views, ms per call, median of {repeat}); "
         f"each consent {len(SAMPLE.acknowledgements)} acknowledgements:"
     )
-    bench_queries("SQLite", lambda: nullcontext(None), sizes, SAMPLE, T0, repeat)
+    bench_queries("SQLite", lambda: nullcontext(None), sizes, SAMPLE, T0, repeat, modes)
     if not pg:
         print("PostgreSQL: skipped (set CONSENT_BENCH_POSTGRES_URL or CONSENT_TEST_POSTGRES_URL)")
         return 0
-    bench_queries("PostgreSQL", lambda: postgres_url(pg), sizes, SAMPLE, T0, repeat)
+    bench_queries("PostgreSQL", lambda: postgres_url(pg), sizes, SAMPLE, T0, repeat, modes)
     return 0
 
 

@@ -74,16 +74,6 @@ def _dig(record: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None
     return node if isinstance(node, dict) else None
 
 
-def _zone(tz: ZoneInfo | str | None, default: ZoneInfo) -> ZoneInfo:
-    if tz is None:
-        return default
-    return tz if isinstance(tz, ZoneInfo) else ZoneInfo(str(tz))
-
-
-def _day_start(day: dt.date, tz: ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
-
-
 class ConsentRepository:
     def __init__(self, conn: Connection, database: Database) -> None:
         self._conn = conn
@@ -148,7 +138,9 @@ class ConsentRepository:
             ).one_or_none()
             if row is None:
                 raise NotFound(NOT_FOUND)
-            when = row.updated_at.astimezone(_zone(tz, self._db.tz)).strftime("%Y-%m-%d %H:%M %Z")
+            when = row.updated_at.astimezone(where.zone(tz, self._db.tz)).strftime(
+                "%Y-%m-%d %H:%M %Z"
+            )
             who = row.updated_by or "someone else"
             raise ConflictError(f"Changed by {who} at {when}. Reload to see the latest.")
         cid = str(consent.id)
@@ -191,9 +183,9 @@ class ConsentRepository:
     ) -> list[Consent]:
         """Consents created on ``day`` (and the ``days - 1`` after it) in the clinic's zone,
         oldest first: a range of the created_at index, so past days cost nothing."""
-        zone = _zone(tz, self._db.tz)
-        start = _day_start(day, zone)
-        end = _day_start(day + dt.timedelta(days=days), zone)
+        zone = where.zone(tz, self._db.tz)
+        start = where.day_start(day, zone)
+        end = where.day_start(day + dt.timedelta(days=days), zone)
         stmt = select(consents).where(consents.c.created_at >= start, consents.c.created_at < end)
         if statuses is not None:
             stmt = stmt.where(consents.c.status.in_([Status(s).value for s in statuses]))
@@ -212,11 +204,9 @@ class ConsentRepository:
     ) -> list[Consent]:
         """Newest first. Name, ignoring case and accents: any part of the legal name; with a key,
         each word typed starts a word of the name (blind index). Dates: created on or after
-        date_from and on or before date_to (clinic days). ``limit``/``offset``: one page of the
-        results, in an order that never changes between pages (newest first, then by id)."""
-        return self.search_page(
-            name, date_of_birth, date_from, date_to, tz, size=limit, offset=offset
-        )[0]
+        date_from and on or before date_to (clinic days). ``limit``/``offset``: a page."""
+        query = (name, date_of_birth, date_from, date_to, tz)
+        return self.search_page(*query, size=limit, offset=offset)[0]
 
     def search_page(
         self,
@@ -232,24 +222,11 @@ class ConsentRepository:
         """One page of ``search`` and whether more follow. The matching ids are found first,
         from the indexes alone (the blind index, created_at, the clear name key), and only the
         page's rows are then read and decrypted: a search costs what it shows."""
-        zone = _zone(tz, self._db.tz)
-        c = consents.c
-        stmt = select(c.id)
-        if name and name_key(name):
-            stmt = stmt.where(where.by_name(self._db.cipher, name))
-        if date_of_birth is not None:
-            stmt = stmt.where(where.by_birth_date(self._db.cipher, date_of_birth))
-        if date_from is not None:
-            stmt = stmt.where(c.created_at >= _day_start(date_from, zone))
-        if date_to is not None:
-            stmt = stmt.where(c.created_at < _day_start(date_to + dt.timedelta(days=1), zone))
-        stmt = stmt.order_by(c.created_at.desc(), c.id).limit(size + 1).offset(offset)
-        ids = list(self._conn.execute(stmt).scalars())
-        page = ids[:size]
-        if not page:
-            return [], False
-        place = {cid: i for i, cid in enumerate(page)}
-        found = self._load(select(consents).where(c.id.in_(page)))
+        zone = where.zone(tz, self._db.tz)
+        newest = where.newest_ids(self._db.cipher, name, date_of_birth, date_from, date_to, zone)
+        ids = list(self._conn.execute(newest.limit(size + 1).offset(offset)).scalars())
+        place = {cid: i for i, cid in enumerate(ids[:size])}
+        found = self._load(select(consents).where(consents.c.id.in_(list(place)))) if ids else []
         return sorted(found, key=lambda x: place[str(x.id)]), len(ids) > size
 
     def for_patient(self, legal_name: str, date_of_birth: dt.date) -> list[Consent]:

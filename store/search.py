@@ -14,6 +14,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -79,6 +80,42 @@ def one_person(cipher: BlobCipher, legal_name: str, date_of_birth: dt.date) -> C
     )
     tag_sets = (blind_index.patient_tags(k, legal_name, date_of_birth) for k in cipher.index_keys)
     return _either(clear, tag_sets)
+
+
+def zone(tz: ZoneInfo | str | None, default: ZoneInfo) -> ZoneInfo:
+    """The zone a caller named (or the clinic's) for the day lists and date searches."""
+    if tz is None:
+        return default
+    return tz if isinstance(tz, ZoneInfo) else ZoneInfo(str(tz))
+
+
+def day_start(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """The UTC instant a clinic day begins."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+
+
+def newest_ids(
+    cipher: BlobCipher,
+    name: str | None,
+    date_of_birth: dt.date | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    tz: ZoneInfo,
+) -> Select[Any]:
+    """Ids of the consents a staff search matches (created on date_from .. date_to, clinic
+    days), newest first then by id: one order that never changes, so pages never repeat or
+    skip one."""
+    c = consents.c
+    stmt = select(c.id)
+    if name and name_key(name):
+        stmt = stmt.where(by_name(cipher, name))
+    if date_of_birth is not None:
+        stmt = stmt.where(by_birth_date(cipher, date_of_birth))
+    if date_from is not None:
+        stmt = stmt.where(c.created_at >= day_start(date_from, tz))
+    if date_to is not None:
+        stmt = stmt.where(c.created_at < day_start(date_to + dt.timedelta(days=1), tz))
+    return stmt.order_by(c.created_at.desc(), c.id)
 
 
 def _ids(ids: Iterable[str | uuid.UUID]) -> list[str]:
