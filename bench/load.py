@@ -292,9 +292,17 @@ def main(argv: list[str] | None = None) -> int:
     procs = [_ws.start("app.py", env), _ws.start(str(BENCH / "bare_page.py"), env)]
     try:
         servers = []
-        for (proc, port), name in zip(procs, ("app", "bare"), strict=True):
-            _ws.wait_ready(proc, port)
-            servers.append(Server(name, proc, port, proc.pid))
+        for n, script in enumerate(("app.py", str(BENCH / "bare_page.py"))):
+            for _attempt in range(3):  # a free port taken meanwhile: start again on another
+                proc, port = procs[n]
+                try:
+                    _ws.wait_ready(proc, port)
+                    break
+                except RuntimeError:
+                    procs[n] = _ws.start(script, env)
+            else:
+                raise RuntimeError(f"{script} did not start")
+            servers.append(Server(("app", "bare")[n], proc, port, proc.pid))
         app, bare = servers
         n_spread = 0 if args.quick or args.no_spread else (args.tablets or 0) + (args.stress or 0)
         tokens = spread_drafts(data, pack, n_spread, rng) if n_spread else []

@@ -32,7 +32,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the project (bench/_load/ws.py)
 WIDGETS = {
     "button", "checkbox", "radio", "selectbox", "text_input", "text_area", "button_group",
     "bidi_component",
