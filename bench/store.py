@@ -165,7 +165,7 @@ def main() -> int:
     sizes, modes = [10, 1_000, 10_000], (False, True)
     if args.quick:  # encrypted only: production always has a key
         args.n, args.threads, sizes, modes = 20, 2, [10, 1_000], (True,)
-    repeat = 5 if args.quick else 15
+    repeat = 3 if args.quick else 15
     warm_up = 3 if args.quick else 30
     threads = sorted({1, args.threads})
     png = SAMPLE.patient_signature.png if SAMPLE.patient_signature else b""
