@@ -73,6 +73,10 @@ a { color: #0b4f9c; }
    little wider than the words (padding taken back by margin: nothing moves while it reads). */
 .consent-reading { background-color: #fff3bf; outline: 3px solid #1f4e79; outline-offset: 2px;
   border-radius: 0.2rem; padding-inline: 0.4rem; margin-inline: -0.4rem; }
+/* The header (step, language, large text) and the Back / Next row are one flex row each
+   (ui/patient/common.py): Back takes a third, Next (or what opens the way on) two thirds. */
+.st-key-patient_nav > div:first-child { flex: 1 1 0; min-width: 0; }
+.st-key-patient_nav > div:nth-child(2) { flex: 2 1 0; min-width: 0; }
 /* The large-text switch: when off, its track was as pale as the old boxes. */
 [data-testid="stCheckbox"]:has(input[role="switch"]:not(:checked)) label > span + div {
   background-color: #6b6b6b; }
@@ -87,6 +91,8 @@ def _large_css() -> str:
         "<style>"
         f"html {{ font-size: {base * LARGE:g}px !important; }}"
         ".stApp { --consent-box: 32px; }"
+        # At 1.5x the header's three do not fit one row: the step goes on a line of its own.
+        ".st-key-patient_header > div:first-child { order: 3; flex-basis: 100%; }"
         "</style>"
     )
 

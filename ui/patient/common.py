@@ -99,12 +99,15 @@ def header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Ste
     lang = state.language or "en"
     langs = drafts.languages(ctx)
     n, total = flow.progress(pack, step.id, state.kind)
-    if state.large_text:  # at 1.5x the three do not fit one row: the step gets a line of its own
-        mid, right = st.columns([1.25, 1], vertical_alignment="center")
-        left = st.container()
-    else:
-        left, mid, right = st.columns([2, 2.6, 2], vertical_alignment="center")
-    left.markdown(f"**{t(lang, 'patient.progress', n=n, total=total)}**")
+    # One row (a single block, not three columns: fewer elements a tap); at 1.5x the three do
+    # not fit, and the step wraps onto a line of its own below (ui/patient_style.py).
+    row = st.container(
+        horizontal=True,
+        horizontal_alignment="distribute",
+        vertical_alignment="center",
+        key="patient_header",
+    )
+    row.markdown(f"**{t(lang, 'patient.progress', n=n, total=total)}**", width="content")
     if len(langs) > 1:
 
         def switch() -> None:
@@ -112,7 +115,7 @@ def header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Ste
             if new and new != lang:
                 act(svc.set_language, ctx, token, new)
 
-        mid.segmented_control(
+        row.segmented_control(
             t(lang, "app.language"),
             langs,
             default=lang,
@@ -121,13 +124,18 @@ def header(ctx: AppContext, token: str, state: DraftState, pack: Pack, step: Ste
             on_change=switch,
             label_visibility="collapsed",
             required=True,
+            width="content",
         )
 
     def large() -> None:
         act(svc.set_large_text, ctx, token, bool(st.session_state.get("large_text")))
 
-    right.toggle(
-        t(lang, "patient.large_text"), value=state.large_text, key="large_text", on_change=large
+    row.toggle(
+        t(lang, "patient.large_text"),
+        value=state.large_text,
+        key="large_text",
+        on_change=large,
+        width="content",
     )
     st.progress(n / total)
     listen_button(lang, step.id + (":decline" if ss("decision") else ""))  # reads what follows
@@ -203,19 +211,19 @@ def nav(
 ) -> None:
     """The message of the last tap (if any), then Back and the big Next, at the screen's foot."""
     show_flash()
-    back, go = st.columns([1, 2])
+    row = st.container(horizontal=True, key="patient_nav")  # Back a third, Next two (CSS)
     if in_form:
-        back_button, next_button = back.form_submit_button, go.form_submit_button
+        back_button, next_button = row.form_submit_button, row.form_submit_button
     else:  # a screen that saves each tap has no form
-        back_button = partial(back.button, key="nav:back")
-        next_button = partial(go.button, key="nav:next")
+        back_button = partial(row.button, key="nav:back")
+        next_button = partial(row.button, key="nav:next")
     back_button(
         t(lang, "patient.back"),
         width="stretch",
         on_click=on_back or (lambda: act(svc.go_back, ctx, token)),
     )
     if next_hint:  # not yet: say what opens the way on, where the button will appear
-        go.markdown(f"**{next_hint}**")
+        row.markdown(f"**{next_hint}**")
         return
     next_button(t(lang, next_key), type="primary", width="stretch", on_click=on_next)
 
