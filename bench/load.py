@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -40,8 +38,11 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 from _load import drive as _drive  # noqa: E402
 from _load import ws as _ws  # noqa: E402
 from _load.drive import Budget, Driver, Stats, Stop, Stuck  # noqa: E402
+from _load.report import Result, report, soak_report  # noqa: E402
+from _load.setup import prepare as _prepare  # noqa: E402
+from _load.setup import spread_drafts  # noqa: E402
 
-from checklist.models import Pack, SectionKind  # noqa: E402
+from checklist.models import Pack  # noqa: E402
 
 
 @dataclass
@@ -52,72 +53,11 @@ class Server:
     pid: int
 
 
-@dataclass
-class Result:
-    stats: Stats
-    seconds: float
-    runs: int
-    cpu_ms_per_run: float
-    rss_mb: float
-    rss_trace: list[tuple[int, float]] = field(default_factory=list)  # (runs, MB)
-
-
 def _env(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSENT_", "BENCH_"))}
     env["CONSENT_DATA_DIR"] = str(data)
     env["BENCH_BARE_ITEMS"] = str(data / "bare_items.json")
     return env
-
-
-def _prepare(data: Path) -> Pack:
-    """The pack a new consent starts on (the newest shipped: the data directory is new) and the
-    bare page's items, its risks section; no database, so both servers can start at once."""
-    from checklist.loader import load_library
-    from settings import get_settings
-
-    library = load_library(get_settings(data_dir=data).placeholder_values)
-    pack = library.active("sclerotherapy", "en")
-    risks = next(s for s in pack.sections if s.kind is SectionKind.RISKS)
-    items = [" ".join(i.text.split()) for i in risks.items]
-    (data / "bare_items.json").write_text(json.dumps({"title": risks.title, "items": items}))
-    return pack
-
-
-def spread_drafts(data: Path, pack: Pack, n: int, rng: random.Random) -> list[str]:
-    """n patients part-way through (details done, then a random number of the screening and
-    section screens), made through the real services: at a clinic the tablets are everywhere in
-    the flow, not all on the first screen together. Cuts are weighted by the taps of each
-    screen, so the section screens (most of the taps) are where most tablets stand."""
-    from checklist import flow
-    from services import consent as svc
-    from services.context import build_context
-    from settings import get_settings
-
-    ctx = build_context(get_settings(data_dir=data))  # the app made the schema and the key
-
-    steps = [
-        s
-        for s in flow.steps_for(pack)
-        if s.kind in (flow.StepKind.SCREENING, flow.StepKind.SECTION)
-    ]
-    weights = [1 + len(s.question_ids) + len(flow.items_on(pack, s)) for s in steps]
-    tokens = []
-    for _ in range(n):
-        token = svc.start_consent(ctx, language="en")
-        born = _drive.date_of_birth()
-        svc.confirm_details(
-            ctx, token, legal_name=_drive.NAME, date_of_birth=born, mrn=None, site="left_leg"
-        )
-        cut = rng.choices(range(len(steps) + 1), weights=[weights[0], *weights])[0]
-        for step in steps[:cut]:
-            if step.question_ids:
-                svc.answer_screening(ctx, token, dict.fromkeys(step.question_ids, "no"))
-            else:
-                ticks = {i.id: True for _, i in flow.items_on(pack, step)}
-                svc.acknowledge_section(ctx, token, ticked=ticks, questions={})
-        tokens.append(token)
-    ctx.database.dispose()
-    return tokens
 
 
 async def _tablet(
@@ -205,61 +145,6 @@ async def _phase(
     rss = _ws.rss_mb(server.pid)
     trace.append((runs, rss))
     return Result(stats, elapsed, runs, cpu / max(runs, 1) * 1000, rss, trace)
-
-
-def _q(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0] * 1000
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] * 1000
-
-
-def _row(label: str, app: float, bare: float, fmt: str = "{:.1f}") -> str:
-    ratio = app / bare if bare else float("nan")
-    return f"  {label:<22}{fmt.format(app):>10}{fmt.format(bare):>10}{ratio:>9.2f}x"
-
-
-def report(title: str, app: Result, bare: Result) -> None:
-    a, b = app.stats, bare.stats
-    print(f"\n{title}")
-    print(f"  {'':<22}{'app':>10}{'bare':>10}{'ratio':>10}")
-    print(f"  {'taps timed':<22}{len(a.taps):>10}{len(b.taps):>10}")
-    print(_row("p50 per tap, ms", _q(a.taps, 50), _q(b.taps, 50)))
-    print(_row("p95 per tap, ms", _q(a.taps, 95), _q(b.taps, 95)))
-    print(_row("max per tap, ms", max(a.taps, default=0) * 1000, max(b.taps, default=0) * 1000))
-    print(_row("runs per second", app.runs / app.seconds, bare.runs / bare.seconds))
-    print(_row("server CPU ms per run", app.cpu_ms_per_run, bare.cpu_ms_per_run, "{:.2f}"))
-    print(_row("RSS MB", app.rss_mb, bare.rss_mb, "{:.0f}"))
-    print(
-        f"  {'flows completed':<22}{a.patients:>10}{b.patients:>10}   (app: signed; bare: rounds)"
-    )
-    print(f"  {'errors':<22}{len(a.errors):>10}{len(b.errors):>10}")
-    ways = ", ".join(f"{n} as {how}" for how, n in a.ticks.items())
-    print(f'  app\'s "I understand" taps: {ways or "none"}')
-    if a.signs:
-        print(
-            f"  sign tap (PDF + seal + store): {len(a.signs)}, p50 {_q(a.signs, 50):.0f} ms, "
-            f"max {max(a.signs) * 1000:.0f} ms"
-        )
-    for err in (a.errors + b.errors)[:5]:
-        print(f"    error: {err}")
-
-
-def soak_report(name: str, r: Result, warm_runs: int) -> bool:
-    warm = next((mb for runs, mb in r.rss_trace if runs >= warm_runs), r.rss_trace[0][1])
-    end = r.rss_trace[-1][1] if r.rss_trace else r.rss_mb
-    flat = end <= warm * 1.10
-    points = ", ".join(
-        f"{runs}:{mb:.0f}" for runs, mb in r.rss_trace[:: max(1, len(r.rss_trace) // 8)]
-    )
-    print(
-        f"  {name:<5} {r.runs} runs in {r.seconds:.0f} s: RSS {warm:.0f} MB after {warm_runs} runs "
-        f"-> {end:.0f} MB at the end ({(end / warm - 1) * 100:+.1f} %, "
-        f"{'within' if flat else 'NOT within'} 10 %); errors {len(r.stats.errors)}"
-    )
-    print(f"        RSS by runs: {points}")
-    return flat
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ A submission is what the patient's "Sign and submit" writes, in one transaction:
 screening answers, patient and interpreter signatures with PNG and strokes), its real sealed-size
 PDF with the SHA-256, three hash-chained audit events and the draft closed.
 
-Then staff search and today's queue at 10, 1,000 and 10,000 consents (bench/store_search.py),
+Then staff search and today's queue at 10, 1,000 and 10,000 consents (bench/_store/search.py),
 plain and encrypted at rest; ``--quick`` stops at 1,000, encrypted only.
 
     python bench/store.py [-n 200] [--threads 4] [--quick] [--skip-submissions]
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.store_search import bench_queries  # noqa: E402
+from bench._store.search import bench_queries  # noqa: E402
 from checklist.loader import load_library  # noqa: E402
 from forms.clinic import ClinicInfo  # noqa: E402
 from forms.pdf import render_consent_pdf  # noqa: E402

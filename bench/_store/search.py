@@ -1,6 +1,6 @@
 """Store benchmark, second half: staff search and today's queue at 10, 1,000 and 10,000 consents.
 
-Each consent is the real pack's signed consent (63 acknowledgements, every screening answer, two
+Each consent is the real pack's signed consent (every acknowledgement, every screening answer, two
 signatures with PNG and strokes), stored through ``ConsentRepository.add`` (the code path a
 submission takes), many to a transaction so 10,000 seed in seconds rather than minutes. Ten are
 today's (the queue a nurse sees); the rest are spread over earlier days, 20 a day. Names are
