@@ -42,7 +42,7 @@ def _first_after_start(warm: bool) -> None:
     from services.context import build_context, warm_documents
 
     with tempfile.TemporaryDirectory() as data_dir:
-        ctx = build_context(get_settings(data_dir=Path(data_dir)), warm_pdf_fonts=False)
+        ctx = build_context(get_settings(data_dir=Path(data_dir)))
         if warm:
             warm_documents(ctx)  # what the server's start-up thread does
         pack = ctx.library.active("sclerotherapy", "en")

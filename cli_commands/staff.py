@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _context() -> AppContext:
-    return build_context(get_settings(), warm_pdf_fonts=False)
+    return build_context(get_settings())
 
 
 def _err(message: str) -> int:

@@ -121,12 +121,13 @@ def _refuse_demo_content(settings: Settings, library: PackLibrary) -> None:
 
 
 def build_context(
-    settings: Settings, clock: Clock | None = None, *, warm_pdf_fonts: bool = True
+    settings: Settings, clock: Clock | None = None, *, warm_pdf_fonts: bool = False
 ) -> AppContext:
     """Open (and upgrade) the database, load content, load or create the seal key.
 
-    ``warm_pdf_fonts=False`` for a short-lived process (the command line): preparing the fonts
-    and the first document ahead (``warm_documents``) only pays off in a server."""
+    ``warm_pdf_fonts=True`` for the app server (ui/resources.py): preparing the fonts and the
+    first document ahead (``warm_documents``) pays off only in a process that will sign; the
+    command line and the tests' many short-lived contexts would each render one for nothing."""
     from forms.seal import load_or_create_sealer
     from store.db import open_database
     from store.files import private_dir

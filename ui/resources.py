@@ -14,7 +14,7 @@ from settings import get_settings
 
 @st.cache_resource(show_spinner=False)
 def app_context() -> AppContext:
-    return build_context(get_settings())
+    return build_context(get_settings(), warm_pdf_fonts=True)  # the server: warm up
 
 
 def startup_problem() -> str | None:

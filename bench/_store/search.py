@@ -220,7 +220,7 @@ def bench_queries(
                 database_url=url,
                 encryption_key=generate_key() if encrypted else None,
             )
-            ctx = build_context(settings, clock=FixedClock(now), warm_pdf_fonts=False)
+            ctx = build_context(settings, clock=FixedClock(now))
             try:
                 team = _team(ctx)
                 stored = 0

@@ -120,7 +120,7 @@ def _in_thread(server: AppServer, work: Callable[[Any], T]) -> T:
     def run() -> T:
         from services.context import build_context
 
-        ctx = build_context(get_settings(data_dir=server.data_dir), warm_pdf_fonts=False)
+        ctx = build_context(get_settings(data_dir=server.data_dir))
         try:
             return work(ctx)
         finally:

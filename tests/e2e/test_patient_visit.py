@@ -45,7 +45,7 @@ def _course(server, signed_at: dt.datetime) -> str:  # type: ignore[no-untyped-d
         from services.context import build_context
 
         clock = FixedClock(signed_at)
-        ctx = build_context(get_settings(data_dir=server.data_dir), clock, warm_pdf_fonts=False)
+        ctx = build_context(get_settings(data_dir=server.data_dir), clock)
         try:
             people = {}
             for role, user in ((Role.NURSE, "nina"), (Role.CLINICIAN, "carl")):

@@ -22,7 +22,7 @@ T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def ctx(prepared_data_dir) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
-    context = build_context(get_settings(), warm_pdf_fonts=False)
+    context = build_context(get_settings())
     yield context
     context.database.dispose()
 
@@ -55,7 +55,7 @@ def test_a_server_context_starts_the_warm_up_in_the_background(
         started.set()
 
     monkeypatch.setattr(context_module, "warm_documents", fake)
-    ctx = build_context(get_settings())
+    ctx = build_context(get_settings(), warm_pdf_fonts=True)  # as ui/resources.py does
     try:
         assert started.wait(5)
         assert seen == ["pdf-warm-up"]  # its own thread: the first page does not wait for it

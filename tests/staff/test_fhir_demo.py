@@ -41,7 +41,7 @@ def _expected(consent) -> str:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     data = tmp_path_factory.mktemp("fhir-demo")
-    ctx = build_context(get_settings(data_dir=data), warm_pdf_fonts=False)
+    ctx = build_context(get_settings(data_dir=data))
     # Every scenario once, courses and visits included: what `demo-data --count 12` shows, with
     # three repeats fewer (each filled consent costs about 2 s here; the 12 were checked by hand).
     demo.fill(ctx, len(demo.SCENARIOS), seed=16)

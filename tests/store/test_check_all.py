@@ -44,7 +44,7 @@ def _fill_demo(mp: pytest.MonkeyPatch, data: Path, database_url: str | None = No
     _top_conftest()._isolate(mp, data)
     if database_url:
         mp.setenv("CONSENT_DATABASE_URL", database_url)
-    ctx = build_context(get_settings(), warm_pdf_fonts=False)
+    ctx = build_context(get_settings())
     try:
         demo.fill(ctx, DEMO_COUNT, seed=7, courses=False)
     finally:

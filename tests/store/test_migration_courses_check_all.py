@@ -42,7 +42,7 @@ def test_check_all_is_clean_after_0003_to_head_and_every_consent_is_a_consent(
     monkeypatch.setenv("CONSENT_DATABASE_URL", db_url)
     if keyed:
         monkeypatch.setenv("CONSENT_ENCRYPTION_KEY", generate_key())
-    ctx = build_context(get_settings(), clock=FixedClock(T0), warm_pdf_fonts=False)
+    ctx = build_context(get_settings(), clock=FixedClock(T0))
     try:
         demo.fill(ctx, len(demo.SCENARIOS), seed=5)
         with ctx.database.uow() as uow:
@@ -67,7 +67,7 @@ def test_check_all_is_clean_after_0003_to_head_and_every_consent_is_a_consent(
     finally:
         ctx.database.dispose()
 
-    ctx = build_context(get_settings(), clock=FixedClock(T0), warm_pdf_fonts=False)  # to head
+    ctx = build_context(get_settings(), clock=FixedClock(T0))  # to head
     try:
         assert ctx.database.schema_revision() == head_revision()
         report = check_all(ctx)
