@@ -13,7 +13,7 @@ SCRIPTS = sorted(BENCH.glob("*.py"))
 
 
 def test_there_are_benchmarks() -> None:
-    assert {p.name for p in SCRIPTS} >= {"flow.py", "pdf.py", "store.py"}
+    assert {p.name for p in SCRIPTS} >= {"load.py", "pdf.py", "store.py"}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
