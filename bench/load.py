@@ -1,7 +1,7 @@
 """Speed under a clinic's load: the real app against a bare page, over the websocket, on loopback.
 
 Starts the app (``streamlit run app.py``, a temporary data directory, synthetic patients only)
-and bench/bare_page.py (the risks screen's widgets with nothing behind them) with the same server
+and bench/_load/bare_page.py (the risks screen's widgets with nothing behind them) with the same server
 flags, then drives N simulated tablets through the whole patient flow on the app (language,
 details, every health question, every "I understand" one tap at a time, the checks of
 understanding, photos, interpreter, review, sign with a drawn signature, then the next patient)
@@ -174,10 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(17)
     pack = _prepare(data)
     env = _env(data)
-    procs = [_ws.start("app.py", env), _ws.start(str(BENCH / "bare_page.py"), env)]
+    procs = [_ws.start("app.py", env), _ws.start(str(BENCH / "_load" / "bare_page.py"), env)]
     try:
         servers = []
-        for n, script in enumerate(("app.py", str(BENCH / "bare_page.py"))):
+        for n, script in enumerate(("app.py", str(BENCH / "_load" / "bare_page.py"))):
             for _attempt in range(3):  # a free port taken meanwhile: start again on another
                 proc, port = procs[n]
                 try:
@@ -247,9 +247,10 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )  # fmt: skip
                 flat = soak_report(server.name, r, warm_runs)
-                ok &= not r.stats.errors and (flat or args.quick)
+                # The app's memory is what must stay flat; the bare page is the reference.
+                ok &= not r.stats.errors and (flat or args.quick or server is bare)
         print(f"\n[{time.perf_counter() - t_start:.0f} s] load average {os.getloadavg()[0]:.1f}.")
-        print(f"\n{'OK' if ok else 'FAILED'}: {'every flow went through' if ok else 'see errors'}")
+        print(f"\n{'OK' if ok else 'FAILED'}: {'every flow went through' if ok else 'see above'}")
         return 0 if ok else 1
     finally:
         for proc, _port in procs:

@@ -6,7 +6,7 @@ each item in a bordered box with its words and "I understand", the question for 
 The items' words come from the file ``BENCH_BARE_ITEMS`` names (JSON: title and texts), written
 by bench/load.py from the shipped pack.
 
-    streamlit run bench/bare_page.py
+    streamlit run bench/_load/bare_page.py
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from pathlib import Path
 
 import streamlit as st
 
-if not st.runtime.exists():  # run as a plain script (CI runs every bench/*.py with --quick)
-    print("bench/bare_page.py is a page: bench/load.py starts it with streamlit run.")
-    raise SystemExit(0)
 SCREEN = json.loads(Path(os.environ["BENCH_BARE_ITEMS"]).read_text(encoding="utf-8"))
 round_ = st.session_state.setdefault("round", 0)
 
