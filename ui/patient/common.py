@@ -42,15 +42,25 @@ def chrome(lang: str, large: bool, step_id: str = "") -> None:
     the next one must not open at its foot. The script re-runs only when the language or the
     step changes."""
     st.html(
-        css(large)  # one element with the script: a tap sends one element less
-        + "<script>"
-        f"document.documentElement.lang = {lang!r};"
-        f"if (window.__consentStep !== {step_id!r}) {{ window.__consentStep = {step_id!r};"
-        " for (const el of document.querySelectorAll('[data-testid=stMain], "
-        "[data-testid=stAppViewContainer]')) el.scrollTop = 0; window.scrollTo(0, 0); }"
-        "</script>" + words_script(lang),  # Streamlit's own English, in the patient's language
+        _Ready(
+            css(large)  # one element with the script: a tap sends one element less
+            + "<script>"
+            f"document.documentElement.lang = {lang!r};"
+            f"if (window.__consentStep !== {step_id!r}) {{ window.__consentStep = {step_id!r};"
+            " for (const el of document.querySelectorAll('[data-testid=stMain], "
+            "[data-testid=stAppViewContainer]')) el.scrollTop = 0; window.scrollTo(0, 0); }"
+            "</script>" + words_script(lang)  # Streamlit's own English, in the patient's language
+        ),
         unsafe_allow_javascript=True,
     )
+
+
+class _Ready(str):
+    """HTML that is sent as it is: st.html takes ``_repr_html_`` first, so the 15 KB chrome is
+    not looked up as a file path and dedented on every run of every tablet."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
 
 
 def flash(msg: str) -> None:
