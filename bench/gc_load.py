@@ -13,61 +13,30 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT), str(BENCH)]  # the project first: bench/store.py is not the store
+
+from _load import ws as _ws  # noqa: E402 (the server's start, its CPU and memory)
 
 from checklist import flow  # noqa: E402
 
 NAME = "Ana María Núñez"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(data: Path, gc_on: bool) -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSENT_", "BENCH_"))}
     env["CONSENT_DATA_DIR"] = str(data)
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--runner.postScriptGC", "true" if gc_on else "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    proc, port = _ws.start("app.py", env, post_script_gc=gc_on)
+    _ws.wait_ready(proc, port)
+    return proc, port
 
 
 async def _tablet(port: int, query: str, until: float, latencies: list[float]) -> None:
@@ -139,11 +108,11 @@ def part_two(clients: int, seconds: float) -> dict[str, dict[str, float]]:
         try:
             warm: list[float] = []
             asyncio.run(_tablet(port, f"resume={tokens[0]}", time.perf_counter() + 2, warm))
-            cpu0, latencies = _cpu_seconds(proc.pid), []
+            cpu0, latencies = _ws.cpu_seconds(proc.pid), []
             until = time.perf_counter() + seconds
 
             asyncio.run(_load(port, tokens, until, latencies))
-            cpu = _cpu_seconds(proc.pid) - cpu0
+            cpu = _ws.cpu_seconds(proc.pid) - cpu0
             runs = len(latencies)
             q = statistics.quantiles(latencies, n=20)
             out["on" if gc_on else "off"] = {
@@ -151,7 +120,7 @@ def part_two(clients: int, seconds: float) -> dict[str, dict[str, float]]:
                 "p50_ms": statistics.median(latencies) * 1000,
                 "p95_ms": q[-1] * 1000,
                 "cpu_ms_per_run": cpu / max(runs, 1) * 1000,
-                "rss_mb": _rss_mb(proc.pid),
+                "rss_mb": _ws.rss_mb(proc.pid),
             }
         finally:
             proc.terminate()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from accounts.staff import Role
 from checklist.models import FlagLevel, Pack
@@ -204,18 +205,9 @@ def search_page(
     return SearchPage(broken + rows, page, more)
 
 
-def search(
-    ctx: AppContext,
-    staff: StaffSession | None,
-    *,
-    name: str | None = None,
-    date_of_birth: dt.date | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> list[QueueRow]:
-    """The first page of ``search_page``."""
-    query = {"name": name, "date_of_birth": date_of_birth, "date_from": date_from}
-    return search_page(ctx, staff, **query, date_to=date_to).rows
+def search(ctx: AppContext, staff: StaffSession | None, **query: Any) -> list[QueueRow]:
+    """The first page of ``search_page`` (same query: name, date_of_birth, date_from, date_to)."""
+    return search_page(ctx, staff, **query).rows
 
 
 OPENED = "consent.opened"  # a read: staff saw the record on a screen

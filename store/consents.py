@@ -191,22 +191,12 @@ class ConsentRepository:
             stmt = stmt.where(consents.c.status.in_([Status(s).value for s in statuses]))
         return self._load(stmt.order_by(consents.c.created_at, consents.c.id))
 
-    def search(
-        self,
-        name: str | None = None,
-        date_of_birth: dt.date | None = None,
-        date_from: dt.date | None = None,
-        date_to: dt.date | None = None,
-        tz: ZoneInfo | str | None = None,
-        *,
-        limit: int = 200,
-        offset: int = 0,
-    ) -> list[Consent]:
-        """Newest first. Name, ignoring case and accents: any part of the legal name; with a key,
-        each word typed starts a word of the name (blind index). Dates: created on or after
-        date_from and on or before date_to (clinic days). ``limit``/``offset``: a page."""
-        query = (name, date_of_birth, date_from, date_to, tz)
-        return self.search_page(*query, size=limit, offset=offset)[0]
+    def search(self, *query: Any, limit: int = 200, offset: int = 0, **named: Any) -> list[Consent]:
+        """``search_page``'s rows for ``limit``/``offset``: newest first. Name, ignoring case and
+        accents: any part of the legal name; with a key, each word typed starts a word of the
+        name (blind index). Dates: created on or after date_from and on or before date_to
+        (clinic days)."""
+        return self.search_page(*query, size=limit, offset=offset, **named)[0]
 
     def search_page(
         self,

@@ -63,17 +63,16 @@ _list = st.components.v2.component("consent_acks", css=CSS, js=JS, isolate_style
 
 def ack_list(
     *, key: str, html: str, screen: str, ticked: Iterable[str], on_change: Callable[[], None]
-) -> list[str]:
-    """Show the list; returns the item ids ticked now (the page's, else the draft's)."""
+) -> None:
+    """Show the list, its boxes ticked as ``ticked`` (the draft's) when the screen is new; what
+    the page holds after a tap is ``ticked_now(key)``."""
     drafted = sorted(ticked)
-    result = _list(
+    _list(
         key=key,
         data={"html": html, "screen": screen, "ticked": drafted},
         default={"ticked": drafted},
         on_ticked_change=on_change,
     )
-    value = result.get("ticked") if result else None
-    return [str(v) for v in value] if isinstance(value, list) else drafted
 
 
 def ticked_now(key: str) -> list[str] | None:

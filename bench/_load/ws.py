@@ -206,20 +206,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_flags(port: int) -> list[str]:
-    """The same flags for the app and the bare page (postScriptGC as the app's config has it)."""
+def server_flags(port: int, post_script_gc: bool = False) -> list[str]:
+    """The same flags for the app and the bare page (postScriptGC off, as the app's config has
+    it; bench/gc_load.py measures it on)."""
     return [
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-        "--runner.postScriptGC", "false", "--browser.gatherUsageStats", "false",
+        "--runner.postScriptGC", "true" if post_script_gc else "false",
+        "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
 
 
 def start(
-    script: str, env: dict[str, str], cwd: Path = ROOT
+    script: str, env: dict[str, str], cwd: Path = ROOT, *, post_script_gc: bool = False
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", script, *server_flags(port)]
+    cmd = [sys.executable, "-m", "streamlit", "run", script, *server_flags(port, post_script_gc)]
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -133,7 +133,7 @@ def acknowledge_items(
     def answers() -> dict[str, Any]:
         ticked = dict.fromkeys((i.id for _, i in items), False)
         for sid in step.section_ids:
-            now = ticked_now(f"acks:{step.id}:{sid}")
+            now = ticked_now(_acks_key(step, sid))
             ticked.update(dict.fromkeys(now if now is not None else [], True))
         questions = {}
         for sid in step.section_ids:
@@ -149,9 +149,8 @@ def acknowledge_items(
 
     for sid in step.section_ids:
         heading(pack.section(sid))
-        key = f"acks:{step.id}:{sid}"
         ack_list(
-            key=key,
+            key=_acks_key(step, sid),
             html=_items_html(ctx, pack, lang, step, sid),
             screen=f"{step.id}:{sid}:{lang}",
             ticked=[i.id for s, i in items if s.id == sid and i.id in state.acknowledged],
@@ -197,19 +196,18 @@ def photos_screen(ctx: AppContext, token: str, state: DraftState, pack: Pack) ->
         nav(ctx, token, lang, submit)
 
 
-def _items_html(ctx: AppContext, pack: Pack, lang: str, step: Step, sid: str) -> str:
-    """One section's items on this screen as the list's HTML, built once per pack, language,
-    screen, section and the clinic's placeholder values (it is sent with every tap)."""
-    values = tuple(sorted(ctx.settings.placeholder_values.items()))
-    return _items_html_cached(pack, lang, step, sid, values, ctx)
+def _acks_key(step: Step, sid: str) -> str:
+    """The key of a section's "I understand" list on a screen (ui/ack_list.py)."""
+    return f"acks:{step.id}:{sid}"
 
 
 _HTML: dict[tuple[Any, ...], str] = {}
 
 
-def _items_html_cached(
-    pack: Pack, lang: str, step: Step, sid: str, values: tuple[Any, ...], ctx: AppContext
-) -> str:
+def _items_html(ctx: AppContext, pack: Pack, lang: str, step: Step, sid: str) -> str:
+    """One section's items on this screen as the list's HTML, built once per pack, language,
+    screen, section and the clinic's placeholder values (it is sent with every tap)."""
+    values = tuple(sorted(ctx.settings.placeholder_values.items()))
     key = (pack.id, pack.version, pack.language, lang, step.id, sid, values)
     found = _HTML.get(key)
     if found is None:
