@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_server import AppServer, start_server, stop_server
+from e2e_server import CLINIC_ZONE, AppServer, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -40,6 +40,13 @@ def _top_conftest():  # type: ignore[no-untyped-def]
 
 
 chromium_or_skip = _top_conftest().chromium_or_skip
+
+
+@pytest.fixture(autouse=True)
+def clinic_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test's own services (a draft prepared, a record read back) see the clinic in the
+    zone the server runs in (e2e_server.CLINIC_ZONE: daytime for the whole run)."""
+    monkeypatch.setenv("CONSENT_CLINIC_TIMEZONE", CLINIC_ZONE)
 
 
 @pytest.fixture

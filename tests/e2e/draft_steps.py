@@ -11,6 +11,7 @@ checks that what it tapped is stored.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -108,12 +109,15 @@ def _in_thread(server: AppServer, work: Callable[[Any], T]) -> T:
     event loop running in this one."""
     # The server's settings come from its env (e2e_server.start_server): its data directory
     # and the tests' cheap argon2 costs (absent for a server started before the test's settings
-    # fixture; a draft hashes no password). Settings made here match only if the server was
-    # given no other CONSENT_ setting (extra_env).
+    # fixture; a draft hashes no password). Settings made here match only if every other
+    # CONSENT_ setting the server has (its clinic zone, any extra_env) this process has too.
     other = {
         k: v
         for k, v in server.env.items()
-        if k.startswith("CONSENT_") and k != "CONSENT_DATA_DIR" and "_ARGON2_" not in k
+        if k.startswith("CONSENT_")
+        and k != "CONSENT_DATA_DIR"
+        and "_ARGON2_" not in k
+        and os.environ.get(k) != v
     }
     assert not other, f"the server has settings this process lacks: {other}"
 

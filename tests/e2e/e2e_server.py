@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -13,8 +14,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# Browser tests run on the real clock. A test that has a patient sign and then opens today's
+# queue fails if the clinic's midnight falls between the two (CI once started at 05:00 UTC,
+# midnight in New York), so the clinic is put in a zone where it is daytime for the whole run.
+_ZONES = ("America/New_York", "Europe/London", "Asia/Kolkata", "Asia/Tokyo", "America/Los_Angeles")
+
+
+def daytime_zone(now: dt.datetime | None = None) -> str:
+    """The first of _ZONES where it is between 06:00 and 18:00 now (the demo's New York in the
+    daytime, so screenshots keep its zone)."""
+    now = now or dt.datetime.now(dt.UTC)
+    for name in _ZONES:
+        if 6 <= now.astimezone(ZoneInfo(name)).hour < 18:
+            return name
+    raise AssertionError("the zones in _ZONES cover every hour of the day")
+
+
+CLINIC_ZONE = daytime_zone()  # once per test process: a run lasts minutes, not hours
 
 
 def free_port() -> int:
@@ -76,7 +96,12 @@ def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> App
         for k, v in os.environ.items()
         if not k.startswith("CONSENT_") or k.startswith("CONSENT_ARGON2_")
     }
-    env |= {"CONSENT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    env |= {
+        "CONSENT_DATA_DIR": str(data_dir),
+        "CONSENT_CLINIC_TIMEZONE": CLINIC_ZONE,
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"streamlit-{port}.log"
     cmd = [
