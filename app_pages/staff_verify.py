@@ -12,9 +12,9 @@ from checklist.nurse_checks import checklist_gaps
 from checklist.sites import SITE_CHOICES, site_label
 from errors import DomainError
 from forms.records import TIMEOUT_WINDOW, Status
+from services import checklist_drafts, staff_care, staff_views
 from services import staff as staff_svc
-from services import staff_care, staff_views
-from ui import re_explain_form, staff_picker, staff_session, staff_widgets
+from ui import checklist_draft, re_explain_form, staff_picker, staff_session, staff_widgets
 from ui.resources import app_context
 from ui.staff_session import STAFF_LANG, format_datetime, tr
 from ui.text import shown_as_typed
@@ -86,28 +86,46 @@ if consent.status is Status.SUBMITTED:
     blocked = bool(view.open_stop_flags)
     if blocked:
         st.error(tr("staff.verify.blocked"), icon=":material/block:")
+    # Each answer is kept as it is given (issue #18): outside the signing form, so a nurse sent
+    # to another server, or who reloads, finds her answers; the form holds only the signature.
+    items = view.staff_pack.nurse_checklist
+    kept = checklist_draft.Kept(
+        ctx,
+        staff,
+        consent.id,
+        checklist_drafts.VERIFY,
+        keys={
+            **{f"{i.id}.answer": f"chk-{consent.id}-{i.id}" for i in items},
+            **{f"{i.id}.note": f"note-{consent.id}-{i.id}" for i in items},
+        },
+        prefix=f"chk-{consent.id}",
+        choices={f"{i.id}.answer": ANSWERS for i in items},
+    )
+    kept.restore({f"{i.id}.note": "" for i in items})
+    kept.notice()
+    answers: dict[str, tuple[str | None, str]] = {}
+    for item in items:
+        st.markdown(f"**{item.text}**")
+        left, right = st.columns([3, 2])
+        choice = left.radio(
+            item.text,
+            list(ANSWERS),
+            index=None,
+            horizontal=True,
+            format_func=lambda a: tr(ANSWERS[a]),
+            key=f"chk-{consent.id}-{item.id}",
+            label_visibility="collapsed",
+            **kept.on_change,
+        )
+        note = right.text_input(
+            tr("staff.verify.note"),
+            key=f"note-{consent.id}-{item.id}",
+            label_visibility="collapsed",
+            placeholder=tr("staff.verify.note"),
+            **kept.on_change,
+        )
+        answers[item.id] = (choice, note or "")
     with st.form(f"checklist-{consent.id}"):
-        answers: dict[str, tuple[str | None, str]] = {}
-        for item in view.staff_pack.nurse_checklist:
-            st.markdown(f"**{item.text}**")
-            left, right = st.columns([3, 2])
-            choice = left.radio(
-                item.text,
-                list(ANSWERS),
-                index=None,
-                horizontal=True,
-                format_func=lambda a: tr(ANSWERS[a]),
-                key=f"chk-{consent.id}-{item.id}",
-                label_visibility="collapsed",
-            )
-            note = right.text_input(
-                tr("staff.verify.note"),
-                key=f"note-{consent.id}-{item.id}",
-                label_visibility="collapsed",
-                placeholder=tr("staff.verify.note"),
-            )
-            answers[item.id] = (choice, note)
-        st.divider()
         witnessed = False
         if consent.witness is None:
             witnessed = st.checkbox(
@@ -173,33 +191,62 @@ if consent.status in TIMEOUT_WINDOW:
         st.caption(tr("staff.timeout.explain"))
         team = {m.id: m for m in staff_care.care_team(ctx, staff)}
         planned = consent.treatment.clinician_id if consent.treatment else None
-        with st.form(f"timeout-{consent.id}"):
-            confirmed = [
-                item.id
-                for item in view.staff_pack.timeout
-                if st.checkbox(item.text, key=f"to-{consent.id}-{item.id}")
-            ]
-            present = st.multiselect(
-                tr("staff.timeout.participants"),
-                list(team),
-                default=[i for i in (staff.id, planned) if i in team],
-                format_func=lambda i: f"{team[i].name} ({team[i].role})",
-                key=f"to-present-{consent.id}",
-            )
-            others = st.text_area(
-                tr("staff.timeout.others"), key=f"to-others-{consent.id}", height=68
-            )
-            sides = list(dict.fromkeys([consent.site, *SITE_CHOICES]))
-            side = st.selectbox(
-                tr("staff.timeout.side"),
-                sides,
-                index=None,
-                format_func=lambda s: site_label(s, STAFF_LANG),
-                key=f"to-side-{consent.id}",
-            )
-            go = st.form_submit_button(
-                tr("staff.timeout.button"), type="primary", icon=":material/timer:"
-            )
+        sides = list(dict.fromkeys([consent.site, *SITE_CHOICES]))
+        checks = view.staff_pack.timeout
+        kept_to = checklist_draft.Kept(
+            ctx,
+            staff,
+            consent.id,
+            checklist_drafts.TIMEOUT,
+            keys={
+                **{i.id: f"to-{consent.id}-{i.id}" for i in checks},
+                "present": f"to-present-{consent.id}",
+                "others": f"to-others-{consent.id}",
+                "side": f"to-side-{consent.id}",
+            },
+            prefix=f"to-{consent.id}",
+            choices={"present": team, "side": sides},
+        )
+        kept_to.restore(
+            {
+                **{i.id: False for i in checks},
+                "present": [i for i in (staff.id, planned) if i in team],
+                "others": "",
+            }
+        )
+        kept_to.notice()
+        confirmed = [
+            item.id
+            for item in checks
+            if st.checkbox(item.text, key=f"to-{consent.id}-{item.id}", **kept_to.on_change)
+        ]
+        present = st.multiselect(
+            tr("staff.timeout.participants"),
+            list(team),
+            format_func=lambda i: f"{team[i].name} ({team[i].role})",
+            key=f"to-present-{consent.id}",
+            **kept_to.on_change,
+        )
+        others = st.text_area(
+            tr("staff.timeout.others"),
+            key=f"to-others-{consent.id}",
+            height=68,
+            **kept_to.on_change,
+        )
+        side = st.selectbox(
+            tr("staff.timeout.side"),
+            sides,
+            index=None,
+            format_func=lambda s: site_label(s, STAFF_LANG),
+            key=f"to-side-{consent.id}",
+            **kept_to.on_change,
+        )
+        go = st.button(
+            tr("staff.timeout.button"),
+            type="primary",
+            icon=":material/timer:",
+            key=f"timeout-go-{consent.id}",
+        )
         unconfirmed = [i.text for i in view.staff_pack.timeout if i.id not in confirmed]
         if go and unconfirmed:
             not_done("staff.timeout.missing", unconfirmed)
@@ -211,7 +258,7 @@ if consent.status in TIMEOUT_WINDOW:
                     consent.id,
                     confirmed=confirmed,
                     participant_ids=present,
-                    others=others.splitlines(),
+                    others=(others or "").splitlines(),
                     side=side or "",
                     expected_version=consent.version,
                 )

@@ -20,6 +20,7 @@ from accounts.staff import Role, StaffUser
 from errors import DomainError
 from forms.records import Consent, Status
 from forms.sign_out import Check, SignOut, SignOutEntry
+from services import checklist_drafts
 from services.auth import StaffSession, load_actor, reauthenticate
 from services.context import AppContext
 from services.courses import today
@@ -139,7 +140,16 @@ def enter_sign_out(
         new = {"role": done.entered_role, **audit_values(done.entry, problems)}
         return _Change({"replaced_entry_at": old.entered_at.isoformat()} if old else None, new)
 
-    return _change_consent(ctx, staff, consent_id, expected_version, ENTERING, ENTERED, apply)
+    return _change_consent(
+        ctx,
+        staff,
+        consent_id,
+        expected_version,
+        ENTERING,
+        ENTERED,
+        apply,
+        draft=checklist_drafts.SIGN_OUT,
+    )
 
 
 def save_form(

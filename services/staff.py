@@ -18,6 +18,7 @@ from checklist.models import Pack
 from errors import ConflictError
 from forms.record_parts import as_consent_id
 from forms.records import Consent, Status
+from services import checklist_drafts
 from services.auth import StaffSession, get_user, load_actor, reauthenticate
 from services.context import AppContext
 from services.staff_views import packs_of
@@ -77,6 +78,7 @@ def _change_consent(
     *,
     password: str | None = None,
     check: Callable[[Consent], None] | None = None,
+    draft: str | None = None,
 ) -> Consent:
     """One staff step: role check, load at the version shown, ``apply`` the change (a thin call
     of the record's method, which raises a DomainError to refuse), save with optimistic
@@ -85,7 +87,8 @@ def _change_consent(
 
     A step signed with a re-entered password runs ``check`` (the record's guard) first, so a
     refused step never costs an argon2 hash; the record's method checks again when it applies
-    (someone may have acted in between).
+    (someone may have acted in between). ``draft``: the checklist whose kept answers this step
+    submits (services.checklist_drafts), deleted in the same transaction.
     """
     if password is not None:
         with ctx.database.uow() as uow:
@@ -119,6 +122,8 @@ def _change_consent(
             from services.documents import issue_document
 
             issue_document(ctx, uow, saved, kind, now)
+        if draft is not None:
+            uow.checklist_drafts.clear(str(consent.id), draft)
         uow.commit()
         return saved
 
@@ -165,6 +170,7 @@ def verify(
         check=lambda consent: consent.check_verify(
             _staff_pack(ctx, consent), answers, witnessed=witnessed
         ),
+        draft=checklist_drafts.VERIFY,
     )
 
 

@@ -18,6 +18,7 @@ from errors import DomainError
 from forms.record_care import TreatmentPlan
 from forms.record_parts import Participant
 from forms.records import Consent, Status
+from services import checklist_drafts
 from services.auth import StaffSession, load_actor
 from services.context import AppContext
 from services.staff import CLINICIAN, _Change, _change_consent, _staff_pack
@@ -119,7 +120,14 @@ def record_timeout(
         return _Change(None, new, issue_final=True)
 
     return _change_consent(
-        ctx, staff, consent_id, expected_version, CARE_TEAM, "consent.timeout", apply
+        ctx,
+        staff,
+        consent_id,
+        expected_version,
+        CARE_TEAM,
+        "consent.timeout",
+        apply,
+        draft=checklist_drafts.TIMEOUT,
     )
 
 

@@ -17,12 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Connection, select, update
+from sqlalchemy import ColumnElement, Connection, inspect, select, update
 
 from store import search
 from store.crypto import WRONG_KEY, BlobCipher, is_sealed_json, is_sealed_text, token_of
 from store.errors import KeyMismatch
-from store.tables import consents, documents, drafts, screening_answers, signatures
+from store.tables import (
+    checklist_drafts,
+    consents,
+    documents,
+    drafts,
+    screening_answers,
+    signatures,
+)
 
 BATCH = 100
 
@@ -118,6 +125,11 @@ def _draft(k: _Rekey, conn: Connection, row: Any) -> dict[str, Any]:
     return {} if state is row.state else {"state": state}
 
 
+def _checklist_draft(k: _Rekey, conn: Connection, row: Any) -> dict[str, Any]:
+    answers = k.json(row.answers)
+    return {} if answers is row.answers else {"answers": answers}
+
+
 def _document(k: _Rekey, conn: Connection, row: Any) -> dict[str, Any]:
     blob = k.blob(row.blob, row.encrypted)
     return {} if blob is row.blob else {"blob": blob, "encrypted": True}
@@ -125,11 +137,18 @@ def _document(k: _Rekey, conn: Connection, row: Any) -> dict[str, Any]:
 
 _Handler = Callable[[_Rekey, Connection, Any], dict[str, Any]]
 # (table, its primary key, the columns read, what to write)
-_TABLES: tuple[tuple[Any, Column[Any], tuple[str, ...], _Handler], ...] = (
+_TABLES: tuple[tuple[Any, ColumnElement[Any], tuple[str, ...], _Handler], ...] = (
     (consents, consents.c.id, ("legal_name", "date_of_birth", "mrn", "record"), _consent),
     (signatures, signatures.c.id, ("printed_name", "encrypted", "png", "strokes"), _signature),
     (screening_answers, screening_answers.c.id, ("answer", "flag"), _answer),
     (drafts, drafts.c.token, ("state",), _draft),
+    # Newer than 0003 (revision 0009): skipped where the table is not there yet.
+    (
+        checklist_drafts,
+        checklist_drafts.c.consent_id + ":" + checklist_drafts.c.checklist,
+        ("answers",),
+        _checklist_draft,
+    ),
     (documents, documents.c.id, ("encrypted", "blob"), _document),
 )
 
@@ -150,8 +169,11 @@ def rekey(
     """
     k = _Rekey(target, read, rotate)
     report = RekeyReport()
+    present = set(inspect(conn).get_table_names())
     for table, pk, columns, handle in _TABLES:
         name = table.name
+        if name not in present:
+            continue
         report.changed.setdefault(name, 0)
         report.current.setdefault(name, 0)
         last: Any = None

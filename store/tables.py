@@ -138,6 +138,20 @@ drafts = Table(
     Column("closed_at", UTCDateTime),
 )
 
+# A staff checklist's answers before it is signed or saved (issue #18), one row per consent and
+# checklist ("verify", "timeout", "sign_out"), so a nurse sent to another server finds them.
+# Not the record: never rendered; deleted in the transaction that submits the checklist.
+checklist_drafts = Table(
+    "checklist_drafts",
+    metadata,
+    Column("consent_id", String(36), ForeignKey("consents.id"), primary_key=True),
+    Column("checklist", String(16), primary_key=True),
+    Column("answers", JSON, nullable=False),  # codes and typed notes; {"enc1": token} with a key
+    Column("by_id", Integer, ForeignKey("staff_users.id"), nullable=False),  # who answered last
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False, index=True),
+)
+
 # Old and new values are canonical JSON text, not a JSON type, so the bytes the hash covers are
 # exactly the bytes stored (a JSON type may reorder keys or reformat numbers).
 audit_events = Table(

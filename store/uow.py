@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from store.audit import AuditRepository
+from store.checklist_drafts import ChecklistDraftRepository
 from store.consents import ConsentRepository
 from store.db import READ_ONLY, RELAXED
 from store.documents import DocumentRepository
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 class UnitOfWork:
     consents: ConsentRepository
     drafts: DraftRepository
+    checklist_drafts: ChecklistDraftRepository
     documents: DocumentRepository
     audit: AuditRepository
     users: UserRepository
@@ -60,6 +62,7 @@ class UnitOfWork:
             conn.info[READ_ONLY] = True
         self.consents = ConsentRepository(conn, self.database)
         self.drafts = DraftRepository(conn, self.database)
+        self.checklist_drafts = ChecklistDraftRepository(conn, self.database)
         self.documents = DocumentRepository(conn, self.database)
         self.audit = AuditRepository(conn, self.database)
         self.users = UserRepository(conn, self.database)
