@@ -196,6 +196,34 @@ staff_users = Table(
     sqlite_autoincrement=True,  # SQLite: never reuse the id of a deleted account
 )
 
+# A staff sign-in that any app server can resume (issue #18). The id is StaffSession.session_id
+# (in audit events, not a secret); the browser's HttpOnly cookie holds a random token of which
+# only the SHA-256 is kept (null until a one-time ticket hands the cookie over).
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("token_hash", String(64), unique=True),
+    Column("user_id", Integer, ForeignKey("staff_users.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),  # saved at most once a minute
+    Column("expires_at", UTCDateTime, nullable=False),  # absolute, however active
+    Column("ended_at", UTCDateTime),
+    Column("ended_reason", String(32)),  # user, idle, handoff, ...
+)
+
+# One-time tickets: the script hands one to the browser, which trades it (in a POST body, never
+# a URL) for the cookie at /_consent/session; only the SHA-256 is kept, used once, ~60 s.
+staff_session_tickets = Table(
+    "staff_session_tickets",
+    metadata,
+    Column("ticket_hash", String(64), primary_key=True),
+    Column("session_id", String(128), ForeignKey("staff_sessions.id"), nullable=False, index=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+)
+
+
 # Which content version new consents start on (REDCap-like): an admin's activation, one row each,
 # never updated; the newest row per (pack, language) wins unless CONSENT_ACTIVE_VERSIONS pins one
 # (services.context.AppContext.active_pack). The name is the staff member's, in clear as above.

@@ -21,6 +21,7 @@ from store.db import READ_ONLY, RELAXED
 from store.documents import DocumentRepository
 from store.drafts import DraftRepository
 from store.pack_activations import PackActivationRepository
+from store.staff_sessions import StaffSessionRepository
 from store.users import UserRepository
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class UnitOfWork:
     audit: AuditRepository
     users: UserRepository
     pack_activations: PackActivationRepository
+    staff_sessions: StaffSessionRepository
 
     def __init__(
         self, database: Database, *, durable: bool = True, read_only: bool = False
@@ -67,6 +69,7 @@ class UnitOfWork:
         self.audit = AuditRepository(conn, self.database)
         self.users = UserRepository(conn, self.database)
         self.pack_activations = PackActivationRepository(conn, self.database)
+        self.staff_sessions = StaffSessionRepository(conn, self.database)
         return self
 
     def __exit__(
