@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_server import CLINIC_ZONE, AppServer, start_server, stop_server
+from e2e_server import CLINIC_ZONE, AppServer, fresh_data_dir, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -50,9 +50,9 @@ def clinic_zone(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def app_server(tmp_path: Path) -> Iterator[AppServer]:
+def app_server(tmp_path: Path, data_dir_template: Path) -> Iterator[AppServer]:
     """The real app on a free port, with a fresh data directory; stopped afterwards."""
-    server = start_server(tmp_path / "app-data")
+    server = start_server(fresh_data_dir(data_dir_template, tmp_path / "app-data"))
     yield server
     stop_server(server)
 

@@ -56,7 +56,7 @@ def prepared(
         return token
 
     answers = Answers(name, dob, site, photos, interpreter, screening)
-    return _in_thread(server, lambda ctx: _walk(ctx, start(ctx), upto, answers))
+    return on_server(server, lambda ctx: _walk(ctx, start(ctx), upto, answers))
 
 
 def walked(
@@ -71,7 +71,7 @@ def walked(
     """A draft the tablet began (past its details) walked on through the services to ``upto``,
     with the same answers as ``prepared``; reopen it in the tablet with ``resume``."""
     answers = Answers("", dt.date.min, "", photos, interpreter, screening)
-    _in_thread(server, lambda ctx: _walk(ctx, token, upto, answers))
+    on_server(server, lambda ctx: _walk(ctx, token, upto, answers))
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def acknowledged(server: AppServer, token: str) -> list[str]:
         state = drafts.load_draft(ctx, token)
         return sorted(state.acknowledged) if state else []
 
-    return _in_thread(server, read)
+    return on_server(server, read)
 
 
 def consent_step(ctx, token: str) -> str:  # type: ignore[no-untyped-def]
@@ -104,7 +104,7 @@ def consent_step(ctx, token: str) -> str:  # type: ignore[no-untyped-def]
     return state.step
 
 
-def _in_thread(server: AppServer, work: Callable[[Any], T]) -> T:
+def on_server(server: AppServer, work: Callable[[Any], T]) -> T:
     """``work(ctx)`` on the server's database, in its own thread: Playwright's sync API keeps an
     event loop running in this one."""
     # The server's settings come from its env (e2e_server.start_server): its data directory

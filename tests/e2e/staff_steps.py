@@ -1,5 +1,5 @@
 """What staff do in Chromium, shared by the staff browser tests: accounts made through
-`cli.py add-user`, sign-in, the sidebar menu, buttons, screenshots."""
+the service `cli.py add-user` calls, sign-in, the sidebar menu, buttons, screenshots."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from draft_steps import on_server
 from patient_steps import SETTLED_JS
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -43,18 +44,26 @@ def cli(server, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]
 
 
 def add_staff(server) -> None:
-    for role, (username, name) in STAFF.items():
-        done = cli(
-            server,
-            "add-user",
-            username,
-            "--role",
-            role,
-            "--display-name",
-            name,
-            stdin=PASSWORD + "\n",
-        )
-        assert done.returncode == 0, done.stderr
+    """The four accounts in STAFF, made on the server's database by the service `cli.py
+    add-user` calls (services.admin.add_user, via_cli). In this process, not four CLI runs: each
+    run cost about 3 s of CPU (imports, packs, the database opened) and 10 s on a busy machine;
+    the command itself, its password from stdin, is tested in tests/staff/test_admin_export_demo."""
+
+    def add(ctx) -> None:  # type: ignore[no-untyped-def]
+        from services import admin
+
+        for role, (username, name) in STAFF.items():
+            admin.add_user(
+                ctx,
+                None,
+                username=username,
+                display_name=name,
+                roles=[role],
+                password=PASSWORD,
+                via_cli=True,
+            )
+
+    on_server(server, add)
 
 
 class Staff:

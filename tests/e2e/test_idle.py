@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from e2e_server import AppServer, start_server, stop_server
+from e2e_server import AppServer, fresh_data_dir, start_server, stop_server
 from patient_steps import Patient
 from playwright.sync_api import Page, expect
 
@@ -26,8 +26,9 @@ NAME = "Theodora Vasquez-Lindqvist"
 
 
 @pytest.fixture
-def idle_server(tmp_path: Path) -> Iterator[AppServer]:
-    server = start_server(tmp_path / "app-data", {"CONSENT_PATIENT_IDLE_MINUTES": IDLE_MINUTES})
+def idle_server(tmp_path: Path, data_dir_template: Path) -> Iterator[AppServer]:
+    data = fresh_data_dir(data_dir_template, tmp_path / "app-data")
+    server = start_server(data, {"CONSENT_PATIENT_IDLE_MINUTES": IDLE_MINUTES})
     yield server
     stop_server(server)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from draft_steps import prepared, resume
-from e2e_server import AppServer, start_server, stop_server
+from e2e_server import AppServer, fresh_data_dir, start_server, stop_server
 from fake_speech import fake_speech
 from patient_steps import Patient
 from playwright.sync_api import Page, expect
@@ -37,10 +37,13 @@ SHOTS = Path(os.environ.get("LISTEN_SHOTS", "")) if os.environ.get("LISTEN_SHOTS
 
 
 @pytest.fixture(scope="module")
-def listen_server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[AppServer]:  # type: ignore[no-untyped-def]
+def listen_server(  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory, data_dir_template: Path, browser
+) -> Iterator[AppServer]:
     """One app for the module: each test is a new tablet (a new session, a new draft). The
     first screen is opened once here, with time to spare: the first run loads the packs."""
-    server = start_server(tmp_path_factory.mktemp("listen") / "app-data")
+    data = fresh_data_dir(data_dir_template, tmp_path_factory.mktemp("listen") / "app-data")
+    server = start_server(data)
     page = browser.new_page()
     try:
         page.goto(server.url)
