@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     # tablet while the patient reads; NaN and infinity are refused.
     patient_idle_minutes: float = Field(default=5, ge=0.05, le=120, allow_inf_nan=False)
     staff_idle_minutes: int = Field(default=15, ge=1, le=480)
+    staff_session_hours: int = Field(default=12, ge=1, le=72)  # a sign-in's cookie, at most
+    staff_cookie_secure: bool = False  # Secure cookie even without X-Forwarded-Proto: https
     draft_ttl_minutes: int = Field(default=120, ge=5, le=24 * 60)
     thank_you_seconds: int = Field(default=15, ge=3, le=300)
     lockout_attempts: int = Field(default=5, ge=1, le=50)

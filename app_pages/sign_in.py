@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from errors import DomainError
-from services import auth
+from services import auth, staff_sessions
 from ui import staff_session
 from ui.resources import app_context
 from ui.staff_session import tr
@@ -34,9 +34,9 @@ with st.form("sign_in", clear_on_submit=True):
 
 if submitted:
     try:
-        session = auth.sign_in(ctx, username, password)
+        session, ticket = staff_sessions.sign_in(ctx, username, password)
     except DomainError as exc:
         st.error(str(exc), icon=":material/error:")
     else:
-        staff_session.start(session)
+        staff_session.start(session, ticket=ticket)  # the browser trades it for the cookie
         st.rerun()  # the navigation now holds this person's pages

@@ -163,7 +163,7 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _roles(roles) -> str:
+def session_roles(roles) -> str:
     """The account's roles for a session event ("clinician+nurse"): no one role is acting yet."""
     return "+".join(sorted(r.value for r in roles)) or "staff"
 
@@ -172,7 +172,7 @@ def _audit_user(uow, *, at, user: StaffUser | None, action: str, session_id, new
     uow.audit.append(
         at=at,
         actor_id=str(user.id) if user is not None else "unknown",
-        actor_role=_roles(user.roles) if user is not None else "staff",
+        actor_role=session_roles(user.roles) if user is not None else "staff",
         action=action,
         new=new,
         session_id=session_id,
@@ -326,20 +326,29 @@ def touch(ctx: AppContext, staff: StaffSession) -> StaffSession:
     """Mark activity now; SessionExpired (and an audited sign-out) if the session sat idle."""
     if is_expired(ctx, staff):
         sign_out(ctx, staff, reason="idle")
-        minutes = ctx.settings.staff_idle_minutes
-        raise SessionExpired(
-            f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} without "
-            "activity. Sign in again."
-        )
+        raise idle_signed_out(ctx)
     return replace(staff, last_seen=ctx.clock.now())
 
 
+def idle_signed_out(ctx: AppContext) -> SessionExpired:
+    """The one message for a session that sat idle, on this server or resumed on another."""
+    minutes = ctx.settings.staff_idle_minutes
+    return SessionExpired(
+        f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} without "
+        "activity. Sign in again."
+    )
+
+
 def sign_out(ctx: AppContext, staff: StaffSession, *, reason: str = "user") -> None:
+    """Audited; the stored session (services.staff_sessions) ends too, so its cookie no longer
+    signs anyone in on any server."""
+    now = ctx.clock.now()
     with ctx.database.uow() as uow:
+        uow.staff_sessions.end(staff.session_id, at=now, reason=reason)
         uow.audit.append(
-            at=ctx.clock.now(),
+            at=now,
             actor_id=str(staff.id),
-            actor_role=_roles(staff.roles),
+            actor_role=session_roles(staff.roles),
             action="user.signed_out",
             new={"reason": reason},
             session_id=staff.session_id,

@@ -2,12 +2,16 @@
 
 Not a page: app.py and the staff pages import it. The session holds no secret (a StaffSession:
 id, names, roles, times); every service call reloads the account and checks the role again.
+A sign-in is also stored (services.staff_sessions) behind an HttpOnly cookie, so a new browser
+session, on this server or another after one went away, resumes it (issue #18).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import secrets
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -16,9 +20,10 @@ import streamlit as st
 from accounts.staff import Role
 from errors import DomainError
 from language.i18n import t
-from services import auth
+from services import auth, staff_sessions
 from services.auth import StaffSession
 from services.context import AppContext
+from ui.session_cookie import cookie_request
 from ui.staff_pages import ALL as ALL  # the page list, re-exported for its callers
 from ui.staff_pages import PAGES
 from ui.staff_pages import StaffPage as StaffPage
@@ -30,6 +35,14 @@ KEY = "staff_session"
 NOTICE = "staff_notice"  # a message for the sign-in page (signed out, idle logoff)
 STAFF_LANG = "en"  # staff screens are in the clinic's language (messages/en/staff.yaml)
 IDLE_CHECK_SECONDS = 30
+JOB = "staff_cookie_job"  # a cookie request for the browser still to make (id, url, body, until)
+SAVED = "staff_seen_saved"  # when this tab last saved its activity to the database
+CHECKED = "staff_cookie_checked"  # the digest of a cookie this tab already tried to resume
+# Activity is saved at most once a minute: a tap costs no database write, as before issue #18.
+# A server that resumes the session sees a last-seen time at most this old, so an idle sign-out
+# there comes at most a minute early, never late.
+SAVE_EVERY = dt.timedelta(seconds=60)
+JOB_SECONDS = 60  # a ticket lasts a minute: a request still unanswered by then is given up
 
 
 def tr(key: str, **values: object) -> str:
@@ -47,37 +60,103 @@ def current() -> StaffSession | None:
     return staff if isinstance(staff, StaffSession) else None
 
 
-def start(staff: StaffSession) -> None:
+def start(staff: StaffSession, *, ticket: str | None = None) -> None:
+    """This tab is signed in; with a ticket (a fresh sign-in) the browser trades it for the
+    cookie (a resumed session already has one)."""
     st.session_state[KEY] = staff
+    st.session_state[SAVED] = staff.last_seen
     st.session_state.pop(NOTICE, None)
+    if ticket:
+        _ask_browser(staff_sessions.START_PATH, {"ticket": ticket})
 
 
-def end(ctx: AppContext, *, reason: str = "user", notice: str | None = None) -> None:
-    staff = current()
-    if staff is not None:
-        with contextlib.suppress(DomainError):  # signing out must always clear the tab
-            auth.sign_out(ctx, staff, reason=reason)
-    # Clear everything the tab held for staff (selected consent, form values).
+def _ask_browser(url: str, body: dict[str, str]) -> None:
+    st.session_state[JOB] = (secrets.token_hex(8), url, body, time.monotonic() + JOB_SECONDS)
+
+
+def _signed_out(notice: str | None) -> None:
+    """Clear everything the tab held for staff (selected consent, form values), and have the
+    browser drop the cookie (the stored session is already ended: the cookie opens nothing)."""
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if notice:
         st.session_state[NOTICE] = notice
+    if token := _cookie():  # this browser session began with it: do not try it again
+        st.session_state[CHECKED] = staff_sessions.digest(token)
+    _ask_browser(staff_sessions.END_PATH, {})
+
+
+def end(ctx: AppContext, *, reason: str = "user", notice: str | None = None) -> None:
+    """Sign out (also the hand-over to a patient): audited, and the stored session ended, so a
+    reload with the old cookie, here or on another server, is not signed in."""
+    staff = current()
+    if staff is not None:
+        with contextlib.suppress(DomainError):  # signing out must always clear the tab
+            auth.sign_out(ctx, staff, reason=reason)
+    _signed_out(notice)
+
+
+def _cookie() -> str | None:
+    """The staff cookie this browser session was opened with (HttpOnly: only the server sees
+    it; a cookie set later by this tab shows in the next browser session)."""
+    value = st.context.cookies.get(staff_sessions.COOKIE)
+    return value if isinstance(value, str) else None  # AppTest's stand-in runtime gives a mock
+
+
+def _resume(ctx: AppContext) -> StaffSession | None:
+    """A new browser session with the cookie of a stored sign-in: resume it, once per cookie
+    (a dead cookie costs one lookup, not one per tap)."""
+    token = _cookie()
+    if not token:
+        return None
+    mark = staff_sessions.digest(token)
+    if st.session_state.get(CHECKED) == mark:
+        return None
+    st.session_state[CHECKED] = mark
+    try:
+        staff = staff_sessions.resume(ctx, token)
+    except auth.SessionExpired as exc:
+        _signed_out(str(exc))
+        return None
+    if staff is None:
+        _ask_browser(staff_sessions.END_PATH, {})  # ended or unknown: drop the cookie
+        return None
+    start(staff)
+    return staff
 
 
 def refresh(ctx: AppContext) -> StaffSession | None:
-    """Each full run: end an idle session (audited), else record activity now."""
+    """Each full run: resume a stored session in a new browser session; end an idle session
+    (audited), else record activity now (in the database about once a minute)."""
     staff = current()
     if staff is None:
-        return None
+        return _resume(ctx)
     try:
         staff = auth.touch(ctx, staff)
     except auth.SessionExpired as exc:
-        for key in list(st.session_state.keys()):
-            del st.session_state[key]
-        st.session_state[NOTICE] = str(exc)
+        _signed_out(str(exc))
         return None
+    saved = st.session_state.get(SAVED)
+    if saved is None or staff.last_seen - saved >= SAVE_EVERY:
+        if not staff_sessions.still_open(ctx, staff):  # signed out elsewhere, or too old
+            _signed_out(tr("staff.sign_out.done"))
+            return None
+        st.session_state[SAVED] = staff.last_seen
     st.session_state[KEY] = staff
     return staff
+
+
+def cookie_work() -> None:
+    """app.py, each run: the browser's pending cookie request (after a sign-in, sign-out or
+    hand-over), shown until the browser answers or it is given up."""
+    job = st.session_state.get(JOB)
+    if job is None:
+        return
+    job_id, url, body, until = job
+    if cookie_request(key="staff_cookie", job=job_id, url=url, body=body) or (
+        time.monotonic() > until
+    ):
+        st.session_state.pop(JOB, None)
 
 
 def _idle_watch_body(ctx: AppContext) -> None:

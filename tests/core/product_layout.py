@@ -8,6 +8,7 @@ PRODUCT_CODE = (
     "cli.py",
     "errors.py",
     "app_pages",
+    "web",
     "ui",
     "services",
     "cli_commands",

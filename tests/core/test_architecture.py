@@ -9,13 +9,15 @@ import pytest
 from product_layout import PRODUCT
 
 ROOT = Path(__file__).resolve().parents[2]
-UPPER = {"app", "app_pages", "ui", "services", "cli", "cli_commands"}
+UPPER = {"app", "app_pages", "web", "ui", "services", "cli", "cli_commands"}
 SQL = {"sqlalchemy", "alembic"}
 # Each layer (DESIGN.md) and what it may never import: the layers above it, and SQL outside store/.
 FORBIDDEN = {
     "app_pages": SQL | {"store"},  # pages gather, call a service, show
-    "ui": SQL | {"store", "app_pages", "app"},
-    "services": {"streamlit"} | SQL | {"app_pages", "ui", "app"},
+    # HTTP routes beside Streamlit (app.py's st.App): call a service, answer; no SQL, no UI.
+    "web": {"streamlit"} | SQL | {"store", "app_pages", "ui", "app"},
+    "ui": SQL | {"store", "app_pages", "app", "web"},
+    "services": {"streamlit"} | SQL | {"app_pages", "ui", "app", "web"},
     "cli_commands": {"streamlit"} | SQL | {"app_pages", "ui", "app"},
     "store": {"streamlit", "services", "app_pages", "ui", "cli_commands"},
     "forms": {"streamlit", "store", *SQL, *UPPER},
