@@ -30,6 +30,7 @@ ACTIONS = (
     "user.sign_in_failed",
     "user.locked",
     "user.signed_out",
+    "user.session_resumed",
     "user.created",
     "user.disabled",
     "user.enabled",
