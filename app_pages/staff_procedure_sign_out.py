@@ -51,7 +51,7 @@ if where.signed:
     st.stop()
 
 st.caption(tr("staff.procedure_sign_out.explain"))
-typed = sign_out_form.entry_form(ctx, consent, staff_care.sclerosants(ctx))
+typed = sign_out_form.entry_form(ctx, staff, consent, staff_care.sclerosants(ctx))
 if typed is not None:
     try:
         sign_out.save_form(ctx, staff, consent.id, form=typed, expected_version=consent.version)
