@@ -45,7 +45,7 @@ def _refuse(message: str) -> int:
 def _context():  # type: ignore[no-untyped-def]
     """The app's context without creating or upgrading anything; DomainError says what is wrong."""
     from checklist.loader import load_library
-    from forms.seal import default_cert_path, load_or_create_sealer
+    from services.clinic_seal import stored_sealer
     from services.context import AppContext
     from store.db import DatabaseUnavailable, display_url, head_revision, open_database, sqlite_file
 
@@ -54,10 +54,6 @@ def _context():  # type: ignore[no-untyped-def]
     db_file = sqlite_file(url)
     if db_file is not None and not db_file.exists():
         raise DomainError(f"there is no database at {db_file}: run `python cli.py init` first")
-    if settings.seal_p12_path is None and default_cert_path(settings) is None:
-        raise DomainError(
-            f"no seal key in {settings.resolved_data_dir}: run `python cli.py init` first"
-        )
     database = open_database(url, settings=settings, upgrade=False)
     try:
         revision = database.schema_revision()
@@ -72,30 +68,41 @@ def _context():  # type: ignore[no-untyped-def]
             f"{head_revision()}: run `python cli.py init`"
         )
     library = load_library(settings.placeholder_values, [settings.content_dir])
-    return AppContext(settings, library, database, load_or_create_sealer(settings))
+    try:
+        sealer = stored_sealer(settings, database)  # the seal the database knows, unchanged
+    except DomainError:
+        database.dispose()
+        raise
+    return AppContext(settings, library, database, sealer)
 
 
 def cmd_check_all(args: argparse.Namespace) -> int:
     import logging
 
     from services.integrity import check_all
+    from services.jobs import CHECK_ALL, run_job
     from store.db import DatabaseUnavailable
 
     for name in ("pyhanko", "pyhanko_certvalidator"):  # they log tracebacks for broken seals
         logging.getLogger(name).setLevel(logging.CRITICAL)
     started = time.monotonic()
+    checkpoint = not args.no_checkpoint
     try:
         ctx = _context()
     except DomainError as exc:
         return _refuse(str(exc))
-    try:
-        report = check_all(ctx, checkpoint=not args.no_checkpoint)
+    try:  # once across servers: each may carry the nightly timer
+        job = run_job(ctx.database, CHECK_ALL, lambda: check_all(ctx, checkpoint=checkpoint))
     except DatabaseUnavailable as exc:
         return _refuse(f"the database stopped answering: {' '.join(str(exc.orig).split())}")
     except DomainError as exc:
         return _refuse(str(exc))
     finally:
         ctx.database.dispose()
+    if not job.ran or job.result is None:
+        print(job.skipped_message)
+        return 0
+    report = job.result
     for finding in report.findings:
         print(f"FAIL {finding}")
     for warning in report.warnings:

@@ -35,8 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check a consent PDF's digital seal",
         description=(
             "Check that a consent PDF's seal is intact, made by a trusted certificate and covers "
-            "the whole file. By default the clinic's own seal certificate (in the data directory, "
-            "or the configured PKCS#12) is trusted. Exit 0 VALID, 1 ALTERED (integrity check "
+            "the whole file. By default the clinic's own seal certificates are trusted (every "
+            "seal its database knows, whichever server sealed, and the configured PKCS#12). "
+            "Exit 0 VALID, 1 ALTERED (integrity check "
             "failed), 2 UNREADABLE (not one of this system's consent documents), 3 UNTRUSTED "
             "(intact, but sealed by a certificate not trusted here)."
         ),
@@ -69,13 +70,10 @@ def _settings() -> Settings | None:
 
 
 def _default_trust(settings: Settings) -> list:
-    """The clinic's own certificate, never creating a key."""
-    from forms.seal import default_cert_path, load_or_create_sealer
+    """The clinic's own certificates (every server's, from its database), never creating a key."""
+    from services.clinic_seal import verification_certificates
 
-    if settings.seal_p12_path is not None:
-        return [load_or_create_sealer(settings).certificate]
-    path = default_cert_path(settings)
-    return [path] if path else []
+    return verification_certificates(settings)
 
 
 def _local(value: dt.datetime | None, tz: ZoneInfo) -> str:

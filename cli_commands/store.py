@@ -112,13 +112,15 @@ def cmd_init(args: argparse.Namespace) -> int:
                 print(f"Encrypted {done.rows_changed} row(s) that were stored in clear.")
         with database.uow() as uow:
             users = len(uow.users.list())
+        if importlib.util.find_spec("forms.seal") is not None:
+            from services.clinic_seal import clinic_sealer
+
+            # init is how a clinic changes its seal on purpose: this one becomes the current.
+            sealer = clinic_sealer(settings, database, adopt=True)
+            where = "PKCS#12" if sealer.source == "pkcs12" else "kept in the database"
+            print(f"Document seal ready ({where}; certificate SHA-256 {sealer.fingerprint}).")
     finally:
         database.dispose()
-    if importlib.util.find_spec("forms.seal") is not None:
-        from forms.seal import load_or_create_sealer
-
-        load_or_create_sealer(settings)
-        print("Document seal key ready.")
     if settings.encryption_key is None:
         print("Encryption at rest is off. For real patients set CONSENT_ENCRYPTION_KEY")
         print("(make one with: python cli.py gen-key) and keep a copy of it somewhere safe.")
@@ -188,12 +190,15 @@ def cmd_purge_drafts(args: argparse.Namespace) -> int:
     settings = get_settings()
     database = _open(settings, upgrade=True)
     try:
-        with database.uow() as uow:
-            removed = uow.drafts.purge_expired(dt.datetime.now(dt.UTC))
-            uow.commit()
+        from services.jobs import purge_drafts
+
+        job = purge_drafts(database, dt.datetime.now(dt.UTC))  # once across servers
     finally:
         database.dispose()
-    print(f"Purged {removed} expired or closed draft(s).")
+    if not job.ran:
+        print(job.skipped_message)
+        return 0
+    print(f"Purged {job.result} expired or closed draft(s).")
     return 0
 
 

@@ -1,9 +1,13 @@
 """The clinic's digital seal on consent PDFs: pyHanko PAdES B-B, invisible, over the whole file.
 
 The seal key is either the clinic's own (a PKCS#12 from its CA, ``CONSENT_SEAL_P12_PATH`` and
-``CONSENT_SEAL_P12_PASSWORD``) or an EC P-256 key and self-signed certificate generated once in the
-data directory (files readable by the owner only). ``forms.seal_check.verify_pdf`` checks a file the way
-an auditor would: the signature is intact, made by a trusted certificate, and covers every byte of the file.
+``CONSENT_SEAL_P12_PASSWORD``) or an EC P-256 key and self-signed certificate generated once. The
+app keeps a generated key in the database, so every server seals with the same one
+(services/clinic_seal.py; its stored form is forms/seal_keys.py). This module still knows the
+files in the data directory where the key lived before (readable by the owner only), for
+adopting them and for the tools that seal without a database (sample PDFs, benchmarks, tests).
+``forms.seal_check.verify_pdf`` checks a file the way an auditor would: the signature is intact,
+made by a trusted certificate, and covers every byte of the file.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ class Sealer:
     certificate: asn1_x509.Certificate
     source: str  # "generated" or "pkcs12"
     cert_path: Path | None = None  # the public certificate, to hand to `verify --trust`
+    # The clinic's other seals (an earlier key, another server's before they shared one): a PDF
+    # they sealed still verifies here. Never used to seal.
+    also_trusted: tuple[asn1_x509.Certificate, ...] = ()
 
     @property
     def subject(self) -> str:
@@ -63,15 +70,28 @@ class Sealer:
         )
 
 
+def passphrase_of(settings: Any) -> bytes | None:
+    secret = settings.seal_key_passphrase
+    return secret.get_secret_value().encode("utf-8") if secret is not None else None
+
+
 # --- keys ----------------------------------------------------------------------------------
+def pkcs12_sealer(settings: Any) -> Sealer | None:
+    """The configured PKCS#12 seal (every server is given the same file), or None."""
+    if settings.seal_p12_path is None:
+        return None
+    return _load_pkcs12(Path(settings.seal_p12_path), settings.seal_p12_password)
+
+
 def load_or_create_sealer(settings: Any) -> Sealer:
-    """The configured PKCS#12 seal, else the generated key in the data directory (made once)."""
+    """The configured PKCS#12 seal, else the generated key in the data directory (made once).
+
+    For what seals without a database; the app's servers use services.clinic_seal."""
     if settings.seal_p12_path is not None:
         return _load_pkcs12(Path(settings.seal_p12_path), settings.seal_p12_password)
     seal_dir = Path(settings.resolved_data_dir) / SEAL_DIR
     key_path, cert_path = seal_dir / KEY_FILE, seal_dir / CERT_FILE
-    secret = settings.seal_key_passphrase
-    passphrase = secret.get_secret_value().encode("utf-8") if secret is not None else None
+    passphrase = passphrase_of(settings)
     if not (key_path.exists() and cert_path.exists()):
         _create_key_and_cert(seal_dir, settings.clinic_name, passphrase)
     elif passphrase and not _is_encrypted(key_path):
@@ -86,7 +106,7 @@ def _is_encrypted(key_path: Path) -> bool:
     return key_path.read_bytes().lstrip().startswith(ENCRYPTED_PEM)
 
 
-def _key_pem(key: Any, passphrase: bytes | None) -> bytes:
+def private_key_pem(key: Any, passphrase: bytes | None) -> bytes:
     protection = (
         serialization.BestAvailableEncryption(passphrase)
         if passphrase
@@ -102,7 +122,7 @@ def _encrypt_key_in_place(key_path: Path, passphrase: bytes) -> None:
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     fresh = key_path.with_name(key_path.name + ".new")
     fresh.unlink(missing_ok=True)
-    _write_private(fresh, _key_pem(key, passphrase))
+    _write_private(fresh, private_key_pem(key, passphrase))
     os.replace(fresh, key_path)
     log.info("Encrypted the consent seal key in %s with CONSENT_SEAL_KEY_PASSPHRASE", key_path)
 
@@ -138,6 +158,16 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def _create_key_and_cert(seal_dir: Path, clinic_name: str, passphrase: bytes | None) -> None:
     seal_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key, cert = new_key_and_cert(clinic_name)
+    try:
+        _write_private(seal_dir / KEY_FILE, private_key_pem(key, passphrase))
+        _write_private(seal_dir / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
+    except FileExistsError:
+        pass  # another process made them first; load theirs
+    log.info("Created a new consent seal key and certificate in %s", seal_dir)
+
+
+def new_key_and_cert(clinic_name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
@@ -173,13 +203,7 @@ def _create_key_and_cert(seal_dir: Path, clinic_name: str, passphrase: bytes | N
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    key_pem = _key_pem(key, passphrase)
-    try:
-        _write_private(seal_dir / KEY_FILE, key_pem)
-        _write_private(seal_dir / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
-    except FileExistsError:
-        pass  # another process made them first; load theirs
-    log.info("Created a new consent seal key and certificate in %s", seal_dir)
+    return key, cert
 
 
 def _load_pem(key_path: Path, cert_path: Path, passphrase: bytes | None = None) -> Sealer:

@@ -123,21 +123,26 @@ def _refuse_demo_content(settings: Settings, library: PackLibrary) -> None:
 def build_context(
     settings: Settings, clock: Clock | None = None, *, warm_pdf_fonts: bool = False
 ) -> AppContext:
-    """Open (and upgrade) the database, load content, load or create the seal key.
+    """Open (and upgrade) the database, load content, load or create the clinic's seal (kept in
+    the database: services/clinic_seal.py; a seal that differs from it refuses in production).
 
     ``warm_pdf_fonts=True`` for the app server (ui/resources.py): preparing the fonts and the
     first document ahead (``warm_documents``) pays off only in a process that will sign; the
     command line and the tests' many short-lived contexts would each render one for nothing."""
-    from forms.seal import load_or_create_sealer
+    from services.clinic_seal import clinic_sealer
     from store.db import open_database
     from store.files import private_dir
 
-    private_dir(settings.resolved_data_dir)  # owner-only: it holds the database and seal key
+    private_dir(settings.resolved_data_dir)  # owner-only: it holds the database
     library = load_library(settings.placeholder_values, [settings.content_dir])
     if not settings.is_demo:
         _refuse_demo_content(settings, library)
     database = open_database(settings.resolved_database_url, settings=settings)
-    sealer = load_or_create_sealer(settings)
+    try:  # the clinic's one seal, shared by every server on this database
+        sealer = clinic_sealer(settings, database)
+    except BaseException:
+        database.dispose()
+        raise
     ctx = AppContext(settings, library, database, sealer, clock or SystemClock())
     # The first document of a process costs 1.3-1.7 s: pay it now, off the first signature.
     if warm_pdf_fonts:

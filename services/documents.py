@@ -139,8 +139,9 @@ def issue_document(
 
 
 def trusted_certificates(ctx: AppContext) -> list[Any]:
-    """The seal certificates this clinic trusts: the current one and the generated one if any."""
-    certs: list[Any] = [ctx.sealer.certificate]
+    """The seal certificates this clinic trusts: the current one, every other seal its database
+    knows (any server's, services/clinic_seal.py) and the data directory's if any."""
+    certs: list[Any] = [ctx.sealer.certificate, *ctx.sealer.also_trusted]
     generated = default_cert_path(ctx.settings)
     if generated is not None and generated != ctx.sealer.cert_path:
         certs.append(generated)

@@ -240,5 +240,23 @@ pack_activations = Table(
     Index("ix_pack_activations_pack_id", "pack_id", "language", "id"),
     sqlite_autoincrement=True,  # ids only grow: "newest" is the highest id
 )
+# The clinic's seals (issue #18): every app server seals with the current one and trusts them all,
+# so a PDF sealed by any server verifies on every other. A generated key is kept here, PKCS#8
+# encrypted under CONSENT_SEAL_KEY_PASSPHRASE when one is set, so all servers on this database use
+# the same; a PKCS#12's key never is (each server is given the file), only its certificate. An
+# earlier seal keeps its certificate (its PDFs still verify) and loses its key.
+clinic_seals = Table(
+    "clinic_seals",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("fingerprint", String(64), nullable=False, unique=True),  # certificate SHA-256, hex
+    Column("source", String(16), nullable=False),  # "generated" or "pkcs12"
+    Column("certificate", Text, nullable=False),  # PEM
+    Column("private_key", LargeBinary),  # the generated key in use only
+    Column("current", Boolean, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+
 
 GENESIS_HASH = "0" * 64

@@ -346,14 +346,13 @@ def test_files_made_by_init_backup_and_export_are_owner_only(
     def mode(p: Path) -> int:
         return stat.S_IMODE(os.stat(p).st_mode)
 
-    for folder in (data, data / "seal", tmp_path / "backups", tmp_path / "x"):
+    for folder in (data, tmp_path / "backups", tmp_path / "x"):
         assert mode(folder) == 0o700, folder
-    for file in (
-        data / "consent.db",
-        data / "seal" / "seal-key.pem",
-        tmp_path / "backups" / "b.db",
-    ):
+    for file in (data / "consent.db", tmp_path / "backups" / "b.db"):
         assert mode(file) == 0o600, file
+    # The seal key is kept in the (owner-only) database, shared by every server (issue #18):
+    # no key file is left in the data folder (tests/store/test_clinic_seal.py).
+    assert not (data / "seal").exists()
     assert mode(zip_file) == 0o600
     assert not list((tmp_path / "backups").glob("*.part"))
 
