@@ -20,7 +20,7 @@ from services import staff_sessions
 from ui import staff_session
 
 
-def _signed_in_with_cookie(app_ctx, monkeypatch) -> tuple[object, str]:
+def _signed_in_with_cookie(app_ctx) -> tuple[object, str]:
     """Sign in on the form; trade the ticket the page hands the browser, as its fetch does."""
     username = add_staff(app_ctx, Role.NURSE)
     at = open_address(fresh_app(), "staff")
@@ -38,8 +38,11 @@ def _new_browser_session(monkeypatch, token: str | None):
     return open_address(fresh_app(), "queue")
 
 
-def test_a_new_browser_session_with_the_cookie_is_signed_in(app_ctx, monkeypatch):
-    _, token = _signed_in_with_cookie(app_ctx, monkeypatch)
+def test_a_new_browser_session_with_the_cookie_is_signed_in_and_only_with_it(app_ctx, monkeypatch):
+    _, token = _signed_in_with_cookie(app_ctx)
+    for wrong in (None, "guessed-token"):
+        at = _new_browser_session(monkeypatch, wrong)
+        assert [t.value for t in at.title] == ["Staff sign-in"]
     at = _new_browser_session(monkeypatch, token)
     assert_no_exception(at)
     assert [t.value for t in at.title] == ["Today's queue"]
@@ -47,16 +50,9 @@ def test_a_new_browser_session_with_the_cookie_is_signed_in(app_ctx, monkeypatch
     assert staff_session.JOB not in at.session_state  # it has the cookie: nothing to ask
 
 
-def test_without_the_cookie_or_with_a_wrong_one_the_sign_in_form_shows(app_ctx, monkeypatch):
-    _signed_in_with_cookie(app_ctx, monkeypatch)
-    for token in (None, "guessed-token"):
-        at = _new_browser_session(monkeypatch, token)
-        assert [t.value for t in at.title] == ["Staff sign-in"]
-
-
 @pytest.mark.parametrize("how", ["handoff", "sign_out"])
 def test_after_a_hand_over_or_sign_out_the_old_cookie_opens_nothing(app_ctx, monkeypatch, how):
-    at, token = _signed_in_with_cookie(app_ctx, monkeypatch)
+    at, token = _signed_in_with_cookie(app_ctx)
     if how == "handoff":
         at.switch_page("app_pages/staff_handoff.py").run()
         click(at, "Start and hand over")
@@ -73,7 +69,7 @@ def test_after_a_hand_over_or_sign_out_the_old_cookie_opens_nothing(app_ctx, mon
 
 
 def test_a_cookie_idle_past_the_timeout_signs_in_no_one_and_says_why(app_ctx, monkeypatch):
-    _, token = _signed_in_with_cookie(app_ctx, monkeypatch)
+    _, token = _signed_in_with_cookie(app_ctx)
     later = app_ctx.clock.now() + dt.timedelta(minutes=app_ctx.settings.staff_idle_minutes + 1)
     monkeypatch.setattr(app_ctx.clock, "now", lambda: later)
     at = _new_browser_session(monkeypatch, token)
