@@ -8,6 +8,7 @@ import hashlib
 
 import pytest
 from sqlalchemy import select
+from staff_db_helpers import clinic_on
 from staff_helpers import PASSWORD
 
 from services import admin, auth, staff_sessions
@@ -157,3 +158,20 @@ def test_old_rows_are_purged_at_a_later_sign_in(ctx, clock):
     staff_sessions.sign_in(ctx, "nina", PASSWORD)
     assert [r.id for r in _rows(ctx, sessions_table)] != [staff.session_id]
     assert len(_rows(ctx, sessions_table)) == 1
+
+
+@pytest.mark.postgres
+def test_the_same_rules_on_postgresql(clock):
+    """The ticket's conditional UPDATE ... RETURNING, the token lookup and the ending, on
+    PostgreSQL (a schema of its own)."""
+    with clinic_on("postgresql", clock) as ctx:
+        _nurse(ctx)
+        staff, ticket = staff_sessions.sign_in(ctx, "nina", PASSWORD)
+        cookie = staff_sessions.redeem(ctx, ticket)
+        assert cookie is not None and staff_sessions.redeem(ctx, ticket) is None
+        clock.advance(minutes=2)
+        assert staff_sessions.still_open(ctx, staff)
+        assert staff_sessions.resume(ctx, cookie.token).session_id == staff.session_id
+        auth.sign_out(ctx, staff, reason="handoff")
+        assert staff_sessions.resume(ctx, cookie.token) is None
+        assert not staff_sessions.still_open(ctx, staff)
