@@ -22,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from e2e_server import AppServer
 from fake_speech import fake_speech
 from patient_steps import Patient
 from playwright.sync_api import expect
@@ -60,6 +61,13 @@ ENGLISH = [
         r"^aria-label=Main menu$",
     )
 ]
+
+
+@pytest.fixture
+def app_server(module_server: AppServer) -> AppServer:
+    """One server for these tests: each is a new tablet and a new patient, and the walks find
+    their refusal by name and language."""
+    return module_server
 
 
 def _pack(lang: str):  # type: ignore[no-untyped-def]
@@ -254,8 +262,9 @@ def test_large_text_on_every_screen(app_server, tablet, tmp_path: Path, lang: st
     # What was tapped on the walk is what was stored (the finger-signature test in
     # test_patient_flow goes through these screens by the services).
     pack = _pack(lang)
-    with app_server.stored() as uow:
-        (refusal,) = uow.consents.search(name="José Ángel Peña-Valdés")
+    with app_server.stored() as uow:  # the module's server: the other language's walk too
+        found = uow.consents.search(name="José Ángel Peña-Valdés")
+    (refusal,) = [c for c in found if c.pack.language == lang]
     assert refusal.status.value == "declined" and refusal.site == "both_legs"
     assert {a.item_id for a in refusal.acknowledgements} == set(pack.item_ids())
     assert {a.answer.value for a in refusal.screening} == {"not_sure"}

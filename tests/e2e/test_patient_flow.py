@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from draft_steps import acknowledged, prepared, resume, walked
+from e2e_server import AppServer
 from patient_steps import Patient
 from playwright.sync_api import expect
 
@@ -18,6 +19,13 @@ from ui.patient.common import RESUME
 pytestmark = pytest.mark.browser
 
 NAME = "Margarethe Ødegård-Nguyễn"
+
+
+@pytest.fixture
+def app_server(module_server: AppServer) -> AppServer:
+    """One server for these tests (each a new patient with a name of its own); the restart
+    test stops its server, so it has its own (``own_server``)."""
+    return module_server
 
 
 def _pack(lang: str):  # type: ignore[no-untyped-def]
@@ -196,16 +204,16 @@ def test_spanish_with_an_interpreter(app_server, tablet, tmp_path: Path) -> None
     assert verify(app_server, doc.pdf).valid
 
 
-def test_server_restart_resumes_at_the_same_step(app_server, tablet, tmp_path: Path) -> None:
+def test_server_restart_resumes_at_the_same_step(own_server, tablet, tmp_path: Path) -> None:
     from e2e_server import start_server, stop_server
 
-    patient = Patient(tablet, app_server.url, tmp_path / "shots", "es")
+    patient = Patient(tablet, own_server.url, tmp_path / "shots", "es")
     patient.start("Español")
     patient.details("Inés Carvalho", 1980, 6, 9)
     step = patient.step_number()
     query = tablet.url.split("?", 1)[1]
-    stop_server(app_server)  # the fixture's stop afterwards is harmless
-    again = start_server(app_server.data_dir)
+    stop_server(own_server)  # the fixture's stop afterwards is harmless
+    again = start_server(own_server.data_dir)
     try:
         tablet.goto(f"{again.url}/?{query}")
         patient.expect_step(step)
