@@ -96,8 +96,8 @@ def fresh_data_dir(template: Path, target: Path) -> Path:
     return target
 
 
-def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> AppServer:
-    port = free_port()
+def server_env(data_dir: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a test server (and a CLI run on its data) gets."""
     # Only the test's own cheap password hashing (tests/conftest.py CHEAP_ARGON2) carries into
     # the server and its CLI: production argon2 costs 0.2-0.7 s a sign-in or signature here.
     env = {
@@ -105,12 +105,17 @@ def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> App
         for k, v in os.environ.items()
         if not k.startswith("CONSENT_") or k.startswith("CONSENT_ARGON2_")
     }
-    env |= {
+    return env | {
         "CONSENT_DATA_DIR": str(data_dir),
         "CONSENT_CLINIC_TIMEZONE": CLINIC_ZONE,
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     }
+
+
+def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> AppServer:
+    port = free_port()
+    env = server_env(data_dir, extra_env)
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"streamlit-{port}.log"
     cmd = [

@@ -6,11 +6,10 @@ CONSENT_SCREENSHOTS=1 the screen is saved as docs/screenshots/staff-sign-out.png
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from draft_steps import on_server
 from patient_steps import SAVE_TO_DOCS
 from playwright.sync_api import expect
 from staff_steps import DOCS_SHOTS, PASSWORD, STAFF, Staff, add_staff, tr
@@ -19,48 +18,39 @@ from forms.record_course import problem_words
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 NAME = "Siobhán Signout"
 REASON = "Two long tributaries; 12 mL agreed with the patient, leg raised after"
 
-# A consent signed, verified, timed-out and attested through the services, against the
-# server's own database (the browser part of this test is the sign-out alone).
-SETUP = """
-import datetime as dt, sys
-from services import auth, demo, staff, staff_care
-from services.context import build_context
-from settings import get_settings
 
-ctx = build_context(get_settings())
-name, nurse_u, doc_u, pw = sys.argv[1:5]
-nurse, doc = auth.sign_in(ctx, nurse_u, pw), auth.sign_in(ctx, doc_u, pw)
-pack = ctx.active_pack("en")
-c = demo.patient_completes(ctx, legal_name=name, date_of_birth=dt.date(1962, 3, 14),
-                           site="both_legs")
-c = staff_care.set_treatment(ctx, doc, c.id, clinician_id=doc.id, sclerosant="polidocanol 1%",
-                             form="foam", appointment_on=dt.date.today(),
-                             expected_version=c.version)
-c = staff.verify(ctx, nurse, c.id, answers={i.id: ("yes", "") for i in pack.nurse_checklist},
-                 password=pw, expected_version=c.version)
-c = staff_care.record_timeout(ctx, nurse, c.id, confirmed=[i.id for i in pack.timeout],
-                              participant_ids=[nurse.id, doc.id], side=c.site,
-                              expected_version=c.version)
-c = staff.attest(ctx, doc, c.id, password=pw, expected_version=c.version)
-print(c.id)
-"""
+def _attested(server) -> str:  # type: ignore[no-untyped-def]
+    """A consent signed, verified, timed-out and attested through the services, on the
+    server's own database (the browser part of this test is the sign-out alone)."""
 
+    def setup(ctx) -> str:  # type: ignore[no-untyped-def]
+        from services import auth, demo, staff, staff_care
 
-def _attested(server) -> str:
-    made = subprocess.run(
-        [sys.executable, "-c", SETUP, NAME, STAFF["nurse"][0], STAFF["clinician"][0], PASSWORD],
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert made.returncode == 0, made.stderr
-    return made.stdout.strip().splitlines()[-1]
+        nurse = auth.sign_in(ctx, STAFF["nurse"][0], PASSWORD)
+        doc = auth.sign_in(ctx, STAFF["clinician"][0], PASSWORD)
+        pack = ctx.active_pack("en")
+        c = demo.patient_completes(
+            ctx, legal_name=NAME, date_of_birth=dt.date(1962, 3, 14), site="both_legs"
+        )
+        c = staff_care.set_treatment(
+            ctx, doc, c.id, clinician_id=doc.id, sclerosant="polidocanol 1%", form="foam",
+            appointment_on=dt.date.today(), expected_version=c.version,
+        )  # fmt: skip
+        answers = {i.id: ("yes", "") for i in pack.nurse_checklist}
+        c = staff.verify(
+            ctx, nurse, c.id, answers=answers, password=PASSWORD, expected_version=c.version
+        )
+        c = staff_care.record_timeout(
+            ctx, nurse, c.id, confirmed=[i.id for i in pack.timeout],
+            participant_ids=[nurse.id, doc.id], side=c.site, expected_version=c.version,
+        )  # fmt: skip
+        c = staff.attest(ctx, doc, c.id, password=PASSWORD, expected_version=c.version)
+        return str(c.id)
+
+    return on_server(server, setup)
 
 
 def _nothing_cut_off(page) -> None:

@@ -5,41 +5,29 @@ findings (they had colour-contrast findings)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from patient_steps import axe_violations
 from playwright.sync_api import Page, expect
-from staff_steps import ROOT, Staff, tr
+from staff_steps import Staff, tr
 
 pytestmark = pytest.mark.browser
 
 
 def axe_findings(page: Page) -> list[str]:
     """Serious and critical axe-core findings on the page as drawn (as patient_steps.axe)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {node['html'][:160]}"
-        for v in results.response["violations"]
+        for v in axe_violations(page)
         if v["impact"] in ("serious", "critical")
         for node in v["nodes"][:5]
     ]
 
 
-def test_staff_screens_have_no_serious_axe_findings(app_server, browser, tmp_path: Path) -> None:
-    made = subprocess.run(
-        [sys.executable, "cli.py", "demo-data", "--count", "9"],
-        cwd=ROOT,
-        env=app_server.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert made.returncode == 0, made.stderr
-    passwords = dict(re.findall(r"(demo\.\w+)\s+(\S+)", made.stdout))
+def test_staff_screens_have_no_serious_axe_findings(demo_server, browser, tmp_path: Path) -> None:
+    app_server, printed = demo_server  # after `cli.py demo-data --count 9`
+    passwords = dict(re.findall(r"(demo\.\w+)\s+(\S+)", printed))
 
     pc = browser.new_context(viewport={"width": 1366, "height": 900})
     page = pc.new_page()

@@ -5,9 +5,6 @@ show "Choose a patient", and only the consents still waiting."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,24 +13,14 @@ from language.i18n import t
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def tr(key: str, **values: object) -> str:
     return t("en", key, **values)
 
 
-def test_after_filing_the_patient_box_is_empty_in_the_browser(app_server, browser):
-    made = subprocess.run(
-        [sys.executable, "cli.py", "demo-data", "--count", "9"],
-        cwd=ROOT,
-        env=app_server.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert made.returncode == 0, made.stderr
-    password = re.search(r"demo\.frontdesk\s+(\S+)", made.stdout).group(1)
+def test_after_filing_the_patient_box_is_empty_in_the_browser(demo_server, browser):
+    app_server, printed = demo_server  # after `cli.py demo-data --count 9`
+    password = re.search(r"demo\.frontdesk\s+(\S+)", printed).group(1)
 
     pc = browser.new_context(viewport={"width": 1280, "height": 900})
     page = pc.new_page()
