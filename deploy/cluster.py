@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -30,13 +28,20 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script: python deploy/cluster.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from deploy.identity import identity_file, new_identity, trial_database
+from deploy.nginx_site import (
+    AFFINITY_COOKIE,
+    UPSTREAM_HEADER,
+    nginx_main,
+    nginx_or_none,
+    render_site,
+)
+
 DEPLOY = Path(__file__).resolve().parent
 ROOT = DEPLOY.parent
-TEMPLATE = DEPLOY / "nginx" / "consent.conf.template"
-AFFINITY_COOKIE = "consent_node"  # the template's cookie
-UPSTREAM_HEADER = "X-Consent-Upstream"  # trial only: which server answered
-NGINX = os.environ.get("CONSENT_NGINX", "/usr/sbin/nginx")
-TRIAL_DATABASE = "consent_trial"
 
 
 def free_port() -> int:
@@ -65,73 +70,6 @@ def wait_healthy(
 
 def _tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
-
-
-# --- nginx ---------------------------------------------------------------------------------
-
-
-def render_site(
-    servers: list[str],
-    *,
-    listen: str = "127.0.0.1:8080",
-    server_name: str = "_",
-    tls: tuple[str, str] | None = None,
-    debug_upstream: bool = False,
-) -> str:
-    """The template filled in: the upstream servers, where to listen, TLS or not."""
-    upstreams = "\n".join(f"    server {s} max_fails=1 fail_timeout=10s;" for s in servers)
-    if tls:
-        cert, key = tls
-        listen_block = f"    listen {listen} ssl http2;\n" + (  # nginx 1.22's spelling
-            f"    ssl_certificate {cert};\n    ssl_certificate_key {key};\n"
-            "    ssl_protocols TLSv1.2 TLSv1.3;\n"
-            '    add_header Strict-Transport-Security "max-age=31536000" always;'
-        )
-        redirect = (
-            "server {\n    listen 80;\n"
-            f"    server_name {server_name};\n"
-            "    return 301 https://$host$request_uri;\n}"
-        )
-    else:
-        listen_block, redirect = f"    listen {listen};", ""
-    debug = f"    add_header {UPSTREAM_HEADER} $upstream_addr always;\n" if debug_upstream else ""
-    text = TEMPLATE.read_text(encoding="utf-8")
-    for marker, value in {
-        "@@UPSTREAM_SERVERS@@": upstreams,
-        "@@LISTEN@@": listen_block,
-        "@@SERVER_NAME@@": server_name,
-        "@@COOKIE_SECURE@@": "; Secure" if tls else "",
-        "@@DEBUG_HEADERS@@": debug,
-        "@@TLS_REDIRECT@@": redirect,
-    }.items():
-        text = text.replace(marker, value)
-    return text
-
-
-def nginx_main(site: str, workdir: Path) -> str:
-    """A whole nginx.conf for a foreground nginx that touches nothing outside ``workdir``."""
-    temp = workdir / "nginx-temp"
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (temp / sub).mkdir(parents=True, exist_ok=True)
-    user = ""
-    if os.geteuid() == 0:  # root's workers become nobody: let them write their temp files
-        user = "user nobody nogroup;\n"
-        for path in [temp, *temp.iterdir()]:
-            shutil.chown(path, "nobody", "nogroup")
-    return (
-        f"{user}worker_processes 1;\ndaemon off;\npid {workdir / 'nginx.pid'};\n"
-        f"error_log {workdir / 'nginx-error.log'} warn;\n"
-        "events { worker_connections 1024; }\n"
-        "http {\n"
-        f"    access_log {workdir / 'nginx-access.log'};\n"
-        f"    client_body_temp_path {temp / 'body'};\n    proxy_temp_path {temp / 'proxy'};\n"
-        f"    fastcgi_temp_path {temp / 'fastcgi'};\n    uwsgi_temp_path {temp / 'uwsgi'};\n"
-        f"    scgi_temp_path {temp / 'scgi'};\n" + site + "\n}\n"
-    )
-
-
-def nginx_or_none() -> str | None:
-    return NGINX if Path(NGINX).exists() else shutil.which("nginx")
 
 
 # --- the app servers -----------------------------------------------------------------------
@@ -232,56 +170,9 @@ class Cluster:
             node.kill()
 
 
-def new_identity(database_url: str) -> dict[str, str]:
-    """What every server of one clinic must share (deploy/README.md: "One identity"), made fresh;
-    a real site keeps these in /etc/consent/cluster.env (deploy/systemd/cluster.env.example)."""
-    from cryptography.fernet import Fernet
-
-    return {
-        "CONSENT_DATABASE_URL": database_url,
-        "CONSENT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "CONSENT_SEAL_KEY_PASSPHRASE": secrets.token_urlsafe(24),
-        "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32),
-    }
-
-
-def identity_file(path: Path, database_url: str) -> dict[str, str]:
-    """The trial's identity, kept beside its database between runs (a new encryption key would
-    make the stored records unreadable); made on the first run."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lines = [f"{k}={v}" for k, v in new_identity(database_url).items()]
-        path.write_text("\n".join(lines) + "\n")
-        path.chmod(0o600)
-    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
-    return {k.strip(): v.strip() for k, v in pairs}
-
-
 def _base_env(identity: dict[str, str], extra_env: dict[str, str] | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSENT_", "STREAMLIT_"))}
     return env | identity | (extra_env or {})
-
-
-def trial_database() -> str:
-    """The system PostgreSQL 15 started (if it is not) and a trial database made in it."""
-    subprocess.run(["pg_ctlcluster", "15", "main", "start"], capture_output=True)
-    for _ in range(30):
-        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0:
-            break
-        time.sleep(1)
-    sql = (
-        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'consent') THEN "
-        "CREATE ROLE consent LOGIN PASSWORD 'consent'; END IF; END $$;\n"
-        f"SELECT 'CREATE DATABASE {TRIAL_DATABASE} OWNER consent' WHERE NOT EXISTS "
-        f"(SELECT FROM pg_database WHERE datname = '{TRIAL_DATABASE}')\\gexec\n"
-    )
-    done = subprocess.run(
-        ["su", "postgres", "-c", "psql -q -v ON_ERROR_STOP=1"], input=sql, text=True,
-        capture_output=True,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"could not make the trial database: {done.stderr.strip()}")
-    return f"postgresql+psycopg://consent:consent@127.0.0.1:5432/{TRIAL_DATABASE}"
 
 
 def start_cluster(

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# The browser tests' helpers (a patient's and a nurse's steps, drafts made through the
-# services) and the loopback cluster deploy/cluster.py starts.
-sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "deploy")]
+# The browser tests' helpers: a patient's and a nurse's steps, drafts made through the services.
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-import cluster as trial  # noqa: E402  (deploy/cluster.py)
 from e2e_server import CLINIC_ZONE  # noqa: E402
+
+from deploy import cluster as trial  # noqa: E402
 
 
 def _load(name: str, path: Path):  # type: ignore[no-untyped-def]

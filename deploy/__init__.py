@@ -1,0 +1,1 @@
+"""Running several app servers behind nginx (deploy/README.md)."""
