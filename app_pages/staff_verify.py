@@ -113,13 +113,13 @@ if consent.status is Status.SUBMITTED:
             index=None,
             horizontal=True,
             format_func=lambda a: tr(ANSWERS[a]),
-            key=f"chk-{consent.id}-{item.id}",
+            key=kept.keys[f"{item.id}.answer"],
             label_visibility="collapsed",
             **kept.on_change,
         )
         note = right.text_input(
             tr("staff.verify.note"),
-            key=f"note-{consent.id}-{item.id}",
+            key=kept.keys[f"{item.id}.note"],
             label_visibility="collapsed",
             placeholder=tr("staff.verify.note"),
             **kept.on_change,
@@ -218,18 +218,18 @@ if consent.status in TIMEOUT_WINDOW:
         confirmed = [
             item.id
             for item in checks
-            if st.checkbox(item.text, key=f"to-{consent.id}-{item.id}", **kept_to.on_change)
+            if st.checkbox(item.text, key=kept_to.keys[item.id], **kept_to.on_change)
         ]
         present = st.multiselect(
             tr("staff.timeout.participants"),
             list(team),
             format_func=lambda i: f"{team[i].name} ({team[i].role})",
-            key=f"to-present-{consent.id}",
+            key=kept_to.keys["present"],
             **kept_to.on_change,
         )
         others = st.text_area(
             tr("staff.timeout.others"),
-            key=f"to-others-{consent.id}",
+            key=kept_to.keys["others"],
             height=68,
             **kept_to.on_change,
         )
@@ -238,7 +238,7 @@ if consent.status in TIMEOUT_WINDOW:
             sides,
             index=None,
             format_func=lambda s: site_label(s, STAFF_LANG),
-            key=f"to-side-{consent.id}",
+            key=kept_to.keys["side"],
             **kept_to.on_change,
         )
         go = st.button(
