@@ -250,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
         tls = (args.tls_cert, args.tls_key) if args.tls_cert and args.tls_key else None
         print(render_site(args.server, listen=args.listen, server_name=args.server_name, tls=tls))
         return 0
+    # Ctrl-C, or a TERM from a service manager, stops everything (the servers are children).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     url = args.database_url or trial_database()
     identity = identity_file(args.identity, url)
     cluster = start_cluster(url, servers=args.servers, port=args.port, identity=identity)
