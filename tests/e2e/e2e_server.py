@@ -8,8 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,20 +70,11 @@ class AppServer:
 def _wait_healthy(
     url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60
 ) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"streamlit exited ({process.returncode}):\n{log.read_text()[-3000:]}"
-            )
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"streamlit did not become healthy:\n{log.read_text()[-3000:]}")
+    """Until the server answers /_stcore/health (the one home: deploy/cluster.py, which the
+    cluster test and bench/cluster.py start their servers with)."""
+    from deploy.cluster import wait_healthy
+
+    wait_healthy(url, process, log, timeout)
 
 
 def fresh_data_dir(template: Path, target: Path) -> Path:
