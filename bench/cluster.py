@@ -79,10 +79,11 @@ async def _tablet(
                 await tab.open(query)  # a reload: the address still holds the resume token
                 if closed_at is not None:  # back after a lost server: what did it cost?
                     lost: list[str] = []
+                    checked = 0
                     if acked.token and acked.token not in signed:  # signed: checked at the end
                         draft = await asyncio.to_thread(draft_of, acked.token)
-                        lost = acked.missing_from(draft)
-                    losses.append(Loss(time.perf_counter() - closed_at, lost))
+                        lost, checked = acked.missing_from(draft), acked.taps()
+                    losses.append(Loss(time.perf_counter() - closed_at, lost, checked))
                     closed_at = None
                 d = TrackingDriver(
                     tab, stats, budget, think, rng, log=taps, acked=acked, signed=signed

@@ -160,14 +160,15 @@ class Cluster:
         if self.stopped:
             return
         self.stopped = True
+        for node in self.nodes:
+            node.kill()
         if self.nginx and self.nginx.poll() is None:
-            self.nginx.send_signal(signal.SIGQUIT)  # graceful: closes its websockets
+            # Fast shutdown: a graceful one (QUIT) waits for every open websocket to close.
+            self.nginx.send_signal(signal.SIGTERM)
             try:
                 self.nginx.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.nginx.kill()
-        for node in self.nodes:
-            node.kill()
 
 
 def _base_env(identity: dict[str, str], extra_env: dict[str, str] | None) -> dict[str, str]:

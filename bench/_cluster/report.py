@@ -17,6 +17,7 @@ class Loss:
 
     reconnect_seconds: float  # socket closed -> the reopened screen drawn
     lost: list[str]  # acknowledged taps the stored draft lacks
+    taps_checked: int = 0  # acknowledged taps of the draft compared with the stored one
 
 
 def _ms(values: list[float], p: int) -> str:
@@ -62,7 +63,11 @@ def report(
         f"  the lost server's tablets: {on_victim}; reconnected {len(losses)}; reconnect "
         f"p50 {_ms(waits, 50)} ms, max {max(waits, default=0) * 1000:.0f} ms"
     )
-    print(f"  lost taps: {len(lost)}; acknowledged signatures not stored: {len(unsigned)}")
+    checked = sum(loss.taps_checked for loss in losses)
+    print(
+        f"  lost taps: {len(lost)} of {checked} acknowledged on the lost server's drafts; "
+        f"signatures acknowledged {len(signed)}, not stored {len(unsigned)}"
+    )
     print(f"  errors (besides the reconnects): {len(stats.errors)}")
     for item in (lost + stats.errors)[:5]:
         print(f"    {item}")

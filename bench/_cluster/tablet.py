@@ -42,6 +42,9 @@ class Acked:
     ticked: set[str] = field(default_factory=set)  # "I understand" item ids
     answered: set[str] = field(default_factory=set)  # health question ids
 
+    def taps(self) -> int:
+        return len(self.ticked) + len(self.answered) + bool(self.step)
+
     def missing_from(self, draft: Any) -> list[str]:
         """The acknowledged taps the stored draft lacks (goal: none)."""
         if draft is None:
