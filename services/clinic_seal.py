@@ -27,7 +27,8 @@ from forms.seal_keys import (
     protected,
     sealer_from_key,
 )
-from store.clinic_seals import ClinicSeals, StoredSeal
+from store.clinic_seals import ClinicSeals, StoredSeal, newest_sealed_record
+from store.errors import KeyMismatch
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -97,6 +98,13 @@ def clinic_sealer(settings: Settings, database: Database, *, adopt: bool = False
             sealer = sealer_from_key(key, passphrase, IN_DATABASE)
             _record(seals, known, sealer.fingerprint, "generated", key.cert_pem, key.key_pem, now)
             log.info("The consent seal key is kept in the database now (%s)", sealer.fingerprint)
+        if current is not None and current.fingerprint != sealer.fingerprint:
+            log.warning(
+                "The clinic's seal changed from certificate SHA-256 %s to %s; PDFs sealed "
+                "before still verify",
+                current.fingerprint,
+                sealer.fingerprint,
+            )
         if legacy is not None:
             _keep_certificate(seals, legacy, now)  # another server's earlier key: still trusted
         uow.commit()
@@ -104,6 +112,28 @@ def clinic_sealer(settings: Settings, database: Database, *, adopt: bool = False
     return dataclasses.replace(
         sealer, also_trusted=tuple(certificate_from_pem(s.certificate_pem) for s in others)
     )
+
+
+KEY_DIFFERS = (
+    "This server's CONSENT_ENCRYPTION_KEY cannot open the records in the database, so it did not "
+    "start: every server must have the same CONSENT_ENCRYPTION_KEY (while rotating, the new key "
+    "first and the old one after it, comma-separated, on every server)."
+)
+
+
+def require_the_clinics_key(settings: Settings, database: Database) -> None:
+    """With PostgreSQL in production, refuse a server whose encryption key cannot open what the
+    other servers stored: it would write records they could not read."""
+    if not needs_one_identity(settings):
+        return
+    with database.uow(read_only=True) as uow:
+        stored = newest_sealed_record(uow.connection)
+    if stored is None:
+        return
+    try:
+        database.cipher.open_json(stored)
+    except KeyMismatch:
+        raise ConfigurationError(KEY_DIFFERS) from None
 
 
 def _pem(sealer: Sealer) -> bytes:

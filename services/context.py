@@ -129,7 +129,7 @@ def build_context(
     ``warm_pdf_fonts=True`` for the app server (ui/resources.py): preparing the fonts and the
     first document ahead (``warm_documents``) pays off only in a process that will sign; the
     command line and the tests' many short-lived contexts would each render one for nothing."""
-    from services.clinic_seal import clinic_sealer
+    from services.clinic_seal import clinic_sealer, require_the_clinics_key
     from store.db import open_database
     from store.files import private_dir
 
@@ -138,7 +138,8 @@ def build_context(
     if not settings.is_demo:
         _refuse_demo_content(settings, library)
     database = open_database(settings.resolved_database_url, settings=settings)
-    try:  # the clinic's one seal, shared by every server on this database
+    try:  # the clinic's one seal and key, shared by every server on this database
+        require_the_clinics_key(settings, database)
         sealer = clinic_sealer(settings, database)
     except BaseException:
         database.dispose()

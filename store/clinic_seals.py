@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from store.crypto import is_sealed_json
 from store.locks import lock_key
-from store.tables import clinic_seals
+from store.tables import clinic_seals, consents
 
 SEAL_LOCK = "clinic-seal"
 
@@ -100,3 +102,12 @@ class ClinicSeals:
             .where(clinic_seals.c.current.is_(True))
             .values(current=False, private_key=None)
         )
+
+
+def newest_sealed_record(conn: Connection) -> Any | None:
+    """The newest consent's record as stored, if it is encrypted: what this server's key must
+    open for it to share the database with the servers that wrote it."""
+    value = conn.execute(
+        select(consents.c.record).order_by(consents.c.created_at.desc()).limit(1)
+    ).scalar_one_or_none()
+    return value if is_sealed_json(value) else None

@@ -22,9 +22,15 @@ from sqlalchemy import select
 from store_builders import make_consent
 
 import cli
+from errors import ConfigurationError
 from forms.seal import SealError, load_or_create_sealer, pkcs12_sealer
 from services import documents
-from services.clinic_seal import SealMismatch, clinic_sealer
+from services.clinic_seal import (
+    KEY_DIFFERS,
+    SealMismatch,
+    clinic_sealer,
+    require_the_clinics_key,
+)
 from services.context import AppContext, build_context
 from settings import Settings, get_settings
 from store.db import open_database
@@ -196,12 +202,12 @@ def _p12(path: Path, name: str) -> Path:
     return path
 
 
-def _production(db_url: str, data: Path, p12: Path) -> Settings:
+def _production(db_url: str, data: Path, p12: Path, key: str | None = None) -> Settings:
     return get_settings(
         environment="production",
         data_dir=data,
         database_url=db_url,
-        encryption_key=Fernet.generate_key().decode(),
+        encryption_key=key or Fernet.generate_key().decode(),
         seal_p12_path=p12,
         seal_p12_password="p12 secret",
         clinic_name="Riverside Vein Care",
@@ -270,3 +276,31 @@ def test_production_postgres_refuses_without_an_explicit_cookie_secret(
     monkeypatch.setattr(st_config, "is_manually_set", lambda name: name == "server.cookieSecret")
     assert resources.startup_problem() is None and built == [clinic]
     resources.app_context.clear()
+
+
+@pytest.mark.parametrize("db_url", POSTGRES_ONLY, indirect=True)
+def test_production_postgres_refuses_a_server_whose_encryption_key_differs(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A server with another CONSENT_ENCRYPTION_KEY would store records the others cannot read."""
+    p12 = _p12(tmp_path / "clinic.p12", "Riverside")
+    key, stray = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    one = _production(db_url, tmp_path / "one", p12, key)
+    database = open_database(db_url, settings=one)
+    with database.uow() as uow:
+        uow.consents.add(make_consent())
+        uow.commit()
+    require_the_clinics_key(one, database)  # the key that stored it
+    database.dispose()
+    for keys, refused in ((stray, True), (f"{stray},{key}", False)):  # a rotation: new, old
+        server = _production(db_url, tmp_path / "two", p12, keys)
+        other = open_database(db_url, settings=server, upgrade=False)
+        try:
+            if refused:
+                with pytest.raises(ConfigurationError) as why:
+                    require_the_clinics_key(server, other)
+                assert str(why.value) == KEY_DIFFERS and stray not in str(why.value)
+            else:
+                require_the_clinics_key(server, other)
+        finally:
+            other.dispose()
