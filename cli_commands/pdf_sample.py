@@ -79,6 +79,12 @@ def _sample_sealer(settings: Settings, out: Path) -> tuple[Sealer, str, Path | N
     if cert is not None and (cert.parent / KEY_FILE).is_file():
         sealer = load_or_create_sealer(settings)
         return sealer, f"the clinic's seal key in {cert.parent} (certificate {cert})", None
+    from services.clinic_seal import existing_sealer
+
+    kept = existing_sealer(settings)  # the seal every server shares, kept in the database
+    if kept is not None:
+        said = f"the clinic's seal kept in its database (certificate SHA-256 {kept.fingerprint})"
+        return kept, said, None
     with tempfile.TemporaryDirectory(prefix="consent-sample-seal-") as tmp:
         # Named as a sample, so its certificate is never mistaken for the clinic's own.
         demo = {"data_dir": Path(tmp), "clinic_name": f"{settings.clinic_name} (sample only)"}
@@ -90,8 +96,9 @@ def _sample_sealer(settings: Settings, out: Path) -> tuple[Sealer, str, Path | N
     seal_dir = settings.resolved_data_dir / SEAL_DIR
     said = (
         f"a new self-signed demo seal key made for this sample only: the clinic has no seal key "
-        f"yet in {seal_dir} (the app creates one when it first starts). Nothing was written to "
-        f"the data directory; the demo key's certificate is {cert_out}"
+        f"yet in its database or in {seal_dir} (the app makes one in the database when it first "
+        f"starts). Nothing was written to the data directory; the demo key's certificate is "
+        f"{cert_out}"
     )
     return sealer, said, cert_out
 

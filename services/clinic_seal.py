@@ -201,12 +201,45 @@ def stored_sealer(settings: Settings, database: Database) -> Sealer:
     )
 
 
+def _existing_database(settings: Settings) -> Database | None:
+    """The clinic's database at this app's schema, never creating or upgrading it; else None."""
+    from store.db import DatabaseUnavailable, head_revision, open_database, sqlite_file
+
+    url = settings.resolved_database_url
+    db_file = sqlite_file(url)
+    if db_file is not None and not db_file.exists():
+        return None
+    try:
+        database = open_database(url, settings=settings, upgrade=False)
+    except DomainError:
+        return None
+    try:
+        if database.schema_revision() == head_revision():
+            return database
+    except DatabaseUnavailable as exc:
+        log.warning("the database's seals were not read (%s)", type(exc).__name__)
+    database.dispose()
+    return None
+
+
+def existing_sealer(settings: Settings) -> Sealer | None:
+    """The seal the clinic's database keeps (sample-pdf), without making one; else None."""
+    database = _existing_database(settings)
+    if database is None:
+        return None
+    try:
+        return stored_sealer(settings, database)
+    except DomainError:
+        return None
+    finally:
+        database.dispose()
+
+
 def verification_certificates(settings: Settings) -> list[Any]:
     """What `cli.py verify` trusts by default: every seal the clinic's database knows (any
     server's), the configured PKCS#12 and a certificate still in the data directory. Never
     creates a key or a database; a database it cannot read adds nothing."""
     from forms.seal import default_cert_path
-    from store.db import DatabaseUnavailable, head_revision, open_database, sqlite_file
 
     certs: list[Any] = []
     p12 = pkcs12_sealer(settings)
@@ -215,21 +248,12 @@ def verification_certificates(settings: Settings) -> list[Any]:
     path = default_cert_path(settings)
     if path is not None:
         certs.append(path)
-    url = settings.resolved_database_url
-    db_file = sqlite_file(url)
-    if db_file is not None and not db_file.exists():
+    database = _existing_database(settings)
+    if database is None:
         return certs
     try:
-        database = open_database(url, settings=settings, upgrade=False)
-    except DomainError:
-        return certs
-    try:
-        if database.schema_revision() == head_revision():
-            with database.uow(read_only=True) as uow:
-                known = ClinicSeals(uow.connection).all()
-            certs += [certificate_from_pem(s.certificate_pem) for s in known]
-    except DatabaseUnavailable as exc:
-        log.warning("verify: the database's seals were not read (%s)", type(exc).__name__)
+        with database.uow(read_only=True) as uow:
+            known = ClinicSeals(uow.connection).all()
     finally:
         database.dispose()
-    return certs
+    return certs + [certificate_from_pem(s.certificate_pem) for s in known]

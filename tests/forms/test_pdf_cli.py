@@ -51,6 +51,24 @@ def test_sample_says_it_used_the_clinics_seal(
     assert f"Check it with: python cli.py verify {out.resolve()}\n" in said
 
 
+def test_sample_uses_the_seal_the_clinics_database_keeps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from services.context import build_context
+
+    ctx = build_context(get_settings())  # the app's first start: the seal goes to the database
+    ctx.database.dispose()
+    out = tmp_path / "sample.pdf"
+    assert cli.main(["sample-pdf", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert (
+        f"the clinic's seal kept in its database (certificate SHA-256 {ctx.sealer.fingerprint})"
+        in said
+    )
+    assert "demo" not in said and not list(tmp_path.glob("*.pem"))
+    assert cli.main(["verify", str(out)]) == 0
+
+
 def test_sample_without_a_clinic_seal_uses_a_one_off_demo_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -60,7 +78,8 @@ def test_sample_without_a_clinic_seal_uses_a_one_off_demo_key(
     said = capsys.readouterr().out
     cert = tmp_path / "sample-seal-cert.pem"
     assert "a new self-signed demo seal key made for this sample only" in said
-    assert f"no seal key yet in {data_dir / 'seal'}" in said and str(cert) in said
+    assert f"no seal key yet in its database or in {data_dir / 'seal'}" in said
+    assert str(cert) in said
     assert not (
         data_dir / "seal"
     ).exists()  # the clinic's key is the app's to make, not a preview's
