@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from errors import ConfigurationError, DomainError
@@ -33,6 +35,7 @@ from store.errors import KeyMismatch
 if TYPE_CHECKING:
     from settings import Settings
     from store.db import Database
+    from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 IN_DATABASE = "the database"
@@ -134,6 +137,32 @@ def require_the_clinics_key(settings: Settings, database: Database) -> None:
         database.cipher.open_json(stored)
     except KeyMismatch:
         raise ConfigurationError(KEY_DIFFERS) from None
+
+
+# How long a server trusts its copy of the database's seals: another server may record one after
+# this one started (its earlier key, adopted at its first start after the upgrade).
+TRUST_TTL_S = 30.0
+
+
+class SealTrust:
+    """Every seal certificate the database knows, re-read at most every ``TRUST_TTL_S`` through
+    the caller's unit of work (never a second connection inside the caller's transaction)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._certs: tuple[Any, ...] = ()
+        self._read_at: float | None = None
+
+    def certificates(self, uow: UnitOfWork | None = None) -> tuple[Any, ...]:
+        with self._lock:
+            fresh = self._read_at is not None and time.monotonic() - self._read_at < TRUST_TTL_S
+            if uow is None or fresh:
+                return self._certs
+        known = ClinicSeals(uow.connection).all()
+        certs = tuple(certificate_from_pem(s.certificate_pem) for s in known)
+        with self._lock:
+            self._certs, self._read_at = certs, time.monotonic()
+        return certs
 
 
 def _pem(sealer: Sealer) -> bytes:

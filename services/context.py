@@ -17,6 +17,7 @@ from settings import Settings
 
 if TYPE_CHECKING:
     from forms.seal import Sealer
+    from services.clinic_seal import SealTrust
     from store.db import Database
     from store.uow import UnitOfWork
 
@@ -63,6 +64,7 @@ class AppContext:
     sealer: Sealer
     clock: Clock = field(default_factory=SystemClock)
     activations: ActivationCache = field(default_factory=ActivationCache, compare=False)
+    seal_trust: SealTrust = field(default_factory=lambda: _seal_trust(), compare=False)
 
     @property
     def clinic(self) -> ClinicInfo:
@@ -98,6 +100,12 @@ class AppContext:
         if version is not None and (pack_id, version, language) in self.library.packs:
             return self.library.get(pack_id, version, language), "activated"
         return self.library.active(pack_id, language), "newest"
+
+
+def _seal_trust() -> SealTrust:
+    from services.clinic_seal import SealTrust
+
+    return SealTrust()
 
 
 def _refuse_demo_content(settings: Settings, library: PackLibrary) -> None:

@@ -138,10 +138,12 @@ def issue_document(
     return doc
 
 
-def trusted_certificates(ctx: AppContext) -> list[Any]:
+def trusted_certificates(ctx: AppContext, uow: UnitOfWork | None = None) -> list[Any]:
     """The seal certificates this clinic trusts: the current one, every other seal its database
-    knows (any server's, services/clinic_seal.py) and the data directory's if any."""
+    knows (any server's, services/clinic_seal.py; re-read through ``uow`` now and then, so one
+    another server records after this one started counts too) and the data directory's if any."""
     certs: list[Any] = [ctx.sealer.certificate, *ctx.sealer.also_trusted]
+    certs += ctx.seal_trust.certificates(uow)
     generated = default_cert_path(ctx.settings)
     if generated is not None and generated != ctx.sealer.cert_path:
         certs.append(generated)
@@ -168,13 +170,15 @@ def document_of_record(
         raise DocumentRefused(Refusal.UNREADABLE, str(exc)) from None
     if doc is None:
         raise DocumentRefused(Refusal.NOT_ISSUED, NOT_ISSUED)
-    check_seal(ctx, doc, consent_id)
+    check_seal(ctx, doc, consent_id, uow)
     return doc
 
 
-def check_seal(ctx: AppContext, doc: StoredDocument, consent_id) -> VerifyReport:
+def check_seal(
+    ctx: AppContext, doc: StoredDocument, consent_id, uow: UnitOfWork | None = None
+) -> VerifyReport:
     """The one seal check: valid, trusted, naming ``consent_id`` (else ``DocumentRefused``)."""
-    report = verify_pdf(doc.pdf, trusted_certificates(ctx))
+    report = verify_pdf(doc.pdf, trusted_certificates(ctx, uow))
     if not report.valid:
         why = report.message.removeprefix("INVALID: ").rstrip(".")
         raise DocumentRefused(Refusal.SEAL_INVALID, SEAL_BROKEN.format(why=why), doc.id)

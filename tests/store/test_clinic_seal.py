@@ -304,3 +304,30 @@ def test_production_postgres_refuses_a_server_whose_encryption_key_differs(
                 require_the_clinics_key(server, other)
         finally:
             other.dispose()
+
+
+def test_a_server_up_before_another_kept_its_old_key_trusts_that_key_within_a_minute(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rolling upgrade: server one is up when server two first starts and records its earlier
+    key; a PDF two sealed with that key before opens on one without restarting it."""
+    old_two = load_or_create_sealer(_server(db_url, tmp_path / "two"))  # on disk before #18
+    one = build_context(_server(db_url, tmp_path / "one"))
+    two = None
+    try:
+        first_id, _ = _seal_on(one)
+        with one.database.uow() as uow:  # one reads the seals the database knows now
+            documents.document_of_record(one, uow, first_id)
+        two = build_context(_server(db_url, tmp_path / "two"))
+        assert two.sealer.fingerprint == one.sealer.fingerprint != old_two.fingerprint
+        old_id, _ = _seal_on(dataclasses.replace(two, sealer=old_two))  # sealed before, stored
+        with one.database.uow() as uow, pytest.raises(documents.DocumentRefused):
+            documents.document_of_record(one, uow, old_id)  # one's copy is still fresh
+        monkeypatch.setattr("services.clinic_seal.TRUST_TTL_S", 0.0)  # ...a minute later
+        with one.database.uow() as uow:
+            doc = documents.document_of_record(one, uow, old_id)
+        assert documents.check_seal(one, doc, old_id).trusted
+    finally:
+        one.database.dispose()
+        if two is not None:
+            two.database.dispose()
