@@ -101,9 +101,14 @@ def load(ctx: AppContext, consent_id: uuid.UUID | str, checklist: str) -> Checkl
     return ChecklistDraft(row.answers, row.by_id, row.by_name, row.updated_at)
 
 
+def purge_in(uow, now: dt.datetime) -> int:  # type: ignore[no-untyped-def]
+    """Delete, in ``uow``, drafts nobody has touched for a clinic day (``load`` no longer offers
+    them); the nightly purge-drafts job calls it beside the patient drafts'."""
+    return uow.checklist_drafts.purge_older_than(now - KEPT_FOR)
+
+
 def purge(ctx: AppContext) -> int:
-    """Delete drafts nobody has touched for a clinic day (``load`` no longer offers them)."""
     with ctx.database.uow() as uow:
-        removed = uow.checklist_drafts.purge_older_than(ctx.clock.now() - KEPT_FOR)
+        removed = purge_in(uow, ctx.clock.now())
         uow.commit()
     return removed

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from services import checklist_drafts
 from store.locks import job_lock
 
 if TYPE_CHECKING:
@@ -48,11 +49,12 @@ def run_job(database: Database, name: str, work: Callable[[], T]) -> JobRun[T]:
 
 
 def purge_drafts(database: Database, now: dt.datetime) -> JobRun[int]:
-    """Delete expired and closed patient drafts, once across servers; how many."""
+    """Delete expired and closed patient drafts, and staff checklist drafts nobody touched for a
+    clinic day, once across servers; how many."""
 
     def purge() -> int:
         with database.uow() as uow:
-            removed = uow.drafts.purge_expired(now)
+            removed = uow.drafts.purge_expired(now) + checklist_drafts.purge_in(uow, now)
             uow.commit()
         return removed
 

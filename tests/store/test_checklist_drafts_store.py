@@ -90,3 +90,22 @@ def test_with_a_key_the_row_holds_no_clear_text_and_rotate_key_re_seals_it(db: D
     assert report.changed["checklist_drafts"] == 1
     (rotated,) = _raw(keyed)
     assert rotated != stored and BlobCipher(new).open_json(rotated) == {"nc.allergies.note": NOTE}
+
+
+def test_the_purge_drafts_job_drops_a_checklist_draft_older_than_a_clinic_day(db: Database) -> None:
+    from services import jobs
+
+    cid, nurse = _setup(db)
+    with db.uow() as uow:
+        uow.checklist_drafts.save(cid, "verify", {"nc.identity.answer": "yes"}, nurse, T0)
+        uow.checklist_drafts.save(cid, "timeout", {"others": "Sam Student"}, nurse, T0)
+        uow.commit()
+    with db.uow() as uow:  # one answered an hour later: still within the clinic day
+        uow.checklist_drafts.save(cid, "timeout", {}, nurse, T0 + dt.timedelta(hours=1))
+        uow.commit()
+    run = jobs.purge_drafts(db, T0 + dt.timedelta(hours=12, minutes=30))
+    assert run.ran and run.result == 1
+    with db.uow(read_only=True) as uow:
+        since = T0 - dt.timedelta(days=1)
+        assert uow.checklist_drafts.load(cid, "verify", since) is None
+        assert uow.checklist_drafts.load(cid, "timeout", since) is not None
