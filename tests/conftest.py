@@ -28,7 +28,12 @@ CHEAP_ARGON2 = {
     "CONSENT_ARGON2_MEMORY_KIB": "8",
     "CONSENT_ARGON2_PARALLELISM": "1",
 }
-_KEPT = ("CONSENT_TEST_POSTGRES_URL", "CONSENT_REQUIRE_POSTGRES", "CONSENT_REQUIRE_BROWSER")
+_KEPT = (
+    "CONSENT_TEST_POSTGRES_URL",
+    "CONSENT_REQUIRE_POSTGRES",
+    "CONSENT_REQUIRE_BROWSER",
+    "CONSENT_REQUIRE_CLUSTER",  # read by tests/cluster/conftest.py after this isolation
+)
 
 
 def _isolate(monkeypatch: pytest.MonkeyPatch, data: Path) -> None:
