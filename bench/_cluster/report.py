@@ -47,7 +47,8 @@ def report(
     }
     print(
         f"\n{args.tablets} tablets through nginx on 3 servers, {args.think:g} s think, "
-        f"{seconds:.0f} s; one server killed at {args.kill_at:g} s, restarted {args.down:g} s later"
+        f"{seconds:.0f} s; one server killed at {args.kill_at:g} s, started again "
+        f"{args.down:g} s later ('during' lasts until it is healthy)"
     )
     print(f"  {'':<8}{'taps':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for name, values in phases.items():

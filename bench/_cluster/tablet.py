@@ -45,13 +45,16 @@ class Acked:
     def taps(self) -> int:
         return len(self.ticked) + len(self.answered) + bool(self.step)
 
-    def missing_from(self, draft: Any) -> list[str]:
-        """The acknowledged taps the stored draft lacks (goal: none)."""
+    def missing_from(self, draft: Any, order: list[str]) -> list[str]:
+        """The acknowledged taps the stored draft lacks (goal: none). A draft further on than
+        the client saw is not a loss: that Next was stored, its answer lost with the server."""
         if draft is None:
             return [f"the draft of step {self.step!r}"]
         lost = [f"tick {i}" for i in sorted(self.ticked - set(draft.acknowledged))]
         lost += [f"answer {q}" for q in sorted(self.answered - set(draft.screening))]
-        if self.step and draft.step != self.step:
+        known = self.step in order and draft.step in order
+        behind = not known or order.index(draft.step) < order.index(self.step)
+        if self.step and draft.step != self.step and behind:
             lost.append(f"step {self.step!r} (stored: {draft.step!r})")
         return lost
 
