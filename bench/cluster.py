@@ -141,6 +141,7 @@ async def _run(args: argparse.Namespace, running: trial.Cluster, pack: object, d
         await asyncio.sleep(args.down)
         await asyncio.to_thread(running.restart, victim)
         marks["back"] = time.perf_counter()
+        budget.until = max(budget.until, marks["back"] + args.after)  # a slow restart: still after
         print(f"[{marks['back'] - t0:.0f} s] {victim.name} restarted and healthy")
 
     tablets = [
@@ -183,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=75.0, help="length of the run")
     p.add_argument("--kill-at", type=float, default=25.0, help="seconds in: kill -9 a server")
     p.add_argument("--down", type=float, default=10.0, help="seconds before it is restarted")
+    p.add_argument("--after", type=float, default=15.0, help="at least this long after it is back")
     p.add_argument("--compare", type=int, default=5, help="tablets straight vs via nginx (0: no)")
     p.add_argument("--compare-seconds", type=float, default=15.0)
     p.add_argument("--no-spread", action="store_true", help="every tablet starts at language")
@@ -192,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if args.quick:
         args.tablets, args.think, args.seconds, args.kill_at, args.down = 6, 0.5, 24.0, 8.0, 4.0
-        args.compare, args.compare_seconds = 2, 3.0
+        args.compare, args.compare_seconds, args.after = 2, 3.0, 5.0
     if trial.nginx_or_none() is None or not args.database_url:
         print("needs nginx and PostgreSQL (CONSENT_TEST_POSTGRES_URL or --database-url)")
         return 1

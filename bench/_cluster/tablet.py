@@ -61,7 +61,7 @@ class Acked:
 
 @dataclass
 class Tap:
-    at: float  # perf_counter when sent
+    at: float  # perf_counter when sent (after the think time)
     seconds: float
 
 
@@ -80,11 +80,12 @@ class TrackingDriver(Driver):
         trigger: Widget | None = None,
         **kw: Any,
     ) -> Screen:
-        sent = time.perf_counter()
-        screen = await super().tap(values, trigger, **kw)
-        self.log.append(Tap(sent, time.perf_counter() - sent))
+        screen = await super().tap(values, trigger, **kw)  # thinks first, then sends
         if kw.get("sign"):  # acknowledged: the consent must be stored under this draft
-            self.signed.append(self.acked.token)
+            self.signed.append(self.acked.token)  # (its time is reported apart, as load.py's)
+        else:
+            elapsed = self.stats.taps[-1]
+            self.log.append(Tap(time.perf_counter() - elapsed, elapsed))
         self._remember(values or {})
         return screen
 
