@@ -14,9 +14,9 @@ lost taps (a tap the client saw acknowledged that the database does not have: ch
 the stored draft at each reconnect, and signatures acknowledged against consents stored). Goal:
 0 lost, 0 errors other than the reconnects.
 
-    python bench/cluster.py                           # 30 tablets, 2 s think, ~75 s
+    python bench/cluster.py                           # 30 tablets, 2 s think, ~2 minutes
     python bench/cluster.py --tablets 60 --think 3 --seconds 120
-    python bench/cluster.py --quick                   # CI: 6 tablets, ~30 s
+    python bench/cluster.py --quick                   # CI: 6 tablets, about a minute
 
 Needs nginx and PostgreSQL (CONSENT_TEST_POSTGRES_URL or --database-url: a schema is made in it
 and dropped after). Exits 1 on a lost tap, an error, or a tablet that never reconnected.
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--compare-seconds", type=float, default=15.0)
     p.add_argument("--no-spread", action="store_true", help="every tablet starts at language")
     p.add_argument("--database-url", default=os.environ.get("CONSENT_TEST_POSTGRES_URL"))
-    p.add_argument("--quick", action="store_true", help="6 tablets, about 30 s (CI)")
+    p.add_argument("--quick", action="store_true", help="6 tablets, about a minute (CI)")
     args = p.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if args.quick:
