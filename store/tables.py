@@ -223,7 +223,6 @@ staff_session_tickets = Table(
     Column("used_at", UTCDateTime),
 )
 
-
 # Which content version new consents start on (REDCap-like): an admin's activation, one row each,
 # never updated; the newest row per (pack, language) wins unless CONSENT_ACTIVE_VERSIONS pins one
 # (services.context.AppContext.active_pack). The name is the staff member's, in clear as above.
@@ -240,6 +239,7 @@ pack_activations = Table(
     Index("ix_pack_activations_pack_id", "pack_id", "language", "id"),
     sqlite_autoincrement=True,  # ids only grow: "newest" is the highest id
 )
+
 # The clinic's seals (issue #18): every app server seals with the current one and trusts them all,
 # so a PDF sealed by any server verifies on every other. A generated key is kept here, PKCS#8
 # encrypted under CONSENT_SEAL_KEY_PASSPHRASE when one is set, so all servers on this database use
@@ -257,6 +257,5 @@ clinic_seals = Table(
     Column("added_at", UTCDateTime, nullable=False),
     sqlite_autoincrement=True,
 )
-
 
 GENESIS_HASH = "0" * 64
