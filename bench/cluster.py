@@ -16,7 +16,7 @@ the stored draft at each reconnect, and signatures acknowledged against consents
 
     python bench/cluster.py                           # 30 tablets, 2 s think, ~2 minutes
     python bench/cluster.py --tablets 60 --think 3 --seconds 120
-    python bench/cluster.py --quick                   # CI: 6 tablets, about a minute
+    python bench/cluster.py --quick                   # CI: 6 tablets, under a minute
 
 Needs nginx and PostgreSQL (CONSENT_TEST_POSTGRES_URL or --database-url: a schema is made in it
 and dropped after). Exits 1 on a lost tap, an error, or a tablet that never reconnected.
@@ -189,11 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--compare-seconds", type=float, default=15.0)
     p.add_argument("--no-spread", action="store_true", help="every tablet starts at language")
     p.add_argument("--database-url", default=os.environ.get("CONSENT_TEST_POSTGRES_URL"))
-    p.add_argument("--quick", action="store_true", help="6 tablets, about a minute (CI)")
+    p.add_argument("--quick", action="store_true", help="6 tablets, under a minute (CI)")
     args = p.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if args.quick:
-        args.tablets, args.think, args.seconds, args.kill_at, args.down = 6, 0.5, 24.0, 8.0, 4.0
+        args.tablets, args.think, args.seconds, args.kill_at, args.down = 6, 0.5, 16.0, 5.0, 3.0
         args.compare, args.compare_seconds, args.after = 2, 3.0, 5.0
     if trial.nginx_or_none() is None or not args.database_url:
         print("needs nginx and PostgreSQL (CONSENT_TEST_POSTGRES_URL or --database-url)")
