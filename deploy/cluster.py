@@ -265,9 +265,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  a first administrator: set -a; . {args.identity}; set +a;")
         print("      python cli.py add-user admin --role admin --display-name 'Clinic Admin'")
         print("Ctrl-C stops everything.")
-        while all(n.alive() for n in cluster.nodes) and cluster.nginx.poll() is None:  # type: ignore[union-attr]
+        # A lost app server is started again, as systemd's Restart=always would (meanwhile nginx
+        # routes its browsers to the others: kill one to watch it); losing nginx ends the trial.
+        while cluster.nginx.poll() is None:  # type: ignore[union-attr]
+            for node in cluster.nodes:
+                if not node.alive():
+                    code = node.process.returncode if node.process else None
+                    print(f"{node.name} stopped (exit {code}); starting it again")
+                    cluster.restart(node)
+                    print(f"{node.name} is back: {node.url} (pid {node.process.pid})")  # type: ignore[union-attr]
             time.sleep(1)
-        print("a process of the cluster stopped; stopping the rest")
+        print("nginx stopped; stopping the app servers")
         return 1
     except KeyboardInterrupt:
         return 0
