@@ -31,3 +31,7 @@ class StaffUser(BaseModel):
 
     def has(self, role: Role) -> bool:
         return role in self.roles
+
+    def locked_at(self, now: dt.datetime) -> bool:
+        """Locked out by wrong passwords at ``now`` (until ``locked_until``)."""
+        return self.locked_until is not None and self.locked_until > now

@@ -247,7 +247,7 @@ if consent.status in TIMEOUT_WINDOW:
             icon=":material/timer:",
             key=f"timeout-go-{consent.id}",
         )
-        unconfirmed = [i.text for i in view.staff_pack.timeout if i.id not in confirmed]
+        unconfirmed = [i.text for i in checks if i.id not in confirmed]
         if go and unconfirmed:
             not_done("staff.timeout.missing", unconfirmed)
         elif go:

@@ -50,6 +50,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def streamlit_command(port: int) -> list[str]:
+    """One app server on loopback: the trial cluster's, and the browser tests' (e2e_server)."""
+    return [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+
+
 def wait_healthy(
     url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90
 ) -> None:
@@ -94,12 +104,7 @@ class Node:
         return f"127.0.0.1:{self.port}"
 
     def start(self, env: dict[str, str]) -> None:
-        cmd = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.headless", "true", "--server.port", str(self.port),
-            "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ]  # fmt: skip
+        cmd = streamlit_command(self.port)
         node_env = env | {"CONSENT_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:

@@ -87,8 +87,8 @@ def load_or_create_sealer(settings: Any) -> Sealer:
     """The configured PKCS#12 seal, else the generated key in the data directory (made once).
 
     For what seals without a database; the app's servers use services.clinic_seal."""
-    if settings.seal_p12_path is not None:
-        return _load_pkcs12(Path(settings.seal_p12_path), settings.seal_p12_password)
+    if (p12 := pkcs12_sealer(settings)) is not None:
+        return p12
     seal_dir = Path(settings.resolved_data_dir) / SEAL_DIR
     key_path, cert_path = seal_dir / KEY_FILE, seal_dir / CERT_FILE
     passphrase = passphrase_of(settings)

@@ -43,6 +43,11 @@ class SealKey:
     def certificate(self) -> asn1_x509.Certificate:
         return certificate_from_pem(self.cert_pem)
 
+    @property
+    def fingerprint(self) -> str:
+        """The certificate's SHA-256, hex: what the database knows each seal by."""
+        return self.certificate.sha256.hex()
+
 
 def certificate_from_pem(pem: bytes) -> asn1_x509.Certificate:
     der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)

@@ -168,10 +168,22 @@ def session_roles(roles) -> str:
     return "+".join(sorted(r.value for r in roles)) or "staff"
 
 
-def _audit_user(uow, *, at, user: StaffUser | None, action: str, session_id, new=None) -> None:
+def audit_user(
+    uow,
+    *,
+    at,
+    user: StaffUser | StaffSession | None,
+    action: str,
+    session_id,
+    new=None,
+    user_id: int | None = None,
+) -> None:
+    """A sign-in event (signed in, out, resumed, locked...) as the account's roles; an account
+    gone since is named by ``user_id`` when known."""
+    fallback = str(user_id) if user_id is not None else "unknown"
     uow.audit.append(
         at=at,
-        actor_id=str(user.id) if user is not None else "unknown",
+        actor_id=str(user.id) if user is not None else fallback,
         actor_role=session_roles(user.roles) if user is not None else "staff",
         action=action,
         new=new,
@@ -191,7 +203,7 @@ def sign_in(
         if user is None:
             _matches(ctx, _dummy_hash(_hasher(ctx.settings)), password or "")
             # The typed name is not stored: it may be a password typed into the wrong box.
-            _audit_user(
+            audit_user(
                 uow,
                 at=now,
                 user=None,
@@ -201,8 +213,8 @@ def sign_in(
             )
             uow.commit()
             raise SignInFailed("Wrong username or password. Check both and try again.")
-        if user.locked_until is not None and user.locked_until > now:
-            _audit_user(
+        if user.locked_at(now):
+            audit_user(
                 uow,
                 at=now,
                 user=user,
@@ -220,7 +232,7 @@ def sign_in(
             uow.commit()
             raise SignInFailed(_failure_message(ctx, user))
         if user.disabled:
-            _audit_user(
+            audit_user(
                 uow,
                 at=now,
                 user=user,
@@ -236,7 +248,7 @@ def sign_in(
         if hasher.check_needs_rehash(user.password_hash):  # made at another cost: bring it to ours
             user.password_hash = hasher.hash(password)
         uow.users.update(user)
-        _audit_user(uow, at=now, user=user, action="user.signed_in", session_id=session_id)
+        audit_user(uow, at=now, user=user, action="user.signed_in", session_id=session_id)
         uow.commit()
     assert user.id is not None
     return StaffSession(
@@ -252,7 +264,7 @@ def sign_in(
 
 def _record_failure(ctx: AppContext, uow, user: StaffUser, now, session_id, reason: str) -> None:
     user.failed_attempts += 1
-    _audit_user(
+    audit_user(
         uow,
         at=now,
         user=user,
@@ -263,7 +275,7 @@ def _record_failure(ctx: AppContext, uow, user: StaffUser, now, session_id, reas
     if user.failed_attempts >= ctx.settings.lockout_attempts:
         user.locked_until = now + dt.timedelta(minutes=ctx.settings.lockout_minutes)
         user.failed_attempts = 0
-        _audit_user(
+        audit_user(
             uow,
             at=now,
             user=user,
@@ -275,7 +287,7 @@ def _record_failure(ctx: AppContext, uow, user: StaffUser, now, session_id, reas
 
 
 def _failure_message(ctx: AppContext, user: StaffUser) -> str:
-    if user.locked_until is not None and user.locked_until > ctx.clock.now():
+    if user.locked_at(ctx.clock.now()):
         return (
             f"Wrong password. The account is now locked for {ctx.settings.lockout_minutes} "
             "minutes; an administrator can reset it sooner."
@@ -298,7 +310,7 @@ def reauthenticate(ctx: AppContext, staff: StaffSession | None, password: str) -
         user = get_user(uow, staff.id)
         if user is None or user.disabled:
             raise NotAllowed("This account is disabled. Ask an administrator.")
-        if user.locked_until is not None and user.locked_until > now:
+        if user.locked_at(now):
             raise WrongPassword(
                 "This account is locked after too many wrong passwords; nothing was signed."
             )
@@ -345,10 +357,10 @@ def sign_out(ctx: AppContext, staff: StaffSession, *, reason: str = "user") -> N
     now = ctx.clock.now()
     with ctx.database.uow() as uow:
         uow.staff_sessions.end(staff.session_id, at=now, reason=reason)
-        uow.audit.append(
+        audit_user(
+            uow,
             at=now,
-            actor_id=str(staff.id),
-            actor_role=session_roles(staff.roles),
+            user=staff,
             action="user.signed_out",
             new={"reason": reason},
             session_id=staff.session_id,

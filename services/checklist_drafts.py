@@ -105,10 +105,3 @@ def purge_in(uow, now: dt.datetime) -> int:  # type: ignore[no-untyped-def]
     """Delete, in ``uow``, drafts nobody has touched for a clinic day (``load`` no longer offers
     them); the nightly purge-drafts job calls it beside the patient drafts'."""
     return uow.checklist_drafts.purge_older_than(now - KEPT_FOR)
-
-
-def purge(ctx: AppContext) -> int:
-    with ctx.database.uow() as uow:
-        removed = purge_in(uow, ctx.clock.now())
-        uow.commit()
-    return removed

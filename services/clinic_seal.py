@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from errors import ConfigurationError, DomainError
@@ -111,10 +112,18 @@ def clinic_sealer(settings: Settings, database: Database, *, adopt: bool = False
         if legacy is not None:
             _keep_certificate(seals, legacy, now)  # another server's earlier key: still trusted
         uow.commit()
-        others = [s for s in seals.all() if s.fingerprint != sealer.fingerprint]
-    return dataclasses.replace(
-        sealer, also_trusted=tuple(certificate_from_pem(s.certificate_pem) for s in others)
-    )
+        known = seals.all()
+    return _trusting(sealer, known)
+
+
+def _certificates(known: Iterable[StoredSeal]) -> tuple[Any, ...]:
+    return tuple(certificate_from_pem(s.certificate_pem) for s in known)
+
+
+def _trusting(sealer: Sealer, known: list[StoredSeal]) -> Sealer:
+    """``sealer``, also trusting every other seal the database knows (their PDFs verify)."""
+    others = [s for s in known if s.fingerprint != sealer.fingerprint]
+    return dataclasses.replace(sealer, also_trusted=_certificates(others))
 
 
 KEY_DIFFERS = (
@@ -159,7 +168,7 @@ class SealTrust:
             if uow is None or fresh:
                 return self._certs
         known = ClinicSeals(uow.connection).all()
-        certs = tuple(certificate_from_pem(s.certificate_pem) for s in known)
+        certs = _certificates(known)
         with self._lock:
             self._certs, self._read_at = certs, time.monotonic()
         return certs
@@ -175,7 +184,7 @@ def _pem(sealer: Sealer) -> bytes:
 
 def _unknown(legacy: SealKey | None, known: list[StoredSeal]) -> SealKey | None:
     """The data directory's key, if the database has not seen it (adopt it: its PDFs verify)."""
-    if legacy is None or legacy.certificate.sha256.hex() in {s.fingerprint for s in known}:
+    if legacy is None or legacy.fingerprint in {s.fingerprint for s in known}:
         return None
     return legacy
 
@@ -198,7 +207,7 @@ def _record(
 
 
 def _keep_certificate(seals: ClinicSeals, legacy: SealKey, at: dt.datetime) -> None:
-    fingerprint = legacy.certificate.sha256.hex()
+    fingerprint = legacy.fingerprint
     if fingerprint not in {s.fingerprint for s in seals.all()}:
         seals.add(fingerprint, "generated", legacy.cert_pem, None, current=False, at=at)
         log.info("Kept this server's earlier seal certificate %s as trusted", fingerprint)
@@ -224,10 +233,7 @@ def stored_sealer(settings: Settings, database: Database) -> Sealer:
                 "`python cli.py init` first"
             )
         sealer = sealer_from_key(legacy, passphrase_of(settings), str(settings.resolved_data_dir))
-    others = [s for s in known if s.fingerprint != sealer.fingerprint]
-    return dataclasses.replace(
-        sealer, also_trusted=tuple(certificate_from_pem(s.certificate_pem) for s in others)
-    )
+    return _trusting(sealer, known)
 
 
 def _existing_database(settings: Settings) -> Database | None:
@@ -285,4 +291,4 @@ def verification_certificates(settings: Settings) -> list[Any]:
             known = ClinicSeals(uow.connection).all()
     finally:
         database.dispose()
-    return certs + [certificate_from_pem(s.certificate_pem) for s in known]
+    return certs + list(_certificates(known))

@@ -89,10 +89,11 @@ def redeem(ctx: AppContext, ticket: str | None) -> Cookie | None:
 def _end(uow, row, user, *, at: dt.datetime, reason: str) -> None:
     """End a stored session, audited as a sign-out, unless something ended it already."""
     if uow.staff_sessions.end(row.id, at=at, reason=reason):
-        uow.audit.append(
+        auth.audit_user(
+            uow,
             at=at,
-            actor_id=str(row.user_id),
-            actor_role=auth.session_roles(user.roles) if user is not None else "staff",
+            user=user,
+            user_id=row.user_id,
             action="user.signed_out",
             new={"reason": reason},
             session_id=row.id,
@@ -123,7 +124,7 @@ def resume(ctx: AppContext, token: str | None) -> StaffSession | None:
             reason = "idle"
         elif user is None or user.disabled:
             reason = "disabled"
-        elif user.locked_until is not None and user.locked_until > now:
+        elif user.locked_at(now):
             reason = "locked"
         if reason is not None:
             _end(uow, row, user, at=now, reason=reason)
@@ -133,13 +134,7 @@ def resume(ctx: AppContext, token: str | None) -> StaffSession | None:
             return None
         assert user is not None and user.id is not None
         uow.staff_sessions.seen(row.id, at=now)
-        uow.audit.append(
-            at=now,
-            actor_id=str(user.id),
-            actor_role=auth.session_roles(user.roles),
-            action="user.session_resumed",
-            session_id=row.id,
-        )
+        auth.audit_user(uow, at=now, user=user, action="user.session_resumed", session_id=row.id)
         uow.commit()
     return StaffSession(
         id=user.id,

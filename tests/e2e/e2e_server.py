@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,12 +32,6 @@ def daytime_zone(now: dt.datetime | None = None) -> str:
 
 
 CLINIC_ZONE = daytime_zone()  # once per test process: a run lasts minutes, not hours
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -103,17 +95,16 @@ def server_env(data_dir: Path, extra_env: dict[str, str] | None = None) -> dict[
 
 
 def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> AppServer:
+    from deploy.cluster import free_port, streamlit_command  # the one home of both
+
     port = free_port()
     env = server_env(data_dir, extra_env)
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"streamlit-{port}.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
     with log.open("wb") as out:
-        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            streamlit_command(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, log)

@@ -7,11 +7,11 @@ import random
 from collections.abc import Callable
 
 import pytest
-from staff_helpers import PASSWORD, TEAM, with_plan
+from staff_helpers import signed_in_team, with_plan
 
 from accounts.staff import Role
 from forms.records import Consent
-from services import admin, auth, demo
+from services import demo
 from services.auth import StaffSession
 from services.clock import FixedClock
 from services.context import AppContext, build_context
@@ -40,19 +40,7 @@ def app_ctx(prepared_data_dir):
 @pytest.fixture
 def team(ctx: AppContext) -> dict[Role, StaffSession]:
     """One signed-in account per role, all with PASSWORD."""
-    sessions = {}
-    for role, (username, name) in TEAM.items():
-        admin.add_user(
-            ctx,
-            None,
-            username=username,
-            display_name=name,
-            roles=[role],
-            password=PASSWORD,
-            via_cli=True,
-        )
-        sessions[role] = auth.sign_in(ctx, username, PASSWORD)
-    return sessions
+    return signed_in_team(ctx)
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 from accounts.staff import Role
 from forms.record_care import TreatmentPlan
 from forms.records import Consent
-from services import staff_care
+from services import admin, auth, staff_care
+from services.auth import StaffSession
 from services.context import AppContext
 
 PASSWORD = "correct horse battery"
@@ -15,6 +16,23 @@ TEAM = {
     Role.FRONT_DESK: ("fran", "Fran Front"),
     Role.ADMIN: ("ada", "Ada Admin"),
 }
+
+
+def signed_in_team(ctx: AppContext) -> dict[Role, StaffSession]:
+    """TEAM's accounts, made as `cli.py add-user` makes them, each signed in with PASSWORD."""
+    sessions = {}
+    for role, (username, name) in TEAM.items():
+        admin.add_user(
+            ctx,
+            None,
+            username=username,
+            display_name=name,
+            roles=[role],
+            password=PASSWORD,
+            via_cli=True,
+        )
+        sessions[role] = auth.sign_in(ctx, username, PASSWORD)
+    return sessions
 
 
 def first_stop_question(ctx: AppContext) -> str:

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from staff_db_helpers import BOTH, clinic_on
-from staff_helpers import PASSWORD, TEAM, all_yes, time_out, timeout_ids, with_plan
+from staff_helpers import PASSWORD, all_yes, signed_in_team, time_out, timeout_ids, with_plan
 
 from accounts.staff import Role
 from errors import DomainError
 from forms.meanings import SIGN_OUT_COSIGNED, SIGN_OUT_SIGNED
 from forms.records import Status
 from forms.synthetic_sign_out import sign_out_entry
-from services import admin, auth, courses, demo, documents, sign_out, staff
+from services import auth, courses, demo, documents, sign_out, staff
 from services.sign_out_input import SignOutForm, form_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,19 +36,7 @@ def db(request, clock, prepared_data_dir):
 
 @pytest.fixture
 def crew(db):
-    sessions = {}
-    for role, (username, name) in TEAM.items():
-        admin.add_user(
-            db,
-            None,
-            username=username,
-            display_name=name,
-            roles=[role],
-            password=PASSWORD,
-            via_cli=True,
-        )
-        sessions[role] = auth.sign_in(db, username, PASSWORD)
-    return sessions
+    return signed_in_team(db)
 
 
 def _timed_out(ctx, crew, *, attest: bool = True, site: str = "both_legs"):
