@@ -42,7 +42,7 @@ CHECKED = "staff_cookie_checked"  # the digest of a cookie this tab already trie
 # A server that resumes the session sees a last-seen time at most this old, so an idle sign-out
 # there comes at most a minute early, never late.
 SAVE_EVERY = dt.timedelta(seconds=60)
-JOB_SECONDS = 60  # a ticket lasts a minute: a request still unanswered by then is given up
+JOB_SECONDS = 60  # a ticket lasts a minute: the element is shown no longer than that
 
 
 def tr(key: str, **values: object) -> str:
@@ -148,15 +148,15 @@ def refresh(ctx: AppContext) -> StaffSession | None:
 
 def cookie_work() -> None:
     """app.py, each run: the browser's pending cookie request (after a sign-in, sign-out or
-    hand-over), shown until the browser answers or it is given up."""
+    hand-over), shown until its ticket would have expired (the browser sends it once)."""
     job = st.session_state.get(JOB)
     if job is None:
         return
     job_id, url, body, until = job
-    if cookie_request(key="staff_cookie", job=job_id, url=url, body=body) or (
-        time.monotonic() > until
-    ):
+    if time.monotonic() > until:
         st.session_state.pop(JOB, None)
+        return
+    cookie_request(key="staff_cookie", job=job_id, url=url, body=body)
 
 
 def _idle_watch_body(ctx: AppContext) -> None:
